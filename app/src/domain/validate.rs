@@ -1,0 +1,150 @@
+//! Input rules shared by the browser (early, friendly feedback) and the server (the real check).
+
+use super::{AppError, Field, FieldError, Problem};
+
+pub const EMAIL_MAX: usize = 254;
+pub const NAME_MAX: usize = 100;
+pub const HINT_MAX: usize = 100;
+/// Master passwords shorter than this are refused in the browser; the server never sees them.
+pub const MASTER_PASSWORD_MIN: usize = 12;
+
+/// Lower-cased, trimmed email: the account's identity and the KDF salt.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// A deliberately plain check: one `@`, a non-empty local part, a dotted domain, no spaces.
+pub fn email_problem(email: &str) -> Option<Problem> {
+    let email = email.trim();
+    if email.is_empty() {
+        return Some(Problem::Required);
+    }
+    if email.chars().count() > EMAIL_MAX {
+        return Some(Problem::TooLong { max: EMAIL_MAX as u32 });
+    }
+    let Some((local, domain)) = email.split_once('@') else {
+        return Some(Problem::Invalid);
+    };
+    let labels_ok = domain.split('.').count() >= 2 && domain.split('.').all(|l| !l.is_empty());
+    if local.is_empty()
+        || domain.contains('@')
+        || !labels_ok
+        || email.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Some(Problem::Invalid);
+    }
+    None
+}
+
+pub fn name_problem(name: &str) -> Option<Problem> {
+    let name = name.trim();
+    if name.is_empty() {
+        Some(Problem::Required)
+    } else if name.chars().count() > NAME_MAX {
+        Some(Problem::TooLong { max: NAME_MAX as u32 })
+    } else if name.chars().any(char::is_control) {
+        Some(Problem::Invalid)
+    } else {
+        None
+    }
+}
+
+pub fn hint_problem(hint: &str) -> Option<Problem> {
+    if hint.chars().count() > HINT_MAX {
+        Some(Problem::TooLong { max: HINT_MAX as u32 })
+    } else if hint.chars().any(char::is_control) {
+        Some(Problem::Invalid)
+    } else {
+        None
+    }
+}
+
+/// Collects the problems of several fields into one error, or `Ok` when there are none.
+pub fn collect(checks: impl IntoIterator<Item = (Field, Option<Problem>)>) -> Result<(), AppError> {
+    let errors: Vec<FieldError> = checks
+        .into_iter()
+        .filter_map(|(field, problem)| problem.map(|p| FieldError::new(field, p)))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(errors))
+    }
+}
+
+/// Strength score 0..=4 of a password typed by hand, from its length and character variety.
+/// An estimate for the meter, not a guarantee; common-word lists would make the WASM much larger.
+pub fn password_strength(password: &str) -> u8 {
+    let len = password.chars().count();
+    if len == 0 {
+        return 0;
+    }
+    let mut pool = 0u32;
+    if password.chars().any(|c| c.is_ascii_lowercase()) {
+        pool += 26;
+    }
+    if password.chars().any(|c| c.is_ascii_uppercase()) {
+        pool += 26;
+    }
+    if password.chars().any(|c| c.is_ascii_digit()) {
+        pool += 10;
+    }
+    if password.chars().any(|c| !c.is_ascii_alphanumeric()) {
+        pool += 33;
+    }
+    let distinct = {
+        let mut chars: Vec<char> = password.chars().collect();
+        chars.sort_unstable();
+        chars.dedup();
+        chars.len()
+    };
+    // Repeats add little: count each distinct character fully and the rest at a quarter.
+    let effective_len = distinct as f64 + (len - distinct) as f64 * 0.25;
+    let bits = effective_len * f64::from(pool.max(1)).log2();
+    match bits {
+        b if b < 28.0 => 0,
+        b if b < 45.0 => 1,
+        b if b < 60.0 => 2,
+        b if b < 80.0 => 3,
+        _ => 4,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert_eq!(email_problem("a@b.co"), None);
+        assert_eq!(email_problem("  Ann.Lee@Example.org "), None);
+        assert_eq!(email_problem(""), Some(Problem::Required));
+        assert_eq!(email_problem("no-at-sign"), Some(Problem::Invalid));
+        assert_eq!(email_problem("a@b"), Some(Problem::Invalid));
+        assert_eq!(email_problem("a@@b.co"), Some(Problem::Invalid));
+        assert_eq!(email_problem("a b@c.de"), Some(Problem::Invalid));
+        assert_eq!(email_problem("a@b..de"), Some(Problem::Invalid));
+        let long = format!("{}@example.org", "x".repeat(250));
+        assert_eq!(email_problem(&long), Some(Problem::TooLong { max: 254 }));
+        assert_eq!(normalize_email("  Ann@Example.ORG "), "ann@example.org");
+    }
+
+    #[test]
+    fn names_and_hints() {
+        assert_eq!(name_problem(" "), Some(Problem::Required));
+        assert_eq!(name_problem(&"é".repeat(100)), None);
+        assert_eq!(name_problem(&"é".repeat(101)), Some(Problem::TooLong { max: 100 }));
+        assert_eq!(name_problem("a\u{0}b"), Some(Problem::Invalid));
+        assert_eq!(hint_problem(""), None);
+        assert_eq!(hint_problem(&"h".repeat(101)), Some(Problem::TooLong { max: 100 }));
+    }
+
+    #[test]
+    fn strength_grows_with_length_and_variety() {
+        assert_eq!(password_strength(""), 0);
+        assert_eq!(password_strength("aaaaaaaaaaaa"), 0);
+        assert!(password_strength("password") <= 1);
+        assert!(password_strength("correct horse battery staple") >= 3);
+        assert_eq!(password_strength("T7#kq!Vz9@Lm2$Rw8^Np"), 4);
+    }
+}
