@@ -2,5 +2,12 @@
 
 #![recursion_limit = "256"]
 
+pub mod api;
 pub mod crypto;
+#[cfg(feature = "ssr")]
+pub mod db;
 pub mod domain;
+pub mod i18n;
+pub mod ui;
+
+pub use ui::shell::{shell, App};

@@ -1,1 +1,113 @@
+//! The Keyhaven server: configuration, router, sessions, security headers. `main.rs` adds the
+//! command line; tests build the same router in-process.
 
+pub mod config;
+pub mod security;
+pub mod sessions;
+
+use app::api::context::AppState;
+use app::db::Db;
+use axum::routing::get;
+use axum::Router;
+use config::Config;
+use http::StatusCode;
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sessions::Store;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+pub const SESSION_COOKIE: &str = "keyhaven_session";
+
+/// Everything a running server holds.
+pub struct Server {
+    pub router: Router,
+    pub state: AppState,
+    pub sessions: Store,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("the database could not be opened: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("the data directory {0} could not be created: {1}")]
+    DataDir(String, std::io::Error),
+}
+
+pub async fn build(config: &Config) -> Result<Server, StartError> {
+    if config.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| StartError::DataDir(config.data_dir.display().to_string(), e))?;
+    }
+    let db = Db::open(&config.database_url, config.db_max_connections).await?;
+    let sessions = Store::open(&config.database_url).await?;
+    let state = AppState {
+        db: db.clone(),
+        trust_proxy: config.trust_proxy,
+    };
+
+    let leptos_options = LeptosOptions::builder()
+        .output_name("keyhaven")
+        .site_root(config.site_dir.display().to_string())
+        .site_pkg_dir("pkg")
+        .env(Env::PROD)
+        .site_addr(config.addr)
+        .build();
+    let routes = generate_route_list(app::App);
+    let session_layer = SessionManagerLayer::new(sessions.clone())
+        .with_name(SESSION_COOKIE)
+        .with_same_site(SameSite::Strict)
+        .with_http_only(true)
+        .with_secure(config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(
+            config.session_days,
+        )));
+
+    let context_state = state.clone();
+    let mut router = Router::new()
+        .route(
+            "/healthz",
+            get(move || {
+                let db = db.clone();
+                async move {
+                    if db.ping().await {
+                        (StatusCode::OK, "ok")
+                    } else {
+                        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+                    }
+                }
+            }),
+        )
+        .nest_service(
+            "/pkg",
+            ServeDir::new(config.site_dir.join("pkg")).precompressed_gzip(),
+        )
+        .leptos_routes_with_context(
+            &leptos_options,
+            routes,
+            move || provide_context(context_state.clone()),
+            {
+                let options = leptos_options.clone();
+                move || app::shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler(app::shell))
+        .with_state(leptos_options)
+        .layer(session_layer)
+        .layer(axum::middleware::from_fn(security::cross_site_guard));
+    for layer in security::header_layers() {
+        router = router.layer(layer);
+    }
+    let router = router
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http());
+    Ok(Server {
+        router,
+        state,
+        sessions,
+    })
+}

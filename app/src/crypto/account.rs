@@ -37,28 +37,55 @@ pub struct Derived {
 }
 
 impl Derived {
-    pub fn new(password: &str, email_normalized: &str, kdf: &KdfParams) -> Result<Self, CryptoError> {
+    pub fn new(
+        password: &str,
+        email_normalized: &str,
+        kdf: &KdfParams,
+    ) -> Result<Self, CryptoError> {
         let mk = kdf.master_key(password, email_normalized)?;
-        Ok(Derived { auth_hash: b64(&auth_hash(&mk, password)), wrapping_key: stretch(&mk) })
+        Ok(Derived {
+            auth_hash: b64(&auth_hash(&mk, password)),
+            wrapping_key: stretch(&mk),
+        })
     }
 
     /// Opens the protected keys; a wrong password fails here without asking the server.
-    pub fn unlock(&self, protected_user_key: &str, protected_private_key: &str) -> Result<UnlockedKeys, CryptoError> {
-        let user_key_bytes = self.wrapping_key.decrypt(&EncString::parse(protected_user_key)?, USER_KEY_PURPOSE)?;
+    pub fn unlock(
+        &self,
+        protected_user_key: &str,
+        protected_private_key: &str,
+    ) -> Result<UnlockedKeys, CryptoError> {
+        let user_key_bytes = self
+            .wrapping_key
+            .decrypt(&EncString::parse(protected_user_key)?, USER_KEY_PURPOSE)?;
         let user_key = SymmetricKey::from_slice(&user_key_bytes)?;
-        let private_bytes = user_key.decrypt(&EncString::parse(protected_private_key)?, PRIVATE_KEY_PURPOSE)?;
-        let private_key = SecretKey::from_slice(&private_bytes).map_err(|_| CryptoError::Malformed)?;
-        Ok(UnlockedKeys { user_key, private_key })
+        let private_bytes = user_key.decrypt(
+            &EncString::parse(protected_private_key)?,
+            PRIVATE_KEY_PURPOSE,
+        )?;
+        let private_key =
+            SecretKey::from_slice(&private_bytes).map_err(|_| CryptoError::Malformed)?;
+        Ok(UnlockedKeys {
+            user_key,
+            private_key,
+        })
     }
 
     /// Wraps an existing user key under this password (for a master password change).
     pub fn wrap_user_key(&self, user_key: &SymmetricKey) -> Result<String, CryptoError> {
-        Ok(self.wrapping_key.encrypt(user_key.as_bytes(), USER_KEY_PURPOSE)?.to_string())
+        Ok(self
+            .wrapping_key
+            .encrypt(user_key.as_bytes(), USER_KEY_PURPOSE)?
+            .to_string())
     }
 }
 
 /// Generates every key of a new account in the caller's process (the browser).
-pub fn new_account(password: &str, email_normalized: &str, kdf: &KdfParams) -> Result<(NewAccount, UnlockedKeys), CryptoError> {
+pub fn new_account(
+    password: &str,
+    email_normalized: &str,
+    kdf: &KdfParams,
+) -> Result<(NewAccount, UnlockedKeys), CryptoError> {
     let derived = Derived::new(password, email_normalized, kdf)?;
     let user_key = SymmetricKey::generate()?;
     let private_key = SecretKey::from(super::random_bytes::<32>()?);
@@ -66,9 +93,17 @@ pub fn new_account(password: &str, email_normalized: &str, kdf: &KdfParams) -> R
         auth_hash: derived.auth_hash.clone(),
         protected_user_key: derived.wrap_user_key(&user_key)?,
         public_key: b64(private_key.public_key().as_bytes()),
-        protected_private_key: user_key.encrypt(&private_key.to_bytes(), PRIVATE_KEY_PURPOSE)?.to_string(),
+        protected_private_key: user_key
+            .encrypt(&private_key.to_bytes(), PRIVATE_KEY_PURPOSE)?
+            .to_string(),
     };
-    Ok((account, UnlockedKeys { user_key, private_key }))
+    Ok((
+        account,
+        UnlockedKeys {
+            user_key,
+            private_key,
+        },
+    ))
 }
 
 /// Checks that submitted key material has the right shape, without any key: what a server can do.
@@ -101,22 +136,30 @@ mod tests {
 
         let derived = Derived::new("first password!", "ann@example.org", &kdf).unwrap();
         assert_eq!(derived.auth_hash, account.auth_hash);
-        let opened = derived.unlock(&account.protected_user_key, &account.protected_private_key).unwrap();
+        let opened = derived
+            .unlock(&account.protected_user_key, &account.protected_private_key)
+            .unwrap();
         assert_eq!(opened.user_key.as_bytes(), keys.user_key.as_bytes());
         assert_eq!(opened.private_key.to_bytes(), keys.private_key.to_bytes());
 
         let wrong = Derived::new("second password", "ann@example.org", &kdf).unwrap();
         assert_ne!(wrong.auth_hash, account.auth_hash);
         assert_eq!(
-            wrong.unlock(&account.protected_user_key, &account.protected_private_key).unwrap_err(),
+            wrong
+                .unlock(&account.protected_user_key, &account.protected_private_key)
+                .unwrap_err(),
             CryptoError::Decrypt
         );
 
         // Changing the password re-wraps the same user key; the private key stays as it was.
         let rewrapped = wrong.wrap_user_key(&keys.user_key).unwrap();
-        let reopened = wrong.unlock(&rewrapped, &account.protected_private_key).unwrap();
+        let reopened = wrong
+            .unlock(&rewrapped, &account.protected_private_key)
+            .unwrap();
         assert_eq!(reopened.user_key.as_bytes(), keys.user_key.as_bytes());
-        assert!(derived.unlock(&rewrapped, &account.protected_private_key).is_err());
+        assert!(derived
+            .unlock(&rewrapped, &account.protected_private_key)
+            .is_err());
     }
 
     #[test]

@@ -43,7 +43,13 @@ impl SymmetricKey {
         let nonce = random_bytes::<NONCE_LEN>()?;
         let cipher = XChaCha20Poly1305::new(self.0.as_ref().into());
         let ct = cipher
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: purpose.as_bytes() })
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: purpose.as_bytes(),
+                },
+            )
             .map_err(|_| CryptoError::Malformed)?;
         let mut raw = Vec::with_capacity(NONCE_LEN + ct.len());
         raw.extend_from_slice(&nonce);
@@ -51,12 +57,22 @@ impl SymmetricKey {
         Ok(EncString(format!("{PREFIX}{}", STANDARD.encode(raw))))
     }
 
-    pub fn decrypt(&self, enc: &EncString, purpose: &str) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    pub fn decrypt(
+        &self,
+        enc: &EncString,
+        purpose: &str,
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
         let raw = enc.raw()?;
         let (nonce, ct) = raw.split_at(NONCE_LEN);
         let cipher = XChaCha20Poly1305::new(self.0.as_ref().into());
         cipher
-            .decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad: purpose.as_bytes() })
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: ct,
+                    aad: purpose.as_bytes(),
+                },
+            )
             .map(Zeroizing::new)
             .map_err(|_| CryptoError::Decrypt)
     }
@@ -132,26 +148,52 @@ mod tests {
         let key = SymmetricKey::generate().unwrap();
         let other = SymmetricKey::generate().unwrap();
         let enc = key.encrypt(b"secret", "user-key").unwrap();
-        assert_eq!(other.decrypt(&enc, "user-key").unwrap_err(), CryptoError::Decrypt);
-        assert_eq!(key.decrypt(&enc, "private-key").unwrap_err(), CryptoError::Decrypt);
+        assert_eq!(
+            other.decrypt(&enc, "user-key").unwrap_err(),
+            CryptoError::Decrypt
+        );
+        assert_eq!(
+            key.decrypt(&enc, "private-key").unwrap_err(),
+            CryptoError::Decrypt
+        );
 
-        let mut raw = STANDARD.decode(enc.as_str().strip_prefix(PREFIX).unwrap()).unwrap();
+        let mut raw = STANDARD
+            .decode(enc.as_str().strip_prefix(PREFIX).unwrap())
+            .unwrap();
         let last = raw.len() - 1;
         raw[last] ^= 1;
         let tampered = EncString::parse(&format!("{PREFIX}{}", STANDARD.encode(&raw))).unwrap();
-        assert_eq!(key.decrypt(&tampered, "user-key").unwrap_err(), CryptoError::Decrypt);
+        assert_eq!(
+            key.decrypt(&tampered, "user-key").unwrap_err(),
+            CryptoError::Decrypt
+        );
         raw[last] ^= 1;
         raw[0] ^= 0x80; // nonce bit
         let tampered = EncString::parse(&format!("{PREFIX}{}", STANDARD.encode(&raw))).unwrap();
-        assert_eq!(key.decrypt(&tampered, "user-key").unwrap_err(), CryptoError::Decrypt);
+        assert_eq!(
+            key.decrypt(&tampered, "user-key").unwrap_err(),
+            CryptoError::Decrypt
+        );
     }
 
     #[test]
     fn malformed_strings_are_refused() {
         assert_eq!(EncString::parse("").unwrap_err(), CryptoError::Malformed);
-        assert_eq!(EncString::parse("v1.xchacha20poly1305.!!").unwrap_err(), CryptoError::Malformed);
-        assert_eq!(EncString::parse("v1.xchacha20poly1305.AAAA").unwrap_err(), CryptoError::Malformed);
-        assert_eq!(EncString::parse("v9.future.AAAA").unwrap_err(), CryptoError::Unsupported);
-        assert_eq!(SymmetricKey::from_slice(&[0u8; 31]).unwrap_err(), CryptoError::Malformed);
+        assert_eq!(
+            EncString::parse("v1.xchacha20poly1305.!!").unwrap_err(),
+            CryptoError::Malformed
+        );
+        assert_eq!(
+            EncString::parse("v1.xchacha20poly1305.AAAA").unwrap_err(),
+            CryptoError::Malformed
+        );
+        assert_eq!(
+            EncString::parse("v9.future.AAAA").unwrap_err(),
+            CryptoError::Unsupported
+        );
+        assert_eq!(
+            SymmetricKey::from_slice(&[0u8; 31]).unwrap_err(),
+            CryptoError::Malformed
+        );
     }
 }

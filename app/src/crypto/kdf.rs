@@ -18,13 +18,21 @@ pub const ARGON2_DEFAULT_PARALLELISM: u32 = 4;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum KdfParams {
-    Pbkdf2 { iterations: u32 },
-    Argon2id { memory_kib: u32, iterations: u32, parallelism: u32 },
+    Pbkdf2 {
+        iterations: u32,
+    },
+    Argon2id {
+        memory_kib: u32,
+        iterations: u32,
+        parallelism: u32,
+    },
 }
 
 impl Default for KdfParams {
     fn default() -> Self {
-        KdfParams::Pbkdf2 { iterations: PBKDF2_DEFAULT_ITERATIONS }
+        KdfParams::Pbkdf2 {
+            iterations: PBKDF2_DEFAULT_ITERATIONS,
+        }
     }
 }
 
@@ -44,7 +52,11 @@ impl KdfParams {
             KdfParams::Pbkdf2 { iterations } => {
                 (PBKDF2_MIN_ITERATIONS..=PBKDF2_MAX_ITERATIONS).contains(&iterations)
             }
-            KdfParams::Argon2id { memory_kib, iterations, parallelism } => {
+            KdfParams::Argon2id {
+                memory_kib,
+                iterations,
+                parallelism,
+            } => {
                 (16 * 1024..=1024 * 1024).contains(&memory_kib)
                     && (2..=10).contains(&iterations)
                     && (1..=16).contains(&parallelism)
@@ -58,7 +70,11 @@ impl KdfParams {
     }
 
     /// Derives the master key. Slow on purpose.
-    pub fn master_key(&self, password: &str, email_normalized: &str) -> Result<SymmetricKey, CryptoError> {
+    pub fn master_key(
+        &self,
+        password: &str,
+        email_normalized: &str,
+    ) -> Result<SymmetricKey, CryptoError> {
         self.validate()?;
         let mut out = Zeroizing::new([0u8; 32]);
         match *self {
@@ -70,7 +86,11 @@ impl KdfParams {
                     out.as_mut(),
                 );
             }
-            KdfParams::Argon2id { memory_kib, iterations, parallelism } => {
+            KdfParams::Argon2id {
+                memory_kib,
+                iterations,
+                parallelism,
+            } => {
                 // Argon2 wants a salt of at least 8 bytes; an email can be shorter.
                 let salt = Sha256::digest(email_normalized.as_bytes());
                 let params = argon2::Params::new(memory_kib, iterations, parallelism, Some(32))
@@ -120,25 +140,57 @@ mod tests {
     #[test]
     fn master_key_auth_hash_and_stretch_known_answers() {
         let pw = "correct horse battery staple";
-        let mk = KdfParams::default().master_key(pw, "ann@example.org").unwrap();
-        assert_eq!(hex::encode(mk.as_bytes()), "75353c7c4a678b0fa12f8c64e21ce719ce2c39262c12a839540756265963fc8c");
-        assert_eq!(hex::encode(auth_hash(&mk, pw)), "d9786d0af3af2bfde5feeec8e01759675bdfe86dd2f1a0dd29c4d10ee791b246");
-        assert_eq!(hex::encode(stretch(&mk).as_bytes()), "8ac517a2623c1cf9706b82e6cb57c2ca2aa2e81005a30fdde7649c5cb047b524");
+        let mk = KdfParams::default()
+            .master_key(pw, "ann@example.org")
+            .unwrap();
+        assert_eq!(
+            hex::encode(mk.as_bytes()),
+            "75353c7c4a678b0fa12f8c64e21ce719ce2c39262c12a839540756265963fc8c"
+        );
+        assert_eq!(
+            hex::encode(auth_hash(&mk, pw)),
+            "d9786d0af3af2bfde5feeec8e01759675bdfe86dd2f1a0dd29c4d10ee791b246"
+        );
+        assert_eq!(
+            hex::encode(stretch(&mk).as_bytes()),
+            "8ac517a2623c1cf9706b82e6cb57c2ca2aa2e81005a30fdde7649c5cb047b524"
+        );
     }
 
     #[test]
     fn argon2id_known_answer() {
-        let mk = KdfParams::argon2id_default().master_key("correct horse battery staple", "ann@example.org").unwrap();
-        assert_eq!(hex::encode(mk.as_bytes()), "5be63a23db41b225c5572bfbf2822405f61a96b776c2ea3cf3a7c383f9a9e31f");
+        let mk = KdfParams::argon2id_default()
+            .master_key("correct horse battery staple", "ann@example.org")
+            .unwrap();
+        assert_eq!(
+            hex::encode(mk.as_bytes()),
+            "5be63a23db41b225c5572bfbf2822405f61a96b776c2ea3cf3a7c383f9a9e31f"
+        );
     }
 
     #[test]
     fn bounds() {
-        assert_eq!(KdfParams::Pbkdf2 { iterations: 1_000 }.validate(), Err(CryptoError::KdfParams));
-        assert_eq!(KdfParams::Pbkdf2 { iterations: u32::MAX }.validate(), Err(CryptoError::KdfParams));
+        assert_eq!(
+            KdfParams::Pbkdf2 { iterations: 1_000 }.validate(),
+            Err(CryptoError::KdfParams)
+        );
+        assert_eq!(
+            KdfParams::Pbkdf2 {
+                iterations: u32::MAX
+            }
+            .validate(),
+            Err(CryptoError::KdfParams)
+        );
         assert!(KdfParams::default().validate().is_ok());
         assert!(KdfParams::argon2id_default().validate().is_ok());
-        let huge = KdfParams::Argon2id { memory_kib: u32::MAX, iterations: 3, parallelism: 4 };
-        assert_eq!(huge.master_key("x", "a@b.c").unwrap_err(), CryptoError::KdfParams);
+        let huge = KdfParams::Argon2id {
+            memory_kib: u32::MAX,
+            iterations: 3,
+            parallelism: 4,
+        };
+        assert_eq!(
+            huge.master_key("x", "a@b.c").unwrap_err(),
+            CryptoError::KdfParams
+        );
     }
 }

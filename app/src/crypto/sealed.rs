@@ -6,8 +6,12 @@ use crypto_box::aead::OsRng;
 use crypto_box::{PublicKey, SecretKey};
 
 pub fn seal(recipient_public_key_b64: &str, plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
-    let pk: [u8; 32] = unb64(recipient_public_key_b64)?.try_into().map_err(|_| CryptoError::Malformed)?;
-    PublicKey::from(pk).seal(&mut OsRng, plaintext).map_err(|_| CryptoError::Malformed)
+    let pk: [u8; 32] = unb64(recipient_public_key_b64)?
+        .try_into()
+        .map_err(|_| CryptoError::Malformed)?;
+    PublicKey::from(pk)
+        .seal(&mut OsRng, plaintext)
+        .map_err(|_| CryptoError::Malformed)
 }
 
 pub fn open(private_key: &SecretKey, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {

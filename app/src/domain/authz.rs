@@ -69,15 +69,25 @@ pub fn role_of(actor: &Actor, target: &UserId) -> Role {
 pub fn allowed(role: Role, action: Action) -> bool {
     use Action::*;
     match (role, action) {
-        (Role::SelfAccount, ReadAccount | ReadAccountKeys | UpdateProfile | ChangeMasterPassword) => true,
+        (
+            Role::SelfAccount,
+            ReadAccount | ReadAccountKeys | UpdateProfile | ChangeMasterPassword,
+        ) => true,
         // Operators run the instance; they never read or change someone else's account or keys.
         (Role::Operator | Role::OtherAccount, _) => false,
     }
 }
 
-pub fn authorize_account(actor: &Actor, target: &UserId, action: Action) -> Result<AccountAccess, AppError> {
+pub fn authorize_account(
+    actor: &Actor,
+    target: &UserId,
+    action: Action,
+) -> Result<AccountAccess, AppError> {
     if allowed(role_of(actor, target), action) {
-        Ok(AccountAccess { target: target.clone(), action })
+        Ok(AccountAccess {
+            target: target.clone(),
+            action,
+        })
     } else {
         Err(AppError::Forbidden)
     }
@@ -116,7 +126,11 @@ mod tests {
             (Role::Operator, UpdateProfile, false),
             (Role::Operator, ChangeMasterPassword, false),
         ];
-        assert_eq!(table.len(), 3 * Action::ALL.len(), "the table must cover every pair");
+        assert_eq!(
+            table.len(),
+            3 * Action::ALL.len(),
+            "the table must cover every pair"
+        );
         for &(role, action, expected) in table {
             assert_eq!(allowed(role, action), expected, "{role:?} × {action:?}");
         }
@@ -126,12 +140,21 @@ mod tests {
     fn capabilities_name_their_target() {
         let me = UserId::from_stored("u1".into());
         let other = UserId::from_stored("u2".into());
-        let actor = Actor { user_id: me.clone(), is_operator: true };
+        let actor = Actor {
+            user_id: me.clone(),
+            is_operator: true,
+        };
         let access = authorize_account(&actor, &me, Action::UpdateProfile).expect("own account");
         assert_eq!(access.target(), &me);
-        assert_eq!(authorize_account(&actor, &other, Action::ReadAccount).unwrap_err(), AppError::Forbidden);
+        assert_eq!(
+            authorize_account(&actor, &other, Action::ReadAccount).unwrap_err(),
+            AppError::Forbidden
+        );
         assert!(authorize_operator(&actor).is_ok());
-        let plain = Actor { user_id: me, is_operator: false };
+        let plain = Actor {
+            user_id: me,
+            is_operator: false,
+        };
         assert_eq!(authorize_operator(&plain).unwrap_err(), AppError::Forbidden);
     }
 }

@@ -12,6 +12,8 @@ pub enum Field {
     Hint,
     MasterPassword,
     NewMasterPassword,
+    ConfirmMasterPassword,
+    Acknowledge,
     Kdf,
     KeyMaterial,
     Language,
@@ -22,12 +24,18 @@ pub enum Field {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Problem {
     Required,
-    TooLong { max: u32 },
-    TooShort { min: u32 },
+    TooLong {
+        max: u32,
+    },
+    TooShort {
+        min: u32,
+    },
     Invalid,
     Taken,
     Mismatch,
     OutOfRange,
+    /// A hint that gives the password away.
+    RevealsPassword,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,7 +51,7 @@ impl FieldError {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(rename_all = "snake_case", tag = "error")]
+#[serde(rename_all = "snake_case", tag = "error", content = "detail")]
 pub enum AppError {
     #[error("the input is not valid: {0:?}")]
     Invalid(Vec<FieldError>),
@@ -61,6 +69,9 @@ pub enum AppError {
     CrossSite,
     #[error("internal error")]
     Internal,
+    /// Keys could not be opened in the browser (damaged data). Client side only.
+    #[error("keys could not be opened")]
+    Crypto,
     /// The request never got a usable answer (network down, server restarting). Client side only.
     #[error("transport: {0}")]
     Transport(String),
@@ -74,7 +85,9 @@ impl AppError {
     /// The error for one field, if this error is about that field.
     pub fn for_field(&self, field: Field) -> Option<Problem> {
         match self {
-            AppError::Invalid(errors) => errors.iter().find(|e| e.field == field).map(|e| e.problem),
+            AppError::Invalid(errors) => {
+                errors.iter().find(|e| e.field == field).map(|e| e.problem)
+            }
             _ => None,
         }
     }
@@ -93,7 +106,9 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
         use leptos::server_fn::error::ServerFnErrorErr as E;
         match value {
-            E::Request(msg) | E::Deserialization(msg) | E::Response(msg) => AppError::Transport(msg),
+            E::Request(msg) | E::Deserialization(msg) | E::Response(msg) => {
+                AppError::Transport(msg)
+            }
             // Malformed arguments are the caller's fault; they get a field-less "invalid input".
             E::Args(_) | E::MissingArg(_) => AppError::Invalid(Vec::new()),
             // A middleware refusal is the cross-site guard (the only middleware that refuses).

@@ -59,7 +59,11 @@ impl Lang {
             let mut pieces = part.split(';');
             let Some(tag) = pieces.next() else { continue };
             let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|v| v.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             if let Some(lang) = Lang::from_code(tag) {
                 let better = match best {

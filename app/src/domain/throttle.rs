@@ -16,11 +16,19 @@ pub struct Policy {
 }
 
 impl Policy {
-    pub const ACCOUNT: Policy =
-        Policy { slow_after: 3, lock_after: 5, window_ms: 15 * 60_000, lock_ms: 15 * 60_000 };
+    pub const ACCOUNT: Policy = Policy {
+        slow_after: 3,
+        lock_after: 5,
+        window_ms: 15 * 60_000,
+        lock_ms: 15 * 60_000,
+    };
     /// An address may try several accounts (a shared office NAT), so it gets more room.
-    pub const ADDRESS: Policy =
-        Policy { slow_after: 10, lock_after: 20, window_ms: 15 * 60_000, lock_ms: 15 * 60_000 };
+    pub const ADDRESS: Policy = Policy {
+        slow_after: 10,
+        lock_after: 20,
+        window_ms: 15 * 60_000,
+        lock_ms: 15 * 60_000,
+    };
 }
 
 /// What the server stored for a scope.
@@ -38,14 +46,18 @@ pub enum Gate {
     /// Check, but only after waiting this long (slows guessing without locking people out).
     Delay(Millis),
     /// Refuse without checking.
-    Refuse { retry_after_ms: Millis },
+    Refuse {
+        retry_after_ms: Millis,
+    },
 }
 
 pub fn gate(policy: Policy, counter: Option<Counter>, now: Millis) -> Gate {
     let Some(c) = counter else { return Gate::Allow };
     if let Some(until) = c.locked_until {
         if until > now {
-            return Gate::Refuse { retry_after_ms: until - now };
+            return Gate::Refuse {
+                retry_after_ms: until - now,
+            };
         }
     }
     if now - c.window_started_at > policy.window_ms {
@@ -60,7 +72,11 @@ pub fn gate(policy: Policy, counter: Option<Counter>, now: Millis) -> Gate {
 
 /// The counter after one more failure.
 pub fn after_failure(policy: Policy, counter: Option<Counter>, now: Millis) -> Counter {
-    let fresh = Counter { failures: 0, window_started_at: now, locked_until: None };
+    let fresh = Counter {
+        failures: 0,
+        window_started_at: now,
+        locked_until: None,
+    };
     let mut c = match counter {
         Some(c) if now - c.window_started_at <= policy.window_ms => c,
         _ => fresh,
@@ -98,7 +114,10 @@ mod tests {
         assert_eq!(gates[4], Gate::Delay(1_000));
         assert!(matches!(gates[5], Gate::Refuse { .. }));
         // Still locked just before the lock ends, free after.
-        assert_eq!(gate(p, c, 4 + p.lock_ms - 1), Gate::Refuse { retry_after_ms: 1 });
+        assert_eq!(
+            gate(p, c, 4 + p.lock_ms - 1),
+            Gate::Refuse { retry_after_ms: 1 }
+        );
         let later = 4 + p.lock_ms + 1;
         assert_eq!(gate(p, c, later), Gate::Allow);
         assert_eq!(after_failure(p, c, later).failures, 1);

@@ -20,7 +20,9 @@ pub fn email_problem(email: &str) -> Option<Problem> {
         return Some(Problem::Required);
     }
     if email.chars().count() > EMAIL_MAX {
-        return Some(Problem::TooLong { max: EMAIL_MAX as u32 });
+        return Some(Problem::TooLong {
+            max: EMAIL_MAX as u32,
+        });
     }
     let Some((local, domain)) = email.split_once('@') else {
         return Some(Problem::Invalid);
@@ -41,7 +43,9 @@ pub fn name_problem(name: &str) -> Option<Problem> {
     if name.is_empty() {
         Some(Problem::Required)
     } else if name.chars().count() > NAME_MAX {
-        Some(Problem::TooLong { max: NAME_MAX as u32 })
+        Some(Problem::TooLong {
+            max: NAME_MAX as u32,
+        })
     } else if name.chars().any(char::is_control) {
         Some(Problem::Invalid)
     } else {
@@ -51,7 +55,9 @@ pub fn name_problem(name: &str) -> Option<Problem> {
 
 pub fn hint_problem(hint: &str) -> Option<Problem> {
     if hint.chars().count() > HINT_MAX {
-        Some(Problem::TooLong { max: HINT_MAX as u32 })
+        Some(Problem::TooLong {
+            max: HINT_MAX as u32,
+        })
     } else if hint.chars().any(char::is_control) {
         Some(Problem::Invalid)
     } else {
@@ -133,10 +139,16 @@ mod tests {
     fn names_and_hints() {
         assert_eq!(name_problem(" "), Some(Problem::Required));
         assert_eq!(name_problem(&"é".repeat(100)), None);
-        assert_eq!(name_problem(&"é".repeat(101)), Some(Problem::TooLong { max: 100 }));
+        assert_eq!(
+            name_problem(&"é".repeat(101)),
+            Some(Problem::TooLong { max: 100 })
+        );
         assert_eq!(name_problem("a\u{0}b"), Some(Problem::Invalid));
         assert_eq!(hint_problem(""), None);
-        assert_eq!(hint_problem(&"h".repeat(101)), Some(Problem::TooLong { max: 100 }));
+        assert_eq!(
+            hint_problem(&"h".repeat(101)),
+            Some(Problem::TooLong { max: 100 })
+        );
     }
 
     #[test]

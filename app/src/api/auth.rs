@@ -1,0 +1,340 @@
+//! Accounts: registration, login, sessions, profile and master password changes.
+
+use crate::crypto::KdfParams;
+use crate::domain::{AccountInfo, AppError, Lang, ProtectedKeys};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// Everything the browser made at registration. Only the auth hash proves anything; the rest is
+/// ciphertext or a public key.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RegisterRequest {
+    pub email: String,
+    pub name: String,
+    pub hint: Option<String>,
+    pub language: Lang,
+    pub kdf: KdfParams,
+    pub auth_hash: String,
+    pub protected_user_key: String,
+    pub public_key: String,
+    pub protected_private_key: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LoginAnswer {
+    pub account: AccountInfo,
+    pub keys: ProtectedKeys,
+}
+
+/// The KDF settings to use for an email. Unknown emails get the defaults, so this does not tell
+/// whether an account exists.
+#[server(prefix = "/api", endpoint = "prelogin", input = Json)]
+pub async fn prelogin(email: String) -> Result<KdfParams, AppError> {
+    let st = ssr::state()?;
+    let norm = crate::domain::validate::normalize_email(&email);
+    let user = crate::db::users::find_by_email(&st.db, &norm).await?;
+    Ok(user.map(|u| u.kdf).unwrap_or_default())
+}
+
+#[server(prefix = "/api", endpoint = "register", input = Json)]
+pub async fn register(req: RegisterRequest) -> Result<AccountInfo, AppError> {
+    ssr::register(req).await
+}
+
+#[server(prefix = "/api", endpoint = "login", input = Json)]
+pub async fn login(email: String, auth_hash: String) -> Result<LoginAnswer, AppError> {
+    ssr::login(email, auth_hash).await
+}
+
+#[server(prefix = "/api", endpoint = "logout", input = Json)]
+pub async fn logout() -> Result<(), AppError> {
+    let session = ssr::session().await?;
+    session.flush().await.map_err(AppError::internal)
+}
+
+/// The signed-in account, or `None`.
+#[server(prefix = "/api", endpoint = "whoami", input = Json)]
+pub async fn whoami() -> Result<Option<AccountInfo>, AppError> {
+    let st = ssr::state()?;
+    Ok(ssr::optional_caller(&st.db).await?.map(|c| c.user.info()))
+}
+
+/// The caller's wrapped keys, to unlock the vault after a reload.
+#[server(prefix = "/api", endpoint = "account_keys", input = Json)]
+pub async fn account_keys() -> Result<ProtectedKeys, AppError> {
+    use crate::domain::authz::{authorize_account, Action};
+    let st = ssr::state()?;
+    let caller = ssr::caller(&st.db).await?;
+    authorize_account(&caller.actor, &caller.user.id, Action::ReadAccountKeys)?;
+    Ok(caller.user.protected_keys())
+}
+
+#[server(prefix = "/api", endpoint = "update_profile", input = Json)]
+pub async fn update_profile(name: String, language: Lang) -> Result<AccountInfo, AppError> {
+    ssr::update_profile(Some(name), language).await
+}
+
+/// Remembers the language chosen in the header for the signed-in account.
+#[server(prefix = "/api", endpoint = "set_language", input = Json)]
+pub async fn set_language(language: Lang) -> Result<AccountInfo, AppError> {
+    ssr::update_profile(None, language).await
+}
+
+#[server(prefix = "/api", endpoint = "change_master_password", input = Json)]
+pub async fn change_master_password(
+    current_auth_hash: String,
+    new_auth_hash: String,
+    new_protected_user_key: String,
+) -> Result<(), AppError> {
+    ssr::change_master_password(current_auth_hash, new_auth_hash, new_protected_user_key).await
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::{LoginAnswer, RegisterRequest};
+    pub use crate::api::context::*;
+    use crate::crypto::{account, unb64, EncString};
+    use crate::db::throttle::{self as throttle_db, Scope};
+    use crate::db::{now_ms, users, Db};
+    use crate::domain::authz::{authorize_account, Action};
+    use crate::domain::throttle::{after_failure, gate, Gate, Policy};
+    use crate::domain::validate::{self, collect};
+    use crate::domain::{AccountInfo, AppError, Field, Lang, Problem};
+    use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+    use argon2::Argon2;
+    use std::sync::OnceLock;
+
+    /// Argon2id with the crate's defaults (19 MiB, 2 passes): the server-side hash of the auth hash.
+    fn hash_auth(auth_hash: Vec<u8>) -> Result<String, AppError> {
+        let mut salt = [0u8; 16];
+        getrandom::getrandom(&mut salt).map_err(AppError::internal)?;
+        let salt = SaltString::encode_b64(&salt).map_err(AppError::internal)?;
+        Argon2::default()
+            .hash_password(&auth_hash, &salt)
+            .map(|h| h.to_string())
+            .map_err(AppError::internal)
+    }
+
+    /// Constant-time comparison inside `verify_password`.
+    fn verify_auth(auth_hash: &[u8], stored: &str) -> bool {
+        PasswordHash::new(stored)
+            .is_ok_and(|h| Argon2::default().verify_password(auth_hash, &h).is_ok())
+    }
+
+    /// A hash to verify against when the email is unknown, so both cases take the same time.
+    fn decoy_hash() -> &'static str {
+        static DECOY: OnceLock<String> = OnceLock::new();
+        DECOY.get_or_init(|| hash_auth(vec![0u8; 32]).unwrap_or_default())
+    }
+
+    /// A well-formed auth hash is 32 bytes in base64.
+    fn decode_auth_hash(text: &str) -> Option<Vec<u8>> {
+        unb64(text).ok().filter(|b| b.len() == 32)
+    }
+
+    pub async fn register(req: RegisterRequest) -> Result<AccountInfo, AppError> {
+        let st = state()?;
+        let hint = req.hint.as_deref().map(str::trim).filter(|h| !h.is_empty());
+        collect([
+            (Field::Email, validate::email_problem(&req.email)),
+            (Field::Name, validate::name_problem(&req.name)),
+            (Field::Hint, hint.and_then(validate::hint_problem)),
+            (
+                Field::Kdf,
+                req.kdf.validate().err().map(|_| Problem::OutOfRange),
+            ),
+        ])?;
+        let material = account::NewAccount {
+            auth_hash: req.auth_hash.clone(),
+            protected_user_key: req.protected_user_key.clone(),
+            public_key: req.public_key.clone(),
+            protected_private_key: req.protected_private_key.clone(),
+        };
+        account::check_shape(&material)
+            .map_err(|_| AppError::field(Field::KeyMaterial, Problem::Invalid))?;
+        let email_normalized = validate::normalize_email(&req.email);
+        if users::find_by_email(&st.db, &email_normalized)
+            .await?
+            .is_some()
+        {
+            return Err(AppError::field(Field::Email, Problem::Taken));
+        }
+        let auth_bytes = decode_auth_hash(&req.auth_hash)
+            .ok_or_else(|| AppError::field(Field::KeyMaterial, Problem::Invalid))?;
+        let stored_hash = blocking(move || hash_auth(auth_bytes)).await??;
+        let stamp = crate::db::new_id();
+        // The unique constraint still decides a race between two registrations of one email.
+        let id = users::insert(
+            &st.db,
+            users::NewUser {
+                email: req.email.trim(),
+                email_normalized: &email_normalized,
+                name: req.name.trim(),
+                hint,
+                language: req.language,
+                kdf: req.kdf,
+                auth_hash_argon2: &stored_hash,
+                protected_user_key: &req.protected_user_key,
+                public_key: &req.public_key,
+                protected_private_key: &req.protected_private_key,
+                security_stamp: &stamp,
+            },
+        )
+        .await?;
+        let user = users::find_by_id(&st.db, &id)
+            .await?
+            .ok_or_else(|| AppError::internal("user vanished"))?;
+        sign_in(&session().await?, &user).await?;
+        tracing::info!(user = %user.id, "account created");
+        Ok(user.info())
+    }
+
+    /// Applies both throttles; returns how long to wait before checking, or the refusal.
+    async fn throttle_gate(db: &Db, account: &str, addr: &str) -> Result<u64, AppError> {
+        let now = now_ms();
+        let mut delay = 0;
+        for (scope, policy, subject) in [
+            (Scope::Account, Policy::ACCOUNT, account),
+            (Scope::Address, Policy::ADDRESS, addr),
+        ] {
+            match gate(policy, throttle_db::load(db, scope, subject).await?, now) {
+                Gate::Allow => {}
+                Gate::Delay(ms) => delay = delay.max(ms),
+                Gate::Refuse { retry_after_ms } => {
+                    return Err(AppError::Throttled {
+                        retry_after_secs: u32::try_from(retry_after_ms / 1000 + 1)
+                            .unwrap_or(u32::MAX),
+                    })
+                }
+            }
+        }
+        Ok(u64::try_from(delay).unwrap_or(0))
+    }
+
+    /// Counts a failure in both scopes; if that locks either, says so right away.
+    async fn record_failure(
+        db: &Db,
+        account: &str,
+        addr: &str,
+    ) -> Result<Option<AppError>, AppError> {
+        let now = now_ms();
+        let mut locked = None;
+        for (scope, policy, subject) in [
+            (Scope::Account, Policy::ACCOUNT, account),
+            (Scope::Address, Policy::ADDRESS, addr),
+        ] {
+            let counter = after_failure(policy, throttle_db::load(db, scope, subject).await?, now);
+            throttle_db::store(db, scope, subject, counter).await?;
+            if let Some(until) = counter.locked_until {
+                let secs = u32::try_from((until - now) / 1000).unwrap_or(u32::MAX);
+                locked = Some(AppError::Throttled {
+                    retry_after_secs: secs,
+                });
+            }
+        }
+        tracing::warn!(account, addr, "failed login");
+        Ok(locked)
+    }
+
+    pub async fn login(email: String, auth_hash: String) -> Result<LoginAnswer, AppError> {
+        let st = state()?;
+        let norm = validate::normalize_email(&email);
+        let addr = client_addr(st.trust_proxy).await;
+        let delay = throttle_gate(&st.db, &norm, &addr).await?;
+        if delay > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+        }
+        let user = users::find_by_email(&st.db, &norm).await?;
+        let stored = user
+            .as_ref()
+            .map_or_else(|| decoy_hash().to_owned(), |u| u.auth_hash_argon2.clone());
+        let presented = decode_auth_hash(&auth_hash).unwrap_or_default();
+        let ok = blocking(move || verify_auth(&presented, &stored)).await?;
+        match user {
+            Some(user) if ok => {
+                throttle_db::clear(&st.db, Scope::Account, &norm).await?;
+                sign_in(&session().await?, &user).await?;
+                Ok(LoginAnswer {
+                    account: user.info(),
+                    keys: user.protected_keys(),
+                })
+            }
+            _ => Err(record_failure(&st.db, &norm, &addr)
+                .await?
+                .unwrap_or(AppError::InvalidCredentials)),
+        }
+    }
+
+    pub async fn update_profile(
+        name: Option<String>,
+        language: Lang,
+    ) -> Result<AccountInfo, AppError> {
+        let st = state()?;
+        let caller = caller(&st.db).await?;
+        let access = authorize_account(&caller.actor, &caller.user.id, Action::UpdateProfile)?;
+        let name = name.unwrap_or_else(|| caller.user.name.clone());
+        collect([(Field::Name, validate::name_problem(&name))])?;
+        users::update_profile(&st.db, &access, name.trim(), language).await?;
+        let mut info = caller.user.info();
+        info.name = name.trim().to_owned();
+        info.language = language;
+        Ok(info)
+    }
+
+    pub async fn change_master_password(
+        current_auth_hash: String,
+        new_auth_hash: String,
+        new_protected_user_key: String,
+    ) -> Result<(), AppError> {
+        let st = state()?;
+        let caller = caller(&st.db).await?;
+        let access =
+            authorize_account(&caller.actor, &caller.user.id, Action::ChangeMasterPassword)?;
+        let new_bytes = decode_auth_hash(&new_auth_hash)
+            .ok_or_else(|| AppError::field(Field::KeyMaterial, Problem::Invalid))?;
+        let wrapped_ok = EncString::parse(&new_protected_user_key)
+            .and_then(|e| e.plaintext_len())
+            .is_ok_and(|len| len == 32);
+        if !wrapped_ok {
+            return Err(AppError::field(Field::KeyMaterial, Problem::Invalid));
+        }
+        // A stolen session must not become a way to guess the password: same throttle as login.
+        let norm = caller.user.email_normalized.clone();
+        let addr = client_addr(st.trust_proxy).await;
+        let delay = throttle_gate(&st.db, &norm, &addr).await?;
+        if delay > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+        }
+        let presented = decode_auth_hash(&current_auth_hash).unwrap_or_default();
+        let stored = caller.user.auth_hash_argon2.clone();
+        if !blocking(move || verify_auth(&presented, &stored)).await? {
+            return Err(record_failure(&st.db, &norm, &addr)
+                .await?
+                .unwrap_or(AppError::field(Field::MasterPassword, Problem::Invalid)));
+        }
+        let new_hash = blocking(move || hash_auth(new_bytes)).await??;
+        let stamp = crate::db::new_id();
+        let changed = users::change_password(
+            &st.db,
+            &access,
+            &caller.user.auth_hash_argon2,
+            &new_hash,
+            &new_protected_user_key,
+            &stamp,
+        )
+        .await?;
+        if !changed {
+            // Someone changed it between our read and write; the current password is stale.
+            return Err(AppError::field(Field::MasterPassword, Problem::Invalid));
+        }
+        // This session carries the new stamp; every other one now fails the stamp check.
+        caller
+            .session
+            .insert(SESSION_STAMP, &stamp)
+            .await
+            .map_err(AppError::internal)?;
+        tracing::info!(user = %caller.user.id, "master password changed");
+        Ok(())
+    }
+}

@@ -1,0 +1,118 @@
+//! What every server function needs from its request: the shared state, the session, the caller.
+
+use crate::db::{users, Db};
+use crate::domain::authz::Actor;
+use crate::domain::AppError;
+use crate::domain::UserId;
+use leptos::prelude::use_context;
+use tower_sessions::Session;
+
+pub const SESSION_USER: &str = "uid";
+pub const SESSION_STAMP: &str = "stamp";
+
+/// Shared by every request; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    pub trust_proxy: bool,
+}
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| AppError::internal("AppState missing from context"))
+}
+
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>()
+        .await
+        .map_err(AppError::internal)
+}
+
+/// The signed-in caller, re-loaded from the database on every call so a revoked session or a
+/// changed password takes effect at once, on every server process.
+pub struct Caller {
+    pub session: Session,
+    pub user: users::UserRow,
+    pub actor: Actor,
+}
+
+pub async fn optional_caller(db: &Db) -> Result<Option<Caller>, AppError> {
+    let session = session().await?;
+    let uid: Option<String> = session
+        .get(SESSION_USER)
+        .await
+        .map_err(AppError::internal)?;
+    let Some(uid) = uid else { return Ok(None) };
+    let stamp: Option<String> = session
+        .get(SESSION_STAMP)
+        .await
+        .map_err(AppError::internal)?;
+    let user = users::find_by_id(db, &UserId::from_stored(uid)).await?;
+    match user {
+        Some(user) if stamp.as_deref() == Some(user.security_stamp.as_str()) => {
+            let actor = Actor {
+                user_id: user.id.clone(),
+                is_operator: user.is_operator,
+            };
+            Ok(Some(Caller {
+                session,
+                user,
+                actor,
+            }))
+        }
+        // The account is gone or its password changed since this session began.
+        _ => {
+            session.flush().await.map_err(AppError::internal)?;
+            Ok(None)
+        }
+    }
+}
+
+pub async fn caller(db: &Db) -> Result<Caller, AppError> {
+    optional_caller(db).await?.ok_or(AppError::Unauthenticated)
+}
+
+/// Starts a fresh session for `user` (a new id defeats session fixation).
+pub async fn sign_in(session: &Session, user: &users::UserRow) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(AppError::internal)?;
+    session
+        .insert(SESSION_USER, user.id.as_str())
+        .await
+        .map_err(AppError::internal)?;
+    session
+        .insert(SESSION_STAMP, &user.security_stamp)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(())
+}
+
+/// The client's address, for throttling.
+pub async fn client_addr(trust_proxy: bool) -> String {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+    if trust_proxy {
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            if let Some(first) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+            {
+                return first.trim().to_owned();
+            }
+        }
+    }
+    match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
+        Ok(ConnectInfo(addr)) => addr.ip().to_string(),
+        Err(_) => "unknown".to_owned(),
+    }
+}
+
+/// Runs CPU-heavy work (Argon2) off the async threads.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(AppError::internal)
+}

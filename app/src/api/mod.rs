@@ -1,0 +1,6 @@
+//! Server functions, one module per area. Each is a public HTTP endpoint under `/api/`: it
+//! authenticates, loads the caller, asks `domain::authz`, and only then touches data.
+
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod context;

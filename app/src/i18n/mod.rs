@@ -1,0 +1,126 @@
+//! The one i18n mechanism: every UI string is a [`Key`] with an English, Dutch and French text.
+//! The macro makes a missing translation a compile error rather than a blank in the UI.
+
+use crate::domain::{AppError, Field, Lang, Problem};
+
+macro_rules! messages {
+    ($($key:ident => [$en:literal, $nl:literal, $fr:literal],)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Key { $($key),* }
+
+        impl Key {
+            pub const ALL: &'static [Key] = &[$(Key::$key),*];
+        }
+
+        /// The text of `key` in `lang`.
+        pub fn text(lang: Lang, key: Key) -> &'static str {
+            match lang {
+                Lang::En => match key { $(Key::$key => $en),* },
+                Lang::Nl => match key { $(Key::$key => $nl),* },
+                Lang::Fr => match key { $(Key::$key => $fr),* },
+            }
+        }
+    };
+}
+
+include!("messages.rs");
+
+/// The text of `key` with `{name}` placeholders filled in.
+pub fn format(lang: Lang, key: Key, args: &[(&str, &str)]) -> String {
+    let mut out = text(lang, key).to_owned();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// A field error in words, for the message under that field.
+pub fn problem_message(lang: Lang, field: Field, problem: Problem) -> String {
+    match (field, problem) {
+        (Field::Email, Problem::Invalid) => text(lang, Key::ErrInvalidEmail).into(),
+        (Field::Email, Problem::Taken) => text(lang, Key::ErrEmailTaken).into(),
+        (Field::MasterPassword, Problem::Invalid) => text(lang, Key::ErrWrongMasterPassword).into(),
+        (Field::KeyMaterial, _) => text(lang, Key::ErrKeyMaterial).into(),
+        (_, Problem::Required) => text(lang, Key::ErrRequired).into(),
+        (_, Problem::TooLong { max }) => {
+            format(lang, Key::ErrTooLong, &[("max", &max.to_string())])
+        }
+        (_, Problem::TooShort { min }) => {
+            format(lang, Key::ErrTooShort, &[("min", &min.to_string())])
+        }
+        (_, Problem::Mismatch) => text(lang, Key::ErrMismatch).into(),
+        (_, Problem::OutOfRange) => text(lang, Key::ErrOutOfRange).into(),
+        (_, Problem::Taken) => text(lang, Key::ErrTaken).into(),
+        (_, Problem::Invalid) => text(lang, Key::ErrInvalid).into(),
+        (_, Problem::RevealsPassword) => text(lang, Key::ErrHintRevealsPassword).into(),
+    }
+}
+
+/// An error in one sentence a person can act on.
+pub fn error_message(lang: Lang, error: &AppError) -> String {
+    match error {
+        AppError::Invalid(fields) => match fields.first() {
+            Some(fe) if fields.len() == 1 => problem_message(lang, fe.field, fe.problem),
+            _ => text(lang, Key::ErrInvalidInput).into(),
+        },
+        AppError::Unauthenticated => text(lang, Key::ErrUnauthenticated).into(),
+        AppError::Forbidden => text(lang, Key::ErrForbidden).into(),
+        AppError::NotFound => text(lang, Key::ErrNotFound).into(),
+        AppError::InvalidCredentials => text(lang, Key::ErrInvalidCredentials).into(),
+        AppError::Throttled { retry_after_secs } => {
+            let minutes = retry_after_secs.div_ceil(60).max(1);
+            format(lang, Key::ErrThrottled, &[("n", &minutes.to_string())])
+        }
+        AppError::CrossSite => text(lang, Key::ErrCrossSite).into(),
+        AppError::Internal => text(lang, Key::ErrInternal).into(),
+        AppError::Crypto => text(lang, Key::ErrCrypto).into(),
+        AppError::Transport(_) => text(lang, Key::ErrTransport).into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_translated_and_differs_where_it_should() {
+        for &key in Key::ALL {
+            for lang in Lang::ALL {
+                assert!(
+                    !text(lang, key).trim().is_empty(),
+                    "{key:?} is empty in {lang:?}"
+                );
+            }
+        }
+        // Catches a block of copy-pasted English: most Dutch and French texts must differ from it.
+        let same_nl = Key::ALL
+            .iter()
+            .filter(|&&k| text(Lang::En, k) == text(Lang::Nl, k))
+            .count();
+        let same_fr = Key::ALL
+            .iter()
+            .filter(|&&k| text(Lang::En, k) == text(Lang::Fr, k))
+            .count();
+        assert!(
+            same_nl * 10 < Key::ALL.len(),
+            "{same_nl} Dutch texts equal the English"
+        );
+        assert!(
+            same_fr * 10 < Key::ALL.len(),
+            "{same_fr} French texts equal the English"
+        );
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        let msg = error_message(
+            Lang::Nl,
+            &AppError::Throttled {
+                retry_after_secs: 61,
+            },
+        );
+        assert!(msg.contains('2') && !msg.contains('{'), "{msg}");
+        let msg = problem_message(Lang::Fr, Field::Name, Problem::TooLong { max: 100 });
+        assert!(msg.contains("100"), "{msg}");
+    }
+}

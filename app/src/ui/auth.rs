@@ -1,0 +1,318 @@
+//! Log in, create account, unlock. The master password is used here, in the browser, and never
+//! sent anywhere: only the auth hash derived from it leaves the tab.
+
+use super::browser::{remember_lang, yield_to_paint};
+use super::components::{
+    report, FormErrors, PasswordField, StrengthMeter, SubmitButton, TextField,
+};
+use super::state::{use_auth, use_i18n, use_toasts, use_vault};
+use crate::api::auth::{account_keys, login, prelogin, register, RegisterRequest};
+use crate::crypto::account::{new_account, Derived};
+use crate::crypto::{KdfParams, UnlockedKeys};
+use crate::domain::validate::{self, collect, normalize_email, MASTER_PASSWORD_MIN};
+use crate::domain::{AccountInfo, AppError, Field, Problem};
+use crate::i18n::Key;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::components::{Redirect, A};
+use leptos_router::hooks::use_navigate;
+
+fn derive(password: &str, email: &str, kdf: &KdfParams) -> Result<Derived, AppError> {
+    Derived::new(password, &normalize_email(email), kdf)
+        .map_err(|_| AppError::field(Field::Kdf, Problem::OutOfRange))
+}
+
+async fn sign_in(email: String, password: String) -> Result<(AccountInfo, UnlockedKeys), AppError> {
+    let kdf = prelogin(email.clone()).await?;
+    yield_to_paint().await;
+    let derived = derive(&password, &email, &kdf)?;
+    let answer = login(email, derived.auth_hash.clone()).await?;
+    let keys = derived
+        .unlock(
+            &answer.keys.protected_user_key,
+            &answer.keys.protected_private_key,
+        )
+        .map_err(|_| AppError::Crypto)?;
+    Ok((answer.account, keys))
+}
+
+/// After login or registration: keys into memory, the account's language into the UI.
+fn enter_vault(account: &AccountInfo, keys: UnlockedKeys) {
+    use_vault().unlock(keys);
+    let i18n = use_i18n();
+    i18n.lang.set(account.language);
+    remember_lang(account.language);
+    use_auth().refresh();
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let pending = RwSignal::new(false);
+    let errors = FormErrors::new();
+    let navigate = use_navigate();
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        errors.clear();
+        let (email_v, password_v) = (email.get_untracked(), password.get_untracked());
+        let checked = collect([
+            (Field::Email, validate::email_problem(&email_v)),
+            (
+                Field::MasterPassword,
+                password_v.is_empty().then_some(Problem::Required),
+            ),
+        ]);
+        if let Err(e) = checked {
+            errors.show(&e);
+            return;
+        }
+        pending.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let result = sign_in(email_v, password_v).await;
+            pending.set(false);
+            match result {
+                Ok((account, keys)) => {
+                    password.set(String::new());
+                    enter_vault(&account, keys);
+                    navigate("/vault", Default::default());
+                }
+                Err(e) => report(errors, &e),
+            }
+        });
+    };
+
+    view! {
+        <Title text=move || format!("{} · Keyhaven", i18n.t(Key::LogIn)) />
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                auth.account.await.map(|_| view! { <Redirect path="/vault" /> })
+            })}
+        </Transition>
+        <div class="card narrow">
+            <h1>{move || i18n.t(Key::LoginTitle)}</h1>
+            <p class="lead">{move || i18n.t(Key::LoginIntro)}</p>
+            <form on:submit=on_submit novalidate method="post">
+                <TextField id="email" label=Key::Email value=email error=errors.message(Field::Email) input_type="email" autocomplete="username" required=true />
+                <PasswordField id="master-password" label=Key::MasterPassword value=password error=errors.message(Field::MasterPassword) />
+                <SubmitButton label=Key::LogIn pending=pending pending_label=Key::DerivingKeys />
+            </form>
+            <p class="switch">{move || i18n.t(Key::NewHere)} " " <A href="/register">{move || i18n.t(Key::CreateAccount)}</A></p>
+        </div>
+    }
+}
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let toasts = use_toasts();
+    let email = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let hint = RwSignal::new(String::new());
+    let kdf_choice = RwSignal::new("pbkdf2".to_owned());
+    let acknowledged = RwSignal::new(false);
+    let pending = RwSignal::new(false);
+    let errors = FormErrors::new();
+    let navigate = use_navigate();
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        errors.clear();
+        let (email_v, name_v, pw, hint_v) = (
+            email.get_untracked(),
+            name.get_untracked(),
+            password.get_untracked(),
+            hint.get_untracked(),
+        );
+        let pw_len = pw.chars().count();
+        let checked = collect([
+            (Field::Email, validate::email_problem(&email_v)),
+            (Field::Name, validate::name_problem(&name_v)),
+            (
+                Field::MasterPassword,
+                (pw_len < MASTER_PASSWORD_MIN).then_some(Problem::TooShort {
+                    min: MASTER_PASSWORD_MIN as u32,
+                }),
+            ),
+            (
+                Field::ConfirmMasterPassword,
+                (confirm.get_untracked() != pw).then_some(Problem::Mismatch),
+            ),
+            (
+                Field::Hint,
+                validate::hint_problem(&hint_v).or_else(|| {
+                    (!pw.is_empty() && hint_v.to_lowercase().contains(&pw.to_lowercase()))
+                        .then_some(Problem::RevealsPassword)
+                }),
+            ),
+            (
+                Field::Acknowledge,
+                (!acknowledged.get_untracked()).then_some(Problem::Required),
+            ),
+        ]);
+        if let Err(e) = checked {
+            errors.show(&e);
+            return;
+        }
+        let kdf = if kdf_choice.get_untracked() == "argon2id" {
+            KdfParams::argon2id_default()
+        } else {
+            KdfParams::default()
+        };
+        let language = i18n.lang.get_untracked();
+        pending.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            yield_to_paint().await;
+            let result = async {
+                let (material, keys) = new_account(&pw, &normalize_email(&email_v), &kdf)
+                    .map_err(|_| AppError::Crypto)?;
+                let account = register(RegisterRequest {
+                    email: email_v,
+                    name: name_v,
+                    hint: Some(hint_v).filter(|h| !h.trim().is_empty()),
+                    language,
+                    kdf,
+                    auth_hash: material.auth_hash,
+                    protected_user_key: material.protected_user_key,
+                    public_key: material.public_key,
+                    protected_private_key: material.protected_private_key,
+                })
+                .await?;
+                Ok::<_, AppError>((account, keys))
+            }
+            .await;
+            pending.set(false);
+            match result {
+                Ok((account, keys)) => {
+                    password.set(String::new());
+                    confirm.set(String::new());
+                    enter_vault(&account, keys);
+                    toasts.success(i18n.t(Key::AccountCreated).to_owned());
+                    navigate("/vault", Default::default());
+                }
+                Err(e) => report(errors, &e),
+            }
+        });
+    };
+
+    view! {
+        <Title text=move || format!("{} · Keyhaven", i18n.t(Key::CreateAccount)) />
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                auth.account.await.map(|_| view! { <Redirect path="/vault" /> })
+            })}
+        </Transition>
+        <div class="card narrow">
+            <h1>{move || i18n.t(Key::CreateAccountTitle)}</h1>
+            <div class="notice warning" role="note">
+                <h2>{move || i18n.t(Key::NoRecoveryTitle)}</h2>
+                <p>{move || i18n.t(Key::NoRecoveryText)}</p>
+            </div>
+            <form on:submit=on_submit novalidate method="post">
+                <TextField id="email" label=Key::Email value=email error=errors.message(Field::Email) input_type="email" autocomplete="username" required=true />
+                <TextField id="name" label=Key::YourName value=name error=errors.message(Field::Name) autocomplete="name" required=true />
+                <PasswordField id="master-password" label=Key::MasterPassword value=password error=errors.message(Field::MasterPassword) autocomplete="new-password" help=Key::MasterPasswordHelp />
+                <StrengthMeter password=password />
+                <PasswordField id="confirm-master-password" label=Key::ConfirmMasterPassword value=confirm error=errors.message(Field::ConfirmMasterPassword) autocomplete="new-password" />
+                <TextField id="hint" label=Key::Hint value=hint error=errors.message(Field::Hint) help=Key::HintHelp />
+                <div class="field">
+                    <label for="kdf">{move || i18n.t(Key::Kdf)}</label>
+                    <select id="kdf" on:change=move |ev| kdf_choice.set(event_target_value(&ev)) prop:value=move || kdf_choice.get()>
+                        <option value="pbkdf2">{move || i18n.t(Key::KdfPbkdf2)}</option>
+                        <option value="argon2id">{move || i18n.t(Key::KdfArgon2)}</option>
+                    </select>
+                </div>
+                <div class="field checkbox">
+                    <input
+                        id="acknowledge"
+                        type="checkbox"
+                        aria-invalid=move || if errors.message(Field::Acknowledge).get().is_some() { "true" } else { "false" }
+                        aria-describedby="acknowledge-error"
+                        prop:checked=move || acknowledged.get()
+                        on:change=move |ev| acknowledged.set(event_target_checked(&ev))
+                    />
+                    <label for="acknowledge">{move || i18n.t(Key::NoRecoveryAck)}</label>
+                    <p class="field-error" id="acknowledge-error" hidden=move || errors.message(Field::Acknowledge).get().is_none()>
+                        {move || errors.message(Field::Acknowledge).get().unwrap_or_default()}
+                    </p>
+                </div>
+                {move || errors.message(Field::KeyMaterial).get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                <SubmitButton label=Key::CreateAccount pending=pending pending_label=Key::DerivingKeys />
+            </form>
+            <p class="switch">{move || i18n.t(Key::HaveAccount)} " " <A href="/login">{move || i18n.t(Key::LogIn)}</A></p>
+        </div>
+    }
+}
+
+/// Shown in place of the vault while it is locked.
+#[component]
+pub fn UnlockForm(account: AccountInfo) -> impl IntoView {
+    let i18n = use_i18n();
+    let vault = use_vault();
+    let password = RwSignal::new(String::new());
+    let pending = RwSignal::new(false);
+    let errors = FormErrors::new();
+    let email = account.email.clone();
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        errors.clear();
+        let pw = password.get_untracked();
+        if pw.is_empty() {
+            errors.show(&AppError::field(Field::MasterPassword, Problem::Required));
+            return;
+        }
+        pending.set(true);
+        spawn_local(async move {
+            let result = async {
+                let keys = account_keys().await?;
+                yield_to_paint().await;
+                let derived = Derived::new(&pw, &keys.email_normalized, &keys.kdf)
+                    .map_err(|_| AppError::field(Field::Kdf, Problem::OutOfRange))?;
+                derived
+                    .unlock(&keys.protected_user_key, &keys.protected_private_key)
+                    .map_err(|_| AppError::field(Field::MasterPassword, Problem::Invalid))
+            }
+            .await;
+            pending.set(false);
+            match result {
+                Ok(keys) => {
+                    password.set(String::new());
+                    vault.unlock(keys);
+                }
+                Err(e) => report(errors, &e),
+            }
+        });
+    };
+
+    view! {
+        <div class="card narrow">
+            <h1>{move || i18n.t(Key::VaultLocked)}</h1>
+            <p class="lead">{move || i18n.fmt(Key::LoggedInAs, &[("email", &email)])}</p>
+            <p>{move || i18n.t(Key::VaultLockedHelp)}</p>
+            <form on:submit=on_submit novalidate method="post">
+                <PasswordField id="unlock-password" label=Key::MasterPassword value=password error=errors.message(Field::MasterPassword) />
+                <SubmitButton label=Key::Unlock pending=pending pending_label=Key::DerivingKeys />
+            </form>
+        </div>
+    }
+}

@@ -1,0 +1,146 @@
+//! The few things the UI asks of the browser directly (cookies, local storage, the `<html>`
+//! element). On the server they do nothing, so components can call them unconditionally.
+
+use crate::domain::{Lang, Theme};
+
+pub const LANG_COOKIE: &str = "kh_lang";
+pub const THEME_COOKIE: &str = "kh_theme";
+pub const DEFAULT_LOCK_MINUTES: u32 = 15;
+
+/// Language and theme as the page was served; the browser reads them back from `<html>` so the
+/// first client render matches the server's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Prefs {
+    pub lang: Lang,
+    pub theme: Theme,
+}
+
+#[cfg(feature = "hydrate")]
+mod imp {
+    use super::*;
+    use gloo_storage::{LocalStorage, Storage};
+    use wasm_bindgen::JsCast;
+
+    const LOCK_MINUTES_KEY: &str = "keyhaven.lockMinutes";
+
+    fn html() -> Option<web_sys::Element> {
+        web_sys::window()?.document()?.document_element()
+    }
+
+    pub fn served_prefs() -> Prefs {
+        let Some(root) = html() else {
+            return Prefs::default();
+        };
+        let lang = root
+            .get_attribute("lang")
+            .and_then(|l| Lang::from_code(&l))
+            .unwrap_or_default();
+        let theme = Theme::from_code(&root.get_attribute("data-theme").unwrap_or_default());
+        Prefs { lang, theme }
+    }
+
+    fn set_cookie(name: &str, value: &str) {
+        let doc = web_sys::window().and_then(|w| w.document());
+        if let Some(doc) = doc.and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok()) {
+            let _ = doc.set_cookie(&format!(
+                "{name}={value}; path=/; max-age=31536000; samesite=lax"
+            ));
+        }
+    }
+
+    pub fn remember_lang(lang: Lang) {
+        if let Some(root) = html() {
+            let _ = root.set_attribute("lang", lang.code());
+        }
+        set_cookie(LANG_COOKIE, lang.code());
+        let _ = LocalStorage::set("keyhaven.lang", lang.code());
+    }
+
+    pub fn remember_theme(theme: Theme) {
+        if let Some(root) = html() {
+            let _ = root.set_attribute("data-theme", theme.code());
+        }
+        set_cookie(THEME_COOKIE, theme.code());
+        let _ = LocalStorage::set("keyhaven.theme", theme.code());
+    }
+
+    pub fn lock_minutes() -> u32 {
+        LocalStorage::get(LOCK_MINUTES_KEY).unwrap_or(DEFAULT_LOCK_MINUTES)
+    }
+
+    pub fn set_lock_minutes(minutes: u32) {
+        let _ = LocalStorage::set(LOCK_MINUTES_KEY, minutes);
+    }
+
+    pub fn now_ms() -> f64 {
+        js_sys::Date::now()
+    }
+
+    /// Tells end-to-end tests (and nothing else) that event handlers are live.
+    pub fn mark_hydrated() {
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    }
+
+    /// Lets the browser paint (a spinner, a disabled button) before a long computation blocks it.
+    pub async fn yield_to_paint() {
+        gloo_timers::future::TimeoutFuture::new(30).await;
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod imp {
+    use super::*;
+    pub fn served_prefs() -> Prefs {
+        Prefs::default()
+    }
+    pub fn remember_lang(_: Lang) {}
+    pub fn remember_theme(_: Theme) {}
+    pub fn lock_minutes() -> u32 {
+        DEFAULT_LOCK_MINUTES
+    }
+    pub fn set_lock_minutes(_: u32) {}
+    pub fn now_ms() -> f64 {
+        0.0
+    }
+    pub fn mark_hydrated() {}
+    pub async fn yield_to_paint() {}
+}
+
+pub use imp::*;
+
+/// Reads language and theme from the request (cookie first, then `Accept-Language`).
+#[cfg(feature = "ssr")]
+pub fn request_prefs(headers: &http::HeaderMap) -> Prefs {
+    let cookies: Vec<(String, String)> = headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let cookie = |name: &str| {
+        cookies
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let lang = cookie(LANG_COOKIE)
+        .and_then(|c| Lang::from_code(&c))
+        .or_else(|| {
+            headers
+                .get(http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::negotiate)
+        })
+        .unwrap_or_default();
+    let theme = cookie(THEME_COOKIE)
+        .map(|c| Theme::from_code(&c))
+        .unwrap_or_default();
+    Prefs { lang, theme }
+}

@@ -1,0 +1,205 @@
+//! Account settings: profile, lock timeout, master password change.
+
+use super::browser::{lock_minutes, remember_lang, set_lock_minutes, yield_to_paint};
+use super::components::{
+    report, FormErrors, PasswordField, StrengthMeter, SubmitButton, TextField,
+};
+use super::state::{use_auth, use_i18n, use_toasts};
+use super::vault::RequireAccount;
+use crate::api::auth::{account_keys, change_master_password, update_profile};
+use crate::crypto::account::Derived;
+use crate::domain::validate::{self, collect, MASTER_PASSWORD_MIN};
+use crate::domain::{AccountInfo, AppError, Field, Lang, Problem};
+use crate::i18n::Key;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || format!("{} · Keyhaven", i18n.t(Key::AccountSettings)) />
+        <RequireAccount page=|account: AccountInfo| view! {
+            <h1>{move || use_i18n().t(Key::AccountSettings)}</h1>
+            <ProfileForm account=account.clone() />
+            <LockTimeoutSetting />
+            <ChangePasswordForm />
+        } />
+    }
+}
+
+#[component]
+fn ProfileForm(account: AccountInfo) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let toasts = use_toasts();
+    let name = RwSignal::new(account.name.clone());
+    let language = RwSignal::new(account.language);
+    let pending = RwSignal::new(false);
+    let errors = FormErrors::new();
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        errors.clear();
+        if let Err(e) = collect([(Field::Name, validate::name_problem(&name.get_untracked()))]) {
+            errors.show(&e);
+            return;
+        }
+        pending.set(true);
+        spawn_local(async move {
+            let result = update_profile(name.get_untracked(), language.get_untracked()).await;
+            pending.set(false);
+            match result {
+                Ok(info) => {
+                    i18n.lang.set(info.language);
+                    remember_lang(info.language);
+                    auth.refresh();
+                    toasts.success(i18n.t(Key::Saved).to_owned());
+                }
+                Err(e) => report(errors, &e),
+            }
+        });
+    };
+
+    view! {
+        <section class="card" aria-labelledby="profile-heading">
+            <h2 id="profile-heading">{move || i18n.t(Key::Profile)}</h2>
+            <form on:submit=on_submit novalidate method="post">
+                <TextField id="profile-name" label=Key::YourName value=name error=errors.message(Field::Name) autocomplete="name" required=true />
+                <div class="field">
+                    <label for="profile-language">{move || i18n.t(Key::Language)}</label>
+                    <select
+                        id="profile-language"
+                        prop:value=move || language.get().code()
+                        on:change=move |ev| language.set(Lang::from_code(&event_target_value(&ev)).unwrap_or_default())
+                    >
+                        {Lang::ALL.map(|l| view! { <option value=l.code()>{l.native_name()}</option> }).to_vec()}
+                    </select>
+                </div>
+                <SubmitButton label=Key::Save pending=pending />
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn LockTimeoutSetting() -> impl IntoView {
+    let i18n = use_i18n();
+    let minutes = RwSignal::new(super::browser::DEFAULT_LOCK_MINUTES);
+    // Local storage exists only in the browser: read it after hydration.
+    Effect::new(move |_| minutes.set(lock_minutes()));
+    let label = move |m: u32| match m {
+        0 => i18n.t(Key::OnReloadOnly).to_owned(),
+        1 => i18n.t(Key::OneMinute).to_owned(),
+        60 => i18n.t(Key::OneHour).to_owned(),
+        n => i18n.fmt(Key::NMinutes, &[("n", &n.to_string())]),
+    };
+    view! {
+        <section class="card" aria-labelledby="security-heading">
+            <h2 id="security-heading">{move || i18n.t(Key::Security)}</h2>
+            <div class="field">
+                <label for="lock-timeout">{move || i18n.t(Key::LockTimeout)}</label>
+                <select
+                    id="lock-timeout"
+                    aria-describedby="lock-timeout-help"
+                    prop:value=move || minutes.get().to_string()
+                    on:change=move |ev| {
+                        let m = event_target_value(&ev).parse().unwrap_or(super::browser::DEFAULT_LOCK_MINUTES);
+                        minutes.set(m);
+                        set_lock_minutes(m);
+                    }
+                >
+                    {[1u32, 5, 15, 30, 60, 0].map(|m| view! { <option value=m.to_string()>{move || label(m)}</option> }).to_vec()}
+                </select>
+                <p class="help" id="lock-timeout-help">{move || i18n.t(Key::LockTimeoutHelp)}</p>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn ChangePasswordForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let toasts = use_toasts();
+    let current = RwSignal::new(String::new());
+    let new_pw = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let pending = RwSignal::new(false);
+    let errors = FormErrors::new();
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        errors.clear();
+        let (cur, new) = (current.get_untracked(), new_pw.get_untracked());
+        let checked = collect([
+            (
+                Field::MasterPassword,
+                cur.is_empty().then_some(Problem::Required),
+            ),
+            (
+                Field::NewMasterPassword,
+                (new.chars().count() < MASTER_PASSWORD_MIN).then_some(Problem::TooShort {
+                    min: MASTER_PASSWORD_MIN as u32,
+                }),
+            ),
+            (
+                Field::ConfirmMasterPassword,
+                (confirm.get_untracked() != new).then_some(Problem::Mismatch),
+            ),
+        ]);
+        if let Err(e) = checked {
+            errors.show(&e);
+            return;
+        }
+        pending.set(true);
+        spawn_local(async move {
+            let result = async {
+                let keys = account_keys().await?;
+                yield_to_paint().await;
+                let bad_kdf = |_| AppError::field(Field::Kdf, Problem::OutOfRange);
+                let old = Derived::new(&cur, &keys.email_normalized, &keys.kdf).map_err(bad_kdf)?;
+                // Opening the keys checks the current password here, before the server is asked.
+                let unlocked = old
+                    .unlock(&keys.protected_user_key, &keys.protected_private_key)
+                    .map_err(|_| AppError::field(Field::MasterPassword, Problem::Invalid))?;
+                let fresh =
+                    Derived::new(&new, &keys.email_normalized, &keys.kdf).map_err(bad_kdf)?;
+                let wrapped = fresh
+                    .wrap_user_key(&unlocked.user_key)
+                    .map_err(|_| AppError::Crypto)?;
+                change_master_password(old.auth_hash.clone(), fresh.auth_hash.clone(), wrapped)
+                    .await
+            }
+            .await;
+            pending.set(false);
+            match result {
+                Ok(()) => {
+                    current.set(String::new());
+                    new_pw.set(String::new());
+                    confirm.set(String::new());
+                    toasts.success(i18n.t(Key::PasswordChanged).to_owned());
+                }
+                Err(e) => report(errors, &e),
+            }
+        });
+    };
+
+    view! {
+        <section class="card" aria-labelledby="change-password-heading">
+            <h2 id="change-password-heading">{move || i18n.t(Key::ChangeMasterPassword)}</h2>
+            <p class="help">{move || i18n.t(Key::ChangeMasterPasswordHelp)}</p>
+            <form on:submit=on_submit novalidate method="post">
+                <PasswordField id="current-password" label=Key::CurrentMasterPassword value=current error=errors.message(Field::MasterPassword) />
+                <PasswordField id="new-password" label=Key::NewMasterPassword value=new_pw error=errors.message(Field::NewMasterPassword) autocomplete="new-password" help=Key::MasterPasswordHelp />
+                <StrengthMeter password=new_pw />
+                <PasswordField id="confirm-new-password" label=Key::ConfirmNewMasterPassword value=confirm error=errors.message(Field::ConfirmMasterPassword) autocomplete="new-password" />
+                <SubmitButton label=Key::ChangeMasterPassword pending=pending pending_label=Key::DerivingKeys />
+            </form>
+        </section>
+    }
+}

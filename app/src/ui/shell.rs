@@ -1,0 +1,296 @@
+//! The frame around every page: the HTML document, the header with its menus, the routes.
+
+use super::auth::{LoginPage, RegisterPage};
+use super::browser::{self, remember_lang, remember_theme, Prefs};
+use super::components::ToastRegion;
+use super::settings::SettingsPage;
+use super::state::{provide_app_state, use_auth, use_i18n, use_vault, Hydrated, ThemeState};
+use super::vault::{RequireAccount, VaultPage};
+use crate::domain::{AccountInfo, Lang, Theme};
+use crate::i18n::Key;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{Redirect, Route, Router, Routes, A};
+use leptos_router::hooks::use_navigate;
+use leptos_router::{path, SsrMode};
+
+/// The HTML document the server sends. Language and theme come from the request so the first
+/// paint is already right.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let prefs = {
+        leptos::nonce::provide_nonce();
+        set_content_security_policy();
+        use_context::<http::request::Parts>()
+            .map(|p| browser::request_prefs(&p.headers))
+            .unwrap_or_default()
+    };
+    #[cfg(not(feature = "ssr"))]
+    let prefs = Prefs::default();
+    provide_context(prefs);
+    view! {
+        <!DOCTYPE html>
+        <html lang=prefs.lang.code() data-theme=prefs.theme.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="stylesheet" href="/pkg/keyhaven.css" />
+                <link rel="icon" href="/pkg/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Pages may run only this page's inline bootstrap (by nonce), scripts and WASM from this
+/// origin, and nothing foreign.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    let Some(nonce) = leptos::nonce::use_nonce() else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    if let (Some(resp), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&policy),
+    ) {
+        resp.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let prefs = use_context::<Prefs>().unwrap_or_else(browser::served_prefs);
+    provide_app_state(prefs);
+    let hydrated = RwSignal::new(false);
+    provide_context(Hydrated(hydrated));
+    Effect::new(move |_| {
+        hydrated.set(true);
+        browser::mark_hydrated();
+        start_lock_timer();
+    });
+    let i18n = use_i18n();
+
+    view! {
+        <Title text=move || i18n.t(Key::AppName).to_owned() />
+        <Router>
+            <a class="skip-link" href="#main">{move || i18n.t(Key::SkipToContent)}</a>
+            <Header />
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=Home ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/vault") view=VaultPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+            <ToastRegion />
+        </Router>
+    }
+}
+
+/// Locks the vault after the inactivity the user chose (browser only).
+fn start_lock_timer() {
+    let vault = use_vault();
+    let touch = move || vault.last_activity.set(browser::now_ms());
+    let _ = window_event_listener(leptos::ev::keydown, move |_| touch());
+    let _ = window_event_listener(leptos::ev::pointerdown, move |_| touch());
+    set_interval(
+        move || {
+            let minutes = browser::lock_minutes();
+            let idle = browser::now_ms() - vault.last_activity.get_untracked();
+            if minutes > 0 && vault.is_unlocked() && idle > f64::from(minutes) * 60_000.0 {
+                vault.lock();
+            }
+        },
+        std::time::Duration::from_secs(5),
+    );
+}
+
+#[component]
+fn Home() -> impl IntoView {
+    view! { <RequireAccount page=|_: AccountInfo| view! { <Redirect path="/vault" /> } /> }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text=move || format!("{} · Keyhaven", i18n.t(Key::NotFoundTitle)) />
+        <div class="card narrow">
+            <h1>{move || i18n.t(Key::NotFoundTitle)}</h1>
+            <p>{move || i18n.t(Key::NotFoundText)}</p>
+            <A href="/vault">{move || i18n.t(Key::GoToVault)}</A>
+        </div>
+    }
+}
+
+/// One entry of the product switcher. Admin Console and Provider Portal entries join the list as
+/// those products arrive.
+struct Product {
+    label: Key,
+    href: &'static str,
+}
+
+fn products(account: Option<&AccountInfo>) -> Vec<Product> {
+    let mut list = vec![Product {
+        label: Key::ProductPasswordManager,
+        href: "/vault",
+    }];
+    list.retain(|_| account.is_some());
+    list
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">
+                <span class="logo" aria-hidden="true">"◆"</span>
+                {move || i18n.t(Key::AppName)}
+            </A>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let account = auth.account.await;
+                    view! { <ProductSwitcher account=account.clone() /> }
+                })}
+            </Transition>
+            <div class="spacer"></div>
+            <LanguageMenu />
+            <ThemeMenu />
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match auth.account.await {
+                        Some(account) => view! { <AccountMenu account /> }.into_any(),
+                        None => view! { <A href="/login" attr:class="button">{move || i18n.t(Key::LogIn)}</A> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </header>
+    }
+}
+
+#[component]
+fn ProductSwitcher(account: Option<AccountInfo>) -> impl IntoView {
+    let i18n = use_i18n();
+    let entries = products(account.as_ref());
+    (!entries.is_empty()).then(|| {
+        view! {
+            <nav class="menu" aria-label=move || i18n.t(Key::ProductSwitcher)>
+                <details>
+                    <summary>{move || i18n.t(Key::ProductPasswordManager)}</summary>
+                    <ul class="menu-list">
+                        {entries
+                            .into_iter()
+                            .map(|p| view! { <li><A href=p.href>{move || i18n.t(p.label)}</A></li> })
+                            .collect_view()}
+                    </ul>
+                </details>
+            </nav>
+        }
+    })
+}
+
+#[component]
+fn LanguageMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let on_change = move |ev: leptos::ev::Event| {
+        let Some(lang) = Lang::from_code(&event_target_value(&ev)) else {
+            return;
+        };
+        i18n.lang.set(lang);
+        remember_lang(lang);
+        if auth.account.get_untracked().flatten().is_some() {
+            // Best effort: the cookie already remembers it in this browser.
+            spawn_local(async move {
+                let _ = crate::api::auth::set_language(lang).await;
+            });
+        }
+    };
+    view! {
+        <div class="header-field">
+            <label for="language-select">{move || i18n.t(Key::Language)}</label>
+            <select id="language-select" on:change=on_change prop:value=move || i18n.lang.get().code()>
+                {Lang::ALL
+                    .map(|l| view! { <option value=l.code() lang=l.code() selected=move || i18n.lang.get() == l>{l.native_name()}</option> })
+                    .to_vec()}
+            </select>
+        </div>
+    }
+}
+
+#[component]
+fn ThemeMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let theme = expect_context::<ThemeState>().0;
+    let on_change = move |ev: leptos::ev::Event| {
+        let t = Theme::from_code(&event_target_value(&ev));
+        theme.set(t);
+        remember_theme(t);
+    };
+    let options = [
+        (Theme::System, Key::ThemeSystem),
+        (Theme::Light, Key::ThemeLight),
+        (Theme::Dark, Key::ThemeDark),
+    ];
+    view! {
+        <div class="header-field">
+            <label for="theme-select">{move || i18n.t(Key::Theme)}</label>
+            <select id="theme-select" on:change=on_change prop:value=move || theme.get().code()>
+                {options
+                    .map(|(t, k)| view! { <option value=t.code() selected=move || theme.get() == t>{move || i18n.t(k)}</option> })
+                    .to_vec()}
+            </select>
+        </div>
+    }
+}
+
+#[component]
+fn AccountMenu(account: AccountInfo) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let vault = use_vault();
+    let navigate = use_navigate();
+    let email = account.email.clone();
+    let log_out = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let _ = crate::api::auth::logout().await;
+            vault.lock();
+            auth.refresh();
+            navigate("/login", Default::default());
+        });
+    };
+    view! {
+        <nav class="menu account" aria-label=move || i18n.t(Key::AccountMenu)>
+            <details>
+                <summary>{account.name.clone()}</summary>
+                <ul class="menu-list">
+                    <li class="muted">{move || i18n.fmt(Key::LoggedInAs, &[("email", &email)])}</li>
+                    <li><A href="/settings">{move || i18n.t(Key::AccountSettings)}</A></li>
+                    <li><button type="button" class="ghost" on:click=move |_| vault.lock()>{move || i18n.t(Key::LockNow)}</button></li>
+                    <li><button type="button" class="ghost" on:click=log_out>{move || i18n.t(Key::LogOut)}</button></li>
+                </ul>
+            </details>
+        </nav>
+    }
+}

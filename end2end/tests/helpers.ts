@@ -1,0 +1,56 @@
+import { expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import fs from 'node:fs';
+import path from 'node:path';
+import { dataDir } from '../playwright.config';
+
+/** Every master password and secret the suite types, for the zero-knowledge check at the end. */
+export function rememberSecret(secret: string) {
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.appendFileSync(path.join(dataDir, 'secrets.jsonl'), JSON.stringify(secret) + '\n');
+}
+
+export function uniqueEmail(tag: string) {
+  return `${tag}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.org`;
+}
+
+/** Waits until the WASM has hydrated the page (only the browser side sets this). */
+export async function hydrated(page: Page) {
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
+}
+
+/** Fails on serious or critical accessibility violations of what the page shows now. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+}
+
+export async function visit(page: Page, url: string) {
+  await page.goto(url);
+  await hydrated(page);
+  await expectAccessible(page);
+}
+
+export async function register(page: Page, email: string, name: string, password: string) {
+  rememberSecret(password);
+  await visit(page, '/register');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByLabel('Master password', { exact: true }).fill(password);
+  await page.getByLabel('Confirm master password').fill(password);
+  await page.getByLabel('I understand that my master password cannot be recovered').check();
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'My vault' })).toBeVisible({ timeout: 30_000 });
+}
+
+export async function logIn(page: Page, email: string, password: string) {
+  await visit(page, '/login');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Master password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+export async function openAccountMenu(page: Page) {
+  await page.getByRole('navigation', { name: 'Account menu' }).locator('summary').click();
+}

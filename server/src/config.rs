@@ -1,0 +1,172 @@
+//! Settings from the environment, checked once at start. A wrong value stops the server with one
+//! sentence that names the setting.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub site_dir: PathBuf,
+    pub trust_proxy: bool,
+    pub secure_cookies: bool,
+    pub session_days: i64,
+    pub db_max_connections: u32,
+    pub log_json: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads settings through `get`, so tests can pass their own environment.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+        let addr_text = get("KEYHAVEN_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr = addr_text.parse().map_err(|_| {
+            ConfigError(format!(
+                "KEYHAVEN_ADDR must be an address and port such as 127.0.0.1:3000, not '{addr_text}'."
+            ))
+        })?;
+        let data_dir = PathBuf::from(get("KEYHAVEN_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = match get("DATABASE_URL") {
+            Some(url) if app::db::Backend::of_url(&url).is_some() => url,
+            Some(_) => {
+                return Err(ConfigError(
+                    "DATABASE_URL must start with sqlite: or postgres: (for example postgres://user@host/db).".into(),
+                ))
+            }
+            None => {
+                let file = data_dir.join("keyhaven.db");
+                format!("sqlite://{}?mode=rwc", file.display())
+            }
+        };
+        let site_dir =
+            PathBuf::from(get("KEYHAVEN_SITE_DIR").unwrap_or_else(|| "target/site".into()));
+        Ok(Config {
+            addr,
+            data_dir,
+            database_url,
+            site_dir,
+            trust_proxy: flag(&get, "KEYHAVEN_TRUST_PROXY", false)?,
+            secure_cookies: flag(&get, "KEYHAVEN_SECURE_COOKIES", false)?,
+            session_days: number(&get, "KEYHAVEN_SESSION_DAYS", 14, 1, 365)?,
+            db_max_connections: u32::try_from(number(
+                &get,
+                "KEYHAVEN_DB_MAX_CONNECTIONS",
+                8,
+                1,
+                200,
+            )?)
+            .unwrap_or(8),
+            log_json: match get("KEYHAVEN_LOG_FORMAT").as_deref() {
+                None | Some("text") => false,
+                Some("json") => true,
+                Some(other) => {
+                    return Err(ConfigError(format!(
+                        "KEYHAVEN_LOG_FORMAT must be text or json, not '{other}'."
+                    )))
+                }
+            },
+        })
+    }
+
+    /// Checks what only matters when serving pages (tests build the router without a site).
+    pub fn check_site(&self) -> Result<(), ConfigError> {
+        let js = self.site_dir.join("pkg").join("keyhaven.js");
+        if js.is_file() {
+            Ok(())
+        } else {
+            Err(ConfigError(format!(
+                "KEYHAVEN_SITE_DIR ('{}') has no pkg/keyhaven.js: build the browser app first (make run does).",
+                self.site_dir.display()
+            )))
+        }
+    }
+}
+
+fn flag(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &str,
+    default: bool,
+) -> Result<bool, ConfigError> {
+    match get(key).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(ConfigError(format!(
+            "{key} must be true or false, not '{other}'."
+        ))),
+    }
+}
+
+fn number(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &str,
+    default: i64,
+    min: i64,
+    max: i64,
+) -> Result<i64, ConfigError> {
+    let Some(text) = get(key) else {
+        return Ok(default);
+    };
+    match text.trim().parse::<i64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(ConfigError(format!(
+            "{key} must be a whole number from {min} to {max}, not '{text}'."
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let owned: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        Config::from_lookup(move |k| {
+            owned
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn defaults() {
+        let c = with(&[]).unwrap();
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.database_url, "sqlite://./data/keyhaven.db?mode=rwc");
+        assert!(!c.secure_cookies);
+    }
+
+    #[test]
+    fn wrong_values_name_the_setting() {
+        for (key, value) in [
+            ("KEYHAVEN_ADDR", "localhost"),
+            ("DATABASE_URL", "mysql://x"),
+            ("KEYHAVEN_TRUST_PROXY", "maybe"),
+            ("KEYHAVEN_SESSION_DAYS", "0"),
+            ("KEYHAVEN_LOG_FORMAT", "xml"),
+        ] {
+            let err = with(&[(key, value)]).unwrap_err().0;
+            assert!(err.starts_with(key), "{err}");
+        }
+        let c = with(&[
+            ("DATABASE_URL", "postgres://postgres@127.0.0.1/k"),
+            ("KEYHAVEN_DATA_DIR", "/tmp/x"),
+        ])
+        .unwrap();
+        assert_eq!(c.database_url, "postgres://postgres@127.0.0.1/k");
+    }
+}

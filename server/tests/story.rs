@@ -1,0 +1,744 @@
+//! One story over the real HTTP endpoints, told once on SQLite and once on PostgreSQL: accounts are
+//! created, logged in, isolated from each other, throttled, protected from cross-site requests,
+//! and re-keyed by a master password change. The browser's half (key derivation and wrapping) runs
+//! here natively, with the same code the WASM runs.
+
+use app::crypto::account::{new_account, Derived, NewAccount};
+use app::crypto::{KdfParams, UnlockedKeys};
+use app::domain::validate::normalize_email;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::Router;
+use http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use server::config::Config;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tower::ServiceExt;
+
+struct Harness {
+    router: Router,
+    db: app::db::Db,
+    sqlite_dir: Option<PathBuf>,
+    pg: Option<(String, String)>,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: http::HeaderMap,
+    body: Value,
+    text: String,
+}
+
+impl Reply {
+    fn cookie(&self) -> String {
+        let raw = self
+            .headers
+            .get("set-cookie")
+            .expect("a session cookie")
+            .to_str()
+            .expect("ascii");
+        assert!(
+            raw.contains("HttpOnly"),
+            "session cookie must be HttpOnly: {raw}"
+        );
+        assert!(
+            raw.contains("SameSite=Strict"),
+            "session cookie must be SameSite=Strict: {raw}"
+        );
+        raw.split(';').next().expect("name=value").to_owned()
+    }
+
+    /// The error a server function answered with, as `{"error": kind, "detail": ...}`.
+    fn error(&self) -> &Value {
+        assert!(
+            !self.status.is_success(),
+            "expected an error, got {} {}",
+            self.status,
+            self.text
+        );
+        &self.body
+    }
+
+    fn field_error(&self) -> (String, String) {
+        let e = self.error();
+        assert_eq!(e["error"], "invalid", "{}", self.text);
+        (
+            e["detail"][0]["field"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            e["detail"][0]["problem"]["kind"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        )
+    }
+}
+
+impl Harness {
+    async fn sqlite() -> Harness {
+        let dir =
+            std::env::temp_dir().join(format!("keyhaven-test-{}", uuid::Uuid::new_v4().simple()));
+        let dir_text = dir.display().to_string();
+        let config = Config::from_lookup(|k| (k == "KEYHAVEN_DATA_DIR").then(|| dir_text.clone()))
+            .expect("config");
+        Self::start(config, Some(dir), None).await
+    }
+
+    /// A fresh database on the PostgreSQL server, or `None` (loudly) when none answers outside CI.
+    async fn postgres() -> Option<Harness> {
+        use sqlx::Connection;
+        let admin_url = std::env::var("KEYHAVEN_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let mut admin = match sqlx::PgConnection::connect(&admin_url).await {
+            Ok(c) => c,
+            Err(e) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+                panic!("PostgreSQL at {admin_url} is required in CI: {e}")
+            }
+            Err(e) => {
+                eprintln!(
+                    "\n*** SKIPPING the PostgreSQL story: {admin_url} does not answer ({e}) ***\n"
+                );
+                return None;
+            }
+        };
+        let name = format!("keyhaven_test_{}", uuid::Uuid::new_v4().simple());
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("create database");
+        let base = admin_url
+            .rsplit_once('/')
+            .map_or(admin_url.as_str(), |(b, _)| b)
+            .to_owned();
+        let url = format!("{base}/{name}");
+        let url_for_config = url.clone();
+        let config = Config::from_lookup(|k| (k == "DATABASE_URL").then(|| url_for_config.clone()))
+            .expect("config");
+        Some(Self::start(config, None, Some((admin_url, name))).await)
+    }
+
+    async fn start(
+        config: Config,
+        sqlite_dir: Option<PathBuf>,
+        pg: Option<(String, String)>,
+    ) -> Harness {
+        let server = server::build(&config).await.expect("server starts");
+        Harness {
+            router: server.router,
+            db: server.state.db,
+            sqlite_dir,
+            pg,
+        }
+    }
+
+    async fn finish(self) {
+        self.db.close().await;
+        drop(self.router);
+        if let Some(dir) = &self.sqlite_dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        if let Some((admin_url, name)) = self.pg {
+            use sqlx::Connection;
+            let mut admin = sqlx::PgConnection::connect(&admin_url)
+                .await
+                .expect("admin connection");
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin)
+                .await
+                .expect("drop database");
+        }
+    }
+
+    async fn send(&self, req: Request<Body>, addr: &str) -> Reply {
+        let mut req = req;
+        let ip: SocketAddr = format!("{addr}:40000").parse().expect("test address");
+        req.extensions_mut().insert(ConnectInfo(ip));
+        let res = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("router answers");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    /// Calls a server function as the browser does (JSON in, JSON out), from `addr`.
+    async fn call_from(
+        &self,
+        addr: &str,
+        endpoint: &str,
+        args: Value,
+        cookie: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut req = Request::post(format!("/api/{endpoint}"))
+            .header("content-type", "application/json")
+            .header("accept", "application/json")
+            .header("host", "keyhaven.test");
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(
+            req.body(Body::from(args.to_string())).expect("request"),
+            addr,
+        )
+        .await
+    }
+
+    async fn call(&self, endpoint: &str, args: Value, cookie: Option<&str>) -> Reply {
+        self.call_from("127.0.0.1", endpoint, args, cookie, &[])
+            .await
+    }
+
+    async fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut req = Request::get(path).header("host", "keyhaven.test");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.send(req.body(Body::empty()).expect("request"), "127.0.0.1")
+            .await
+    }
+
+    async fn count(&self, table: &str) -> i64 {
+        use sqlx::Row;
+        sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
+            .fetch_one(self.db.pool())
+            .await
+            .expect("count")
+            .try_get("n")
+            .expect("n")
+    }
+}
+
+struct Person {
+    email: &'static str,
+    password: &'static str,
+    material: NewAccount,
+    keys: UnlockedKeys,
+}
+
+fn person(email: &'static str, password: &'static str) -> Person {
+    let (material, keys) =
+        new_account(password, &normalize_email(email), &KdfParams::default()).expect("keys");
+    Person {
+        email,
+        password,
+        material,
+        keys,
+    }
+}
+
+fn register_args(p: &Person, name: &str) -> Value {
+    json!({ "req": {
+        "email": p.email, "name": name, "hint": "the usual", "language": "en",
+        "kdf": KdfParams::default(),
+        "auth_hash": p.material.auth_hash, "protected_user_key": p.material.protected_user_key,
+        "public_key": p.material.public_key, "protected_private_key": p.material.protected_private_key,
+    }})
+}
+
+fn auth_hash(password: &str, email: &str) -> String {
+    Derived::new(password, &normalize_email(email), &KdfParams::default())
+        .expect("derive")
+        .auth_hash
+}
+
+async fn story(h: &Harness) {
+    // Health and headers.
+    let health = h.get("/healthz", &[]).await;
+    assert_eq!(
+        (health.status, health.text.as_str()),
+        (StatusCode::OK, "ok")
+    );
+
+    let page = h
+        .get("/login", &[("accept-language", "nl-NL,nl;q=0.9,en;q=0.5")])
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csp = page.headers["content-security-policy"]
+        .to_str()
+        .expect("csp");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .expect("a script nonce");
+    assert!(
+        page.text.contains(&format!("nonce=\"{nonce}\"")),
+        "the bootstrap script carries the nonce"
+    );
+    assert!(
+        csp.contains("'wasm-unsafe-eval'")
+            && !csp.contains("unsafe-inline")
+            && csp.contains("frame-ancestors 'none'")
+    );
+    assert_eq!(page.headers["x-frame-options"], "DENY");
+    assert_eq!(page.headers["x-content-type-options"], "nosniff");
+    assert_eq!(page.headers["referrer-policy"], "no-referrer");
+    assert!(
+        page.text.contains("<html lang=\"nl\""),
+        "language follows Accept-Language"
+    );
+    assert!(page.text.contains("Inloggen bij Keyhaven"));
+    let fr = h
+        .get(
+            "/login",
+            &[("cookie", "kh_lang=fr"), ("accept-language", "nl")],
+        )
+        .await;
+    assert!(
+        fr.text.contains("<html lang=\"fr\"") && fr.text.contains("Connexion à Keyhaven"),
+        "the cookie wins"
+    );
+    let guarded = h.get("/vault", &[]).await;
+    assert!(
+        guarded.status.is_redirection(),
+        "signed-out visitors are sent to login: {}",
+        guarded.status
+    );
+    assert_eq!(guarded.headers["location"], "/login");
+
+    // Registration refuses bad input with a field error and writes nothing.
+    let ann = person("Ann.Lee@Example.org", "ann's first master password");
+    let mut bad = register_args(&ann, "Ann");
+    bad["req"]["email"] = json!("not-an-email");
+    assert_eq!(
+        h.call("register", bad, None).await.field_error(),
+        ("email".into(), "invalid".into())
+    );
+    let mut bad = register_args(&ann, &"x".repeat(101));
+    assert_eq!(
+        h.call("register", bad.clone(), None).await.field_error(),
+        ("name".into(), "too_long".into())
+    );
+    bad = register_args(&ann, "Ann");
+    bad["req"]["hint"] = json!("h".repeat(101));
+    assert_eq!(
+        h.call("register", bad, None).await.field_error(),
+        ("hint".into(), "too_long".into())
+    );
+    bad = register_args(&ann, "Ann");
+    bad["req"]["protected_user_key"] =
+        json!("v1.xchacha20poly1305.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    assert_eq!(
+        h.call("register", bad, None).await.field_error(),
+        ("key_material".into(), "invalid".into())
+    );
+    bad = register_args(&ann, "Ann");
+    bad["req"]["public_key"] = json!("not base64!");
+    assert_eq!(
+        h.call("register", bad, None).await.field_error(),
+        ("key_material".into(), "invalid".into())
+    );
+    bad = register_args(&ann, "Ann");
+    bad["req"]["kdf"] = json!({"kind": "pbkdf2", "iterations": 1000});
+    assert_eq!(
+        h.call("register", bad, None).await.field_error(),
+        ("kdf".into(), "out_of_range".into())
+    );
+    let garbage = h.call("register", json!({"req": {"email": 5}}), None).await;
+    assert_eq!(
+        garbage.error()["error"],
+        "invalid",
+        "malformed arguments: {}",
+        garbage.text
+    );
+    assert_eq!(
+        h.count("users").await,
+        0,
+        "nothing was written by refused registrations"
+    );
+
+    let created = h.call("register", register_args(&ann, "Ann"), None).await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.text);
+    let ann_session = created.cookie();
+    assert_eq!(created.body["email"], "Ann.Lee@Example.org");
+    let again = register_args(
+        &person(" ann.lee@EXAMPLE.org", "another password entirely"),
+        "Other Ann",
+    );
+    assert_eq!(
+        h.call("register", again, None).await.field_error(),
+        ("email".into(), "taken".into())
+    );
+    assert_eq!(h.count("users").await, 1);
+
+    // Who am I, and keys only for a session.
+    let me = h.call("whoami", json!({}), Some(&ann_session)).await;
+    assert_eq!(me.body["name"], "Ann");
+    assert_eq!(h.call("whoami", json!({}), None).await.body, Value::Null);
+    assert_eq!(
+        h.call("account_keys", json!({}), None).await.error()["error"],
+        "unauthenticated"
+    );
+    let forged = "keyhaven_session=AAAAAAAAAAAAAAAAAAAAAA";
+    assert_eq!(
+        h.call("whoami", json!({}), Some(forged)).await.body,
+        Value::Null
+    );
+    assert_eq!(
+        h.call("account_keys", json!({}), Some(forged))
+            .await
+            .error()["error"],
+        "unauthenticated"
+    );
+
+    // Login: unknown and known emails look alike before login; a wrong hash is refused.
+    let unknown = h
+        .call("prelogin", json!({"email": "nobody@example.org"}), None)
+        .await;
+    let known = h
+        .call("prelogin", json!({"email": "ANN.LEE@example.org"}), None)
+        .await;
+    assert_eq!(unknown.body, known.body);
+    let wrong = auth_hash("not ann's password", ann.email);
+    let refused = h
+        .call(
+            "login",
+            json!({"email": ann.email, "auth_hash": wrong}),
+            None,
+        )
+        .await;
+    assert_eq!(refused.error()["error"], "invalid_credentials");
+    let logged_in = h
+        .call(
+            "login",
+            json!({"email": ann.email, "auth_hash": ann.material.auth_hash}),
+            None,
+        )
+        .await;
+    assert_eq!(logged_in.status, StatusCode::OK, "{}", logged_in.text);
+    let second_session = logged_in.cookie();
+    let keys = &logged_in.body["keys"];
+    let opened = Derived::new(
+        ann.password,
+        &normalize_email(ann.email),
+        &KdfParams::default(),
+    )
+    .expect("derive")
+    .unlock(
+        keys["protected_user_key"].as_str().expect("key"),
+        keys["protected_private_key"].as_str().expect("key"),
+    )
+    .expect("the keys open with the password, in the client");
+    assert_eq!(opened.user_key.as_bytes(), ann.keys.user_key.as_bytes());
+
+    // Another user's session never reaches Ann's account.
+    let bob = person("bob@example.org", "bob's own master password");
+    let bob_session = h
+        .call_from(
+            "127.0.0.2",
+            "register",
+            register_args(&bob, "Bob"),
+            None,
+            &[],
+        )
+        .await
+        .cookie();
+    let bob_keys = h.call("account_keys", json!({}), Some(&bob_session)).await;
+    assert_eq!(bob_keys.body["public_key"], json!(bob.material.public_key));
+    assert_ne!(
+        bob_keys.body["protected_user_key"],
+        json!(ann.material.protected_user_key)
+    );
+    let renamed = h
+        .call(
+            "update_profile",
+            json!({"name": "Bobby", "language": "fr"}),
+            Some(&bob_session),
+        )
+        .await;
+    assert_eq!(renamed.body["name"], "Bobby");
+    assert_eq!(
+        h.call("whoami", json!({}), Some(&ann_session)).await.body["name"],
+        "Ann"
+    );
+    let too_long = h
+        .call(
+            "update_profile",
+            json!({"name": "b".repeat(101), "language": "fr"}),
+            Some(&bob_session),
+        )
+        .await;
+    assert_eq!(too_long.field_error(), ("name".into(), "too_long".into()));
+    assert_eq!(
+        h.call("whoami", json!({}), Some(&bob_session)).await.body["name"],
+        "Bobby"
+    );
+    let anonymous = h
+        .call(
+            "update_profile",
+            json!({"name": "Mallory", "language": "en"}),
+            None,
+        )
+        .await;
+    assert_eq!(anonymous.error()["error"], "unauthenticated");
+
+    // Cross-site requests are refused before they touch anything.
+    for headers in [
+        [("origin", "https://evil.example")],
+        [("sec-fetch-site", "cross-site")],
+    ] {
+        let r = h
+            .call_from(
+                "127.0.0.1",
+                "update_profile",
+                json!({"name": "Pwned", "language": "en"}),
+                Some(&ann_session),
+                &headers,
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.body["error"].as_str()),
+            (StatusCode::FORBIDDEN, Some("cross_site"))
+        );
+    }
+    assert_eq!(
+        h.call("whoami", json!({}), Some(&ann_session)).await.body["name"],
+        "Ann"
+    );
+    let same_origin = h
+        .call_from(
+            "127.0.0.1",
+            "whoami",
+            json!({}),
+            Some(&ann_session),
+            &[
+                ("origin", "http://keyhaven.test"),
+                ("sec-fetch-site", "same-origin"),
+            ],
+        )
+        .await;
+    assert_eq!(same_origin.body["name"], "Ann");
+
+    // Changing the master password: wrong current password changes nothing; the right one re-wraps
+    // the same user key and ends every other session.
+    let new_password = "ann's second master password";
+    let fresh = Derived::new(
+        new_password,
+        &normalize_email(ann.email),
+        &KdfParams::default(),
+    )
+    .expect("derive");
+    let rewrapped = fresh.wrap_user_key(&ann.keys.user_key).expect("wrap");
+    let attempt = |current: String, key: String| json!({"current_auth_hash": current, "new_auth_hash": fresh.auth_hash, "new_protected_user_key": key});
+    let r = h
+        .call(
+            "change_master_password",
+            attempt(wrong.clone(), rewrapped.clone()),
+            Some(&ann_session),
+        )
+        .await;
+    assert_eq!(
+        r.field_error(),
+        ("master_password".into(), "invalid".into())
+    );
+    let r = h
+        .call(
+            "change_master_password",
+            attempt(ann.material.auth_hash.clone(), "v1.nope".into()),
+            Some(&ann_session),
+        )
+        .await;
+    assert_eq!(r.field_error(), ("key_material".into(), "invalid".into()));
+    assert_eq!(
+        h.call("whoami", json!({}), Some(&second_session))
+            .await
+            .body["name"],
+        "Ann",
+        "nothing changed yet"
+    );
+    let r = h
+        .call(
+            "change_master_password",
+            attempt(ann.material.auth_hash.clone(), rewrapped.clone()),
+            None,
+        )
+        .await;
+    assert_eq!(r.error()["error"], "unauthenticated");
+    let r = h
+        .call(
+            "change_master_password",
+            attempt(ann.material.auth_hash.clone(), rewrapped.clone()),
+            Some(&ann_session),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        h.call("whoami", json!({}), Some(&ann_session)).await.body["name"],
+        "Ann",
+        "this session goes on"
+    );
+    assert_eq!(
+        h.call("whoami", json!({}), Some(&second_session))
+            .await
+            .body,
+        Value::Null,
+        "others are ended"
+    );
+    let old = h
+        .call(
+            "login",
+            json!({"email": ann.email, "auth_hash": ann.material.auth_hash}),
+            None,
+        )
+        .await;
+    assert_eq!(old.error()["error"], "invalid_credentials");
+    let new = h
+        .call(
+            "login",
+            json!({"email": ann.email, "auth_hash": fresh.auth_hash}),
+            None,
+        )
+        .await;
+    assert_eq!(new.status, StatusCode::OK);
+    let reopened = fresh
+        .unlock(
+            new.body["keys"]["protected_user_key"]
+                .as_str()
+                .expect("key"),
+            new.body["keys"]["protected_private_key"]
+                .as_str()
+                .expect("key"),
+        )
+        .expect("new password opens the keys");
+    assert_eq!(
+        reopened.user_key.as_bytes(),
+        ann.keys.user_key.as_bytes(),
+        "the user key itself is unchanged"
+    );
+
+    // Throttling: failures slow down, then lock the account even for the right password.
+    let carol = person("carol@example.org", "carol's master password!");
+    h.call_from(
+        "127.0.0.3",
+        "register",
+        register_args(&carol, "Carol"),
+        None,
+        &[],
+    )
+    .await
+    .cookie();
+    let carol_wrong = auth_hash("carol guesses wrong", carol.email);
+    for attempt in 1..=4 {
+        let r = h
+            .call_from(
+                "127.0.0.3",
+                "login",
+                json!({"email": carol.email, "auth_hash": carol_wrong}),
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(
+            r.error()["error"],
+            "invalid_credentials",
+            "attempt {attempt}"
+        );
+    }
+    let started = std::time::Instant::now();
+    let fifth = h
+        .call_from(
+            "127.0.0.3",
+            "login",
+            json!({"email": carol.email, "auth_hash": carol_wrong}),
+            None,
+            &[],
+        )
+        .await;
+    assert!(
+        started.elapsed().as_millis() >= 900,
+        "the fifth attempt is slowed down"
+    );
+    assert_eq!(fifth.error()["error"], "throttled");
+    assert!(
+        fifth.error()["detail"]["retry_after_secs"]
+            .as_u64()
+            .unwrap_or(0)
+            > 60
+    );
+    let right = h
+        .call_from(
+            "127.0.0.4",
+            "login",
+            json!({"email": carol.email, "auth_hash": carol.material.auth_hash}),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        right.error()["error"],
+        "throttled",
+        "locked even for the right password, from anywhere"
+    );
+
+    // Operators are marked from the command line's function.
+    assert!(
+        app::db::users::set_operator(&h.db, "ann.lee@example.org", true)
+            .await
+            .expect("grant")
+    );
+    assert_eq!(
+        h.call("whoami", json!({}), Some(&ann_session)).await.body["is_operator"],
+        true
+    );
+    assert!(
+        !app::db::users::set_operator(&h.db, "nobody@example.org", true)
+            .await
+            .expect("no account")
+    );
+
+    // Logging out ends the session.
+    h.call("logout", json!({}), Some(&ann_session)).await;
+    assert_eq!(
+        h.call("whoami", json!({}), Some(&ann_session)).await.body,
+        Value::Null
+    );
+
+    // Zero knowledge at the storage layer: no master password reached the database.
+    if let Some(dir) = &h.sqlite_dir {
+        let mut bytes = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("data dir").flatten() {
+            bytes.extend(std::fs::read(entry.path()).unwrap_or_default());
+        }
+        assert!(bytes.len() > 10_000, "the database files were read");
+        for secret in [ann.password, new_password, bob.password, carol.password] {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{secret} found in the database"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn story_on_sqlite() {
+    let h = Harness::sqlite().await;
+    story(&h).await;
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn story_on_postgres() {
+    let Some(h) = Harness::postgres().await else {
+        return;
+    };
+    story(&h).await;
+    h.finish().await;
+}
