@@ -306,7 +306,7 @@ async fn story(h: &Harness) {
         fr.text.contains("<html lang=\"fr\"") && fr.text.contains("Connexion à Keyhaven"),
         "the cookie wins"
     );
-    let guarded = h.get("/vault", &[]).await;
+    let guarded = h.get("/vault", &[("accept", "text/html")]).await;
     assert!(
         guarded.status.is_redirection(),
         "signed-out visitors are sent to login: {}",

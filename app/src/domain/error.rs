@@ -106,10 +106,19 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
         use leptos::server_fn::error::ServerFnErrorErr as E;
         match value {
+            // On the server, undecodable arguments are the caller's fault: a field-less "invalid input"
+            // (the parser's wording stays in the log).
+            #[cfg(feature = "ssr")]
+            E::Args(detail) | E::MissingArg(detail) | E::Deserialization(detail) => {
+                tracing::info!(%detail, "malformed server function arguments");
+                AppError::Invalid(Vec::new())
+            }
+            // In the browser, a request that got no usable answer.
+            #[cfg(not(feature = "ssr"))]
             E::Request(msg) | E::Deserialization(msg) | E::Response(msg) => {
                 AppError::Transport(msg)
             }
-            // Malformed arguments are the caller's fault; they get a field-less "invalid input".
+            #[cfg(not(feature = "ssr"))]
             E::Args(_) | E::MissingArg(_) => AppError::Invalid(Vec::new()),
             // A middleware refusal is the cross-site guard (the only middleware that refuses).
             E::MiddlewareError(_) => AppError::CrossSite,
