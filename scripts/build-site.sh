@@ -8,7 +8,7 @@ cargo build -p frontend --target wasm32-unknown-unknown --profile wasm-release
 mkdir -p "$out"
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name keyhaven \
   target/wasm32-unknown-unknown/wasm-release/frontend.wasm
-end2end/node_modules/.bin/wasm-opt -Oz \
+end2end/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   -o "$out/keyhaven_bg.wasm" "$out/keyhaven_bg.wasm"

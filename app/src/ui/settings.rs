@@ -75,7 +75,7 @@ fn ProfileForm(account: AccountInfo) -> impl IntoView {
                         prop:value=move || language.get().code()
                         on:change=move |ev| language.set(Lang::from_code(&event_target_value(&ev)).unwrap_or_default())
                     >
-                        {Lang::ALL.map(|l| view! { <option value=l.code()>{l.native_name()}</option> }).to_vec()}
+                        {Lang::ALL.into_iter().map(|l| view! { <option value=l.code()>{l.native_name()}</option> }).collect_view()}
                     </select>
                 </div>
                 <SubmitButton label=Key::Save pending=pending />
@@ -111,7 +111,7 @@ fn LockTimeoutSetting() -> impl IntoView {
                         set_lock_minutes(m);
                     }
                 >
-                    {[1u32, 5, 15, 30, 60, 0].map(|m| view! { <option value=m.to_string()>{move || label(m)}</option> }).to_vec()}
+                    {[1u32, 5, 15, 30, 60, 0].into_iter().map(|m| view! { <option value=m.to_string()>{move || label(m)}</option> }).collect_view()}
                 </select>
                 <p class="help" id="lock-timeout-help">{move || i18n.t(Key::LockTimeoutHelp)}</p>
             </div>

@@ -231,8 +231,9 @@ fn LanguageMenu() -> impl IntoView {
             <label for="language-select">{move || i18n.t(Key::Language)}</label>
             <select id="language-select" on:change=on_change prop:value=move || i18n.lang.get().code()>
                 {Lang::ALL
+                    .into_iter()
                     .map(|l| view! { <option value=l.code() lang=l.code() selected=move || i18n.lang.get() == l>{l.native_name()}</option> })
-                    .to_vec()}
+                    .collect_view()}
             </select>
         </div>
     }
@@ -257,8 +258,9 @@ fn ThemeMenu() -> impl IntoView {
             <label for="theme-select">{move || i18n.t(Key::Theme)}</label>
             <select id="theme-select" on:change=on_change prop:value=move || theme.get().code()>
                 {options
+                    .into_iter()
                     .map(|(t, k)| view! { <option value=t.code() selected=move || theme.get() == t>{move || i18n.t(k)}</option> })
-                    .to_vec()}
+                    .collect_view()}
             </select>
         </div>
     }
