@@ -100,6 +100,7 @@ async fn serve(config: Config) -> Result<(), String> {
             .clone()
             .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
     );
+    let purger = tokio::spawn(purge_trash_hourly(server.state.db.clone()));
     tracing::info!(addr = %config.addr, database = %redact(&config.database_url), "keyhaven is listening");
     let served = axum::serve(
         listener,
@@ -110,9 +111,23 @@ async fn serve(config: Config) -> Result<(), String> {
     .with_graceful_shutdown(shutdown_signal())
     .await;
     sweeper.abort();
+    purger.abort();
     server.state.db.close().await;
     tracing::info!("keyhaven stopped");
     served.map_err(|e| e.to_string())
+}
+
+/// Items older than the trash retention are deleted for good, once at start and then hourly.
+async fn purge_trash_hourly(db: app::db::Db) {
+    let mut tick = tokio::time::interval(tokio::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        match app::db::vault::purge_expired_trash(&db, app::db::now_ms()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(items = n, "purged items from the trash"),
+            Err(e) => tracing::warn!(error = %e, "trash purge failed"),
+        }
+    }
 }
 
 /// Hides a password in a database URL before it is logged.

@@ -64,6 +64,12 @@ impl Reply {
     fn field_error(&self) -> (String, String) {
         let e = self.error();
         assert_eq!(e["error"], "invalid", "{}", self.text);
+        assert_eq!(
+            self.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            self.text
+        );
         (
             e["detail"][0]["field"]
                 .as_str()
@@ -416,6 +422,7 @@ async fn story(h: &Harness) {
         )
         .await;
     assert_eq!(refused.error()["error"], "invalid_credentials");
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
     let logged_in = h
         .call(
             "login",
@@ -667,6 +674,15 @@ async fn story(h: &Harness) {
         "the fifth attempt is slowed down"
     );
     assert_eq!(fifth.error()["error"], "throttled");
+    assert_eq!(fifth.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        fifth.headers["retry-after"]
+            .to_str()
+            .expect("ascii")
+            .parse::<u32>()
+            .expect("seconds")
+            > 60
+    );
     assert!(
         fifth.error()["detail"]["retry_after_secs"]
             .as_u64()
@@ -740,5 +756,275 @@ async fn story_on_postgres() {
         return;
     };
     story(&h).await;
+    h.finish().await;
+}
+
+/// The personal vault's server side: encrypted blobs in, the same blobs out; no id of another
+/// vault reaches anything; stale revisions are refused; the trash empties and purges.
+async fn vault_story(h: &Harness) {
+    use app::crypto::SymmetricKey;
+    let ann = person("vault-ann@example.org", "ann keeps a vault here");
+    let ann_s = h
+        .call_from(
+            "127.0.0.5",
+            "register",
+            register_args(&ann, "Ann"),
+            None,
+            &[],
+        )
+        .await
+        .cookie();
+    let bob = person("vault-bob@example.org", "bob keeps one too, yes");
+    let bob_s = h
+        .call_from(
+            "127.0.0.6",
+            "register",
+            register_args(&bob, "Bob"),
+            None,
+            &[],
+        )
+        .await
+        .cookie();
+    let seal = |key: &SymmetricKey, text: &str| {
+        key.encrypt(text.as_bytes(), "keyhaven:item")
+            .expect("encrypt")
+            .to_string()
+    };
+    let ann_key = &ann.keys.user_key;
+
+    let folder = h
+        .call(
+            "folder_create",
+            json!({"name": seal(ann_key, "Banking")}),
+            Some(&ann_s),
+        )
+        .await;
+    assert_eq!(folder.status, StatusCode::OK, "{}", folder.text);
+    let folder_id = folder.body["id"].clone();
+    let secret_note = "PIN 4921 for the safe";
+    let item = |folder: Value, favorite: bool, text: &str| json!({"item": {"item_type": "login", "folder_id": folder, "favorite": favorite, "data": seal(ann_key, text)}});
+    let created = h
+        .call(
+            "item_create",
+            item(folder_id.clone(), true, secret_note),
+            Some(&ann_s),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.text);
+    let id = created.body["id"].clone();
+    assert_eq!(created.body["revision"], 1);
+    let data = created.body["data"].as_str().expect("data").to_owned();
+    let opened = ann_key
+        .decrypt(
+            &app::crypto::EncString::parse(&data).expect("enc"),
+            "keyhaven:item",
+        )
+        .expect("open");
+    assert_eq!(
+        &**opened,
+        secret_note.as_bytes(),
+        "the blob comes back as it went in"
+    );
+
+    // Bad input: plaintext, oversize, someone else's folder, an unknown type. Nothing is written.
+    let mut plain = item(Value::Null, false, "x");
+    plain["item"]["data"] = json!("{\"password\":\"hunter2\"}");
+    assert_eq!(
+        h.call("item_create", plain, Some(&ann_s))
+            .await
+            .field_error(),
+        ("item_data".into(), "invalid".into())
+    );
+    let huge = item(Value::Null, false, &"x".repeat(80_000));
+    assert_eq!(
+        h.call("item_create", huge, Some(&ann_s))
+            .await
+            .field_error(),
+        ("item_data".into(), "too_long".into())
+    );
+    let bob_folder = h
+        .call(
+            "folder_create",
+            json!({"name": seal(&bob.keys.user_key, "Bob's")}),
+            Some(&bob_s),
+        )
+        .await;
+    let into_bobs = item(bob_folder.body["id"].clone(), false, "sneaky");
+    assert_eq!(
+        h.call("item_create", into_bobs, Some(&ann_s))
+            .await
+            .field_error(),
+        ("folder".into(), "invalid".into())
+    );
+    let mut odd = item(Value::Null, false, "x");
+    odd["item"]["item_type"] = json!("ssh_key");
+    assert_eq!(
+        h.call("item_create", odd, Some(&ann_s)).await.error()["error"],
+        "invalid"
+    );
+    assert_eq!(h.count("items").await, 1);
+
+    // Bob, by id, reaches nothing of Ann's.
+    let ann_items = |body: &Value| body["items"].as_array().map_or(0, Vec::len);
+    assert_eq!(
+        ann_items(&h.call("vault_list", json!({}), Some(&bob_s)).await.body),
+        0
+    );
+    let steal = json!({"id": id, "revision": 1, "item": {"item_type": "login", "folder_id": null, "favorite": false, "data": seal(&bob.keys.user_key, "mine")}});
+    assert_eq!(
+        h.call("item_update", steal, Some(&bob_s)).await.error()["error"],
+        "not_found"
+    );
+    for endpoint in ["items_trash", "items_restore", "items_delete"] {
+        let r = h.call(endpoint, json!({"ids": [id]}), Some(&bob_s)).await;
+        assert_eq!(
+            r.body,
+            json!(0),
+            "{endpoint} by another user changes nothing"
+        );
+    }
+    assert_eq!(
+        h.call("trash_empty", json!({}), Some(&bob_s)).await.body,
+        json!(0)
+    );
+    let rename = json!({"id": folder_id, "name": seal(&bob.keys.user_key, "pwned")});
+    assert_eq!(
+        h.call("folder_rename", rename, Some(&bob_s)).await.error()["error"],
+        "not_found"
+    );
+    assert_eq!(
+        h.call("folder_delete", json!({"id": folder_id}), Some(&bob_s))
+            .await
+            .error()["error"],
+        "not_found"
+    );
+    assert_eq!(
+        h.call("vault_list", json!({}), None).await.error()["error"],
+        "unauthenticated"
+    );
+    let ann_view = h.call("vault_list", json!({}), Some(&ann_s)).await;
+    assert_eq!(
+        ann_view.body["items"][0]["data"],
+        json!(data),
+        "Ann's item is untouched"
+    );
+    assert_eq!(ann_view.body["items"][0]["revision"], 1);
+
+    // Lost-update guard: the second writer from revision 1 is refused.
+    let edit = |text: &str| json!({"id": id, "revision": 1, "item": {"item_type": "login", "folder_id": folder_id, "favorite": true, "data": seal(ann_key, text)}});
+    let first = h
+        .call("item_update", edit("first edit"), Some(&ann_s))
+        .await;
+    assert_eq!(first.body["revision"], 2, "{}", first.text);
+    let second = h
+        .call("item_update", edit("second edit"), Some(&ann_s))
+        .await;
+    assert_eq!(
+        (second.status, &second.body["error"]),
+        (StatusCode::CONFLICT, &json!("conflict"))
+    );
+
+    // Folder deletion keeps the item; trash, restore, delete, empty.
+    assert_eq!(
+        h.call("folder_delete", json!({"id": folder_id}), Some(&ann_s))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let listed = h.call("vault_list", json!({}), Some(&ann_s)).await;
+    assert_eq!(
+        (
+            listed.body["items"][0]["folder_id"].clone(),
+            listed.body["folders"].as_array().map(Vec::len)
+        ),
+        (Value::Null, Some(0))
+    );
+    assert_eq!(
+        h.call("items_delete", json!({"ids": [id]}), Some(&ann_s))
+            .await
+            .body,
+        json!(0),
+        "only trashed items can be deleted"
+    );
+    assert_eq!(
+        h.call("items_trash", json!({"ids": [id]}), Some(&ann_s))
+            .await
+            .body,
+        json!(1)
+    );
+    assert!(
+        h.call("vault_list", json!({}), Some(&ann_s)).await.body["items"][0]["deleted_at"].is_i64()
+    );
+    assert_eq!(
+        h.call("items_restore", json!({"ids": [id]}), Some(&ann_s))
+            .await
+            .body,
+        json!(1)
+    );
+    assert_eq!(
+        h.call("items_trash", json!({"ids": []}), Some(&ann_s))
+            .await
+            .field_error(),
+        ("item_ids".into(), "required".into())
+    );
+    assert_eq!(
+        h.call("items_trash", json!({"ids": [id]}), Some(&ann_s))
+            .await
+            .body,
+        json!(1)
+    );
+    assert_eq!(
+        h.call("trash_empty", json!({}), Some(&ann_s)).await.body,
+        json!(1)
+    );
+    assert_eq!(h.count("items").await, 0);
+
+    // Items trashed more than 30 days ago are purged by the server's sweep.
+    let old = h
+        .call("item_create", item(Value::Null, false, "old"), Some(&ann_s))
+        .await
+        .body["id"]
+        .clone();
+    let fresh = h
+        .call(
+            "item_create",
+            item(Value::Null, false, "fresh"),
+            Some(&ann_s),
+        )
+        .await
+        .body["id"]
+        .clone();
+    h.call("items_trash", json!({"ids": [old, fresh]}), Some(&ann_s))
+        .await;
+    let now = app::db::now_ms();
+    let month = app::domain::vault::TRASH_MS;
+    assert_eq!(
+        app::db::vault::purge_expired_trash(&h.db, now)
+            .await
+            .expect("purge"),
+        0
+    );
+    assert_eq!(
+        app::db::vault::purge_expired_trash(&h.db, now + month + 60_000)
+            .await
+            .expect("purge"),
+        2
+    );
+    assert_eq!(h.count("items").await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vault_on_sqlite() {
+    let h = Harness::sqlite().await;
+    vault_story(&h).await;
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vault_on_postgres() {
+    let Some(h) = Harness::postgres().await else {
+        return;
+    };
+    vault_story(&h).await;
     h.finish().await;
 }

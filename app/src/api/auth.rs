@@ -31,54 +31,74 @@ pub struct LoginAnswer {
 /// whether an account exists.
 #[server(prefix = "/api", endpoint = "prelogin", input = Json)]
 pub async fn prelogin(email: String) -> Result<KdfParams, AppError> {
-    let st = ssr::state()?;
-    let norm = crate::domain::validate::normalize_email(&email);
-    let user = crate::db::users::find_by_email(&st.db, &norm).await?;
-    Ok(user.map(|u| u.kdf).unwrap_or_default())
+    ssr::answer(
+        async move {
+            let st = ssr::state()?;
+            let norm = crate::domain::validate::normalize_email(&email);
+            let user = crate::db::users::find_by_email(&st.db, &norm).await?;
+            Ok(user.map(|u| u.kdf).unwrap_or_default())
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api", endpoint = "register", input = Json)]
 pub async fn register(req: RegisterRequest) -> Result<AccountInfo, AppError> {
-    ssr::register(req).await
+    ssr::answer(async move { ssr::register(req).await }.await)
 }
 
 #[server(prefix = "/api", endpoint = "login", input = Json)]
 pub async fn login(email: String, auth_hash: String) -> Result<LoginAnswer, AppError> {
-    ssr::login(email, auth_hash).await
+    ssr::answer(async move { ssr::login(email, auth_hash).await }.await)
 }
 
 #[server(prefix = "/api", endpoint = "logout", input = Json)]
 pub async fn logout() -> Result<(), AppError> {
-    let session = ssr::session().await?;
-    session.flush().await.map_err(AppError::internal)
+    ssr::answer(
+        async move {
+            let session = ssr::session().await?;
+            session.flush().await.map_err(AppError::internal)
+        }
+        .await,
+    )
 }
 
 /// The signed-in account, or `None`.
 #[server(prefix = "/api", endpoint = "whoami", input = Json)]
 pub async fn whoami() -> Result<Option<AccountInfo>, AppError> {
-    let st = ssr::state()?;
-    Ok(ssr::optional_caller(&st.db).await?.map(|c| c.user.info()))
+    ssr::answer(
+        async move {
+            let st = ssr::state()?;
+            Ok(ssr::optional_caller(&st.db).await?.map(|c| c.user.info()))
+        }
+        .await,
+    )
 }
 
 /// The caller's wrapped keys, to unlock the vault after a reload.
 #[server(prefix = "/api", endpoint = "account_keys", input = Json)]
 pub async fn account_keys() -> Result<ProtectedKeys, AppError> {
-    use crate::domain::authz::{authorize_account, Action};
-    let st = ssr::state()?;
-    let caller = ssr::caller(&st.db).await?;
-    authorize_account(&caller.actor, &caller.user.id, Action::ReadAccountKeys)?;
-    Ok(caller.user.protected_keys())
+    ssr::answer(
+        async move {
+            use crate::domain::authz::{authorize_account, Action};
+            let st = ssr::state()?;
+            let caller = ssr::caller(&st.db).await?;
+            authorize_account(&caller.actor, &caller.user.id, Action::ReadAccountKeys)?;
+            Ok(caller.user.protected_keys())
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api", endpoint = "update_profile", input = Json)]
 pub async fn update_profile(name: String, language: Lang) -> Result<AccountInfo, AppError> {
-    ssr::update_profile(Some(name), language).await
+    ssr::answer(async move { ssr::update_profile(Some(name), language).await }.await)
 }
 
 /// Remembers the language chosen in the header for the signed-in account.
 #[server(prefix = "/api", endpoint = "set_language", input = Json)]
 pub async fn set_language(language: Lang) -> Result<AccountInfo, AppError> {
-    ssr::update_profile(None, language).await
+    ssr::answer(async move { ssr::update_profile(None, language).await }.await)
 }
 
 #[server(prefix = "/api", endpoint = "change_master_password", input = Json)]
@@ -87,7 +107,13 @@ pub async fn change_master_password(
     new_auth_hash: String,
     new_protected_user_key: String,
 ) -> Result<(), AppError> {
-    ssr::change_master_password(current_auth_hash, new_auth_hash, new_protected_user_key).await
+    ssr::answer(
+        async move {
+            ssr::change_master_password(current_auth_hash, new_auth_hash, new_protected_user_key)
+                .await
+        }
+        .await,
+    )
 }
 
 #[cfg(feature = "ssr")]

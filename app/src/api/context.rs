@@ -116,3 +116,27 @@ pub async fn blocking<T: Send + 'static>(
         .await
         .map_err(AppError::internal)
 }
+
+/// Gives an error answer the HTTP status that names its kind (the body stays the `AppError`), so
+/// logs, proxies and monitoring see 4xx for the caller's mistakes and 5xx only for ours.
+pub fn answer<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    use http::{header::RETRY_AFTER, HeaderValue, StatusCode};
+    if let (Err(error), Some(resp)) = (&result, use_context::<leptos_axum::ResponseOptions>()) {
+        let status = match error {
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::CrossSite => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict => StatusCode::CONFLICT,
+            AppError::Throttled { retry_after_secs } => {
+                resp.insert_header(RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            AppError::Internal | AppError::Crypto | AppError::Transport(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        resp.set_status(status);
+    }
+    result
+}

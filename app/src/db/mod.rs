@@ -4,6 +4,7 @@
 
 pub mod throttle;
 pub mod users;
+pub mod vault;
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;

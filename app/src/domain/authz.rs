@@ -28,14 +28,20 @@ pub enum Action {
     ReadAccountKeys,
     UpdateProfile,
     ChangeMasterPassword,
+    /// Read the items and folders of the account's personal vault.
+    ReadVault,
+    /// Create, change, trash, restore or delete items and folders of the personal vault.
+    WriteVault,
 }
 
 impl Action {
-    pub const ALL: [Action; 4] = [
+    pub const ALL: [Action; 6] = [
         Action::ReadAccount,
         Action::ReadAccountKeys,
         Action::UpdateProfile,
         Action::ChangeMasterPassword,
+        Action::ReadVault,
+        Action::WriteVault,
     ];
 }
 
@@ -71,7 +77,8 @@ pub fn allowed(role: Role, action: Action) -> bool {
     match (role, action) {
         (
             Role::SelfAccount,
-            ReadAccount | ReadAccountKeys | UpdateProfile | ChangeMasterPassword,
+            ReadAccount | ReadAccountKeys | UpdateProfile | ChangeMasterPassword | ReadVault
+            | WriteVault,
         ) => true,
         // Operators run the instance; they never read or change someone else's account or keys.
         (Role::Operator | Role::OtherAccount, _) => false,
@@ -117,14 +124,20 @@ mod tests {
             (Role::SelfAccount, ReadAccountKeys, true),
             (Role::SelfAccount, UpdateProfile, true),
             (Role::SelfAccount, ChangeMasterPassword, true),
+            (Role::SelfAccount, ReadVault, true),
+            (Role::SelfAccount, WriteVault, true),
             (Role::OtherAccount, ReadAccount, false),
             (Role::OtherAccount, ReadAccountKeys, false),
             (Role::OtherAccount, UpdateProfile, false),
             (Role::OtherAccount, ChangeMasterPassword, false),
+            (Role::OtherAccount, ReadVault, false),
+            (Role::OtherAccount, WriteVault, false),
             (Role::Operator, ReadAccount, false),
             (Role::Operator, ReadAccountKeys, false),
             (Role::Operator, UpdateProfile, false),
             (Role::Operator, ChangeMasterPassword, false),
+            (Role::Operator, ReadVault, false),
+            (Role::Operator, WriteVault, false),
         ];
         assert_eq!(
             table.len(),

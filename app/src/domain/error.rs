@@ -17,6 +17,10 @@ pub enum Field {
     Kdf,
     KeyMaterial,
     Language,
+    ItemData,
+    ItemIds,
+    Folder,
+    FolderName,
 }
 
 /// What is wrong with a field.
@@ -36,6 +40,10 @@ pub enum Problem {
     OutOfRange,
     /// A hint that gives the password away.
     RevealsPassword,
+    /// The account already holds as many of these as allowed.
+    LimitReached {
+        max: u32,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +69,9 @@ pub enum AppError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// The thing changed since the caller read it; the caller should reload, not overwrite.
+    #[error("changed elsewhere")]
+    Conflict,
     #[error("email or master password is wrong")]
     InvalidCredentials,
     #[error("too many failed attempts; retry in {retry_after_secs} s")]

@@ -32,3 +32,13 @@ id_type!(
     /// Identifies an account.
     UserId
 );
+
+id_type!(
+    /// Identifies a vault item.
+    ItemId
+);
+
+id_type!(
+    /// Identifies a folder of one user's vault.
+    FolderId
+);

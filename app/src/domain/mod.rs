@@ -5,9 +5,10 @@ pub mod error;
 pub mod ids;
 pub mod throttle;
 pub mod validate;
+pub mod vault;
 
 pub use error::{AppError, Field, FieldError, Problem};
-pub use ids::UserId;
+pub use ids::{FolderId, ItemId, UserId};
 
 use serde::{Deserialize, Serialize};
 
@@ -125,6 +126,11 @@ pub struct ProtectedKeys {
     pub protected_user_key: String,
     pub public_key: String,
     pub protected_private_key: String,
+}
+
+/// `Some(problem)` when `bad`.
+pub fn problem_if(bad: bool, problem: Problem) -> Option<Problem> {
+    bad.then_some(problem)
 }
 
 /// Unix time in milliseconds; fixed width on both targets.

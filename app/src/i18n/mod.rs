@@ -53,6 +53,9 @@ pub fn problem_message(lang: Lang, field: Field, problem: Problem) -> String {
         (_, Problem::Taken) => text(lang, Key::ErrTaken).into(),
         (_, Problem::Invalid) => text(lang, Key::ErrInvalid).into(),
         (_, Problem::RevealsPassword) => text(lang, Key::ErrHintRevealsPassword).into(),
+        (_, Problem::LimitReached { max }) => {
+            format(lang, Key::ErrLimitReached, &[("max", &max.to_string())])
+        }
     }
 }
 
@@ -66,6 +69,7 @@ pub fn error_message(lang: Lang, error: &AppError) -> String {
         AppError::Unauthenticated => text(lang, Key::ErrUnauthenticated).into(),
         AppError::Forbidden => text(lang, Key::ErrForbidden).into(),
         AppError::NotFound => text(lang, Key::ErrNotFound).into(),
+        AppError::Conflict => text(lang, Key::ErrConflict).into(),
         AppError::InvalidCredentials => text(lang, Key::ErrInvalidCredentials).into(),
         AppError::Throttled { retry_after_secs } => {
             let minutes = retry_after_secs.div_ceil(60).max(1);

@@ -1,0 +1,168 @@
+//! The personal vault: items and folders, as encrypted blobs. The browser encrypts before calling
+//! and decrypts what it lists; these functions only check shape, ownership and revisions.
+
+use crate::domain::vault::{FolderRecord, ItemInput, ItemRecord, VaultSnapshot};
+use crate::domain::{AppError, FolderId, ItemId};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+/// Every item (trash included) and folder of the caller's vault.
+#[server(prefix = "/api", endpoint = "vault_list", input = Json)]
+pub async fn vault_list() -> Result<VaultSnapshot, AppError> {
+    ssr::answer(ssr::list().await)
+}
+
+#[server(prefix = "/api", endpoint = "item_create", input = Json)]
+pub async fn item_create(item: ItemInput) -> Result<ItemRecord, AppError> {
+    ssr::answer(ssr::create_item(item).await)
+}
+
+/// Saves `item` over the item `id` if it is still at `revision`; otherwise `Conflict`.
+#[server(prefix = "/api", endpoint = "item_update", input = Json)]
+pub async fn item_update(
+    id: ItemId,
+    revision: i64,
+    item: ItemInput,
+) -> Result<ItemRecord, AppError> {
+    ssr::answer(ssr::update_item(id, revision, item).await)
+}
+
+/// Moves items to the trash. Returns how many moved.
+#[server(prefix = "/api", endpoint = "items_trash", input = Json)]
+pub async fn items_trash(ids: Vec<ItemId>) -> Result<u64, AppError> {
+    ssr::answer(ssr::bulk(ids, ssr::Bulk::Trash).await)
+}
+
+#[server(prefix = "/api", endpoint = "items_restore", input = Json)]
+pub async fn items_restore(ids: Vec<ItemId>) -> Result<u64, AppError> {
+    ssr::answer(ssr::bulk(ids, ssr::Bulk::Restore).await)
+}
+
+/// Deletes trashed items for good.
+#[server(prefix = "/api", endpoint = "items_delete", input = Json)]
+pub async fn items_delete(ids: Vec<ItemId>) -> Result<u64, AppError> {
+    ssr::answer(ssr::bulk(ids, ssr::Bulk::Delete).await)
+}
+
+#[server(prefix = "/api", endpoint = "trash_empty", input = Json)]
+pub async fn trash_empty() -> Result<u64, AppError> {
+    ssr::answer(ssr::empty_trash().await)
+}
+
+#[server(prefix = "/api", endpoint = "folder_create", input = Json)]
+pub async fn folder_create(name: String) -> Result<FolderRecord, AppError> {
+    ssr::answer(
+        ssr::folder(None, Some(name))
+            .await
+            .and_then(|f| f.ok_or(AppError::Internal)),
+    )
+}
+
+#[server(prefix = "/api", endpoint = "folder_rename", input = Json)]
+pub async fn folder_rename(id: FolderId, name: String) -> Result<FolderRecord, AppError> {
+    ssr::answer(
+        ssr::folder(Some(id), Some(name))
+            .await
+            .and_then(|f| f.ok_or(AppError::Internal)),
+    )
+}
+
+/// Deletes a folder; its items remain, without a folder.
+#[server(prefix = "/api", endpoint = "folder_delete", input = Json)]
+pub async fn folder_delete(id: FolderId) -> Result<(), AppError> {
+    ssr::answer(ssr::folder(Some(id), None).await.map(|_| ()))
+}
+
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    pub use crate::api::context::*;
+    use crate::db::vault as store;
+    use crate::domain::authz::{authorize_account, AccountAccess, Action};
+    use crate::domain::validate::collect;
+    use crate::domain::vault::{
+        bulk_problem, encrypted_problem, FolderRecord, ItemInput, ItemRecord, VaultSnapshot,
+        FOLDER_NAME_MAX, ITEM_DATA_MAX,
+    };
+    use crate::domain::{AppError, Field, FolderId, ItemId};
+
+    /// The caller's own vault, for `action`.
+    async fn own_vault(action: Action) -> Result<(AppState, AccountAccess), AppError> {
+        let st = state()?;
+        let caller = caller(&st.db).await?;
+        let access = authorize_account(&caller.actor, &caller.user.id, action)?;
+        Ok((st, access))
+    }
+
+    pub async fn list() -> Result<VaultSnapshot, AppError> {
+        let (st, access) = own_vault(Action::ReadVault).await?;
+        Ok(VaultSnapshot {
+            items: store::list_items(&st.db, &access).await?,
+            folders: store::list_folders(&st.db, &access).await?,
+        })
+    }
+
+    fn check_item(item: &ItemInput) -> Result<(), AppError> {
+        collect([(
+            Field::ItemData,
+            encrypted_problem(&item.data, ITEM_DATA_MAX),
+        )])
+    }
+
+    pub async fn create_item(item: ItemInput) -> Result<ItemRecord, AppError> {
+        let (st, access) = own_vault(Action::WriteVault).await?;
+        check_item(&item)?;
+        store::create_item(&st.db, &access, &item).await
+    }
+
+    pub async fn update_item(
+        id: ItemId,
+        revision: i64,
+        item: ItemInput,
+    ) -> Result<ItemRecord, AppError> {
+        let (st, access) = own_vault(Action::WriteVault).await?;
+        check_item(&item)?;
+        store::update_item(&st.db, &access, &id, revision, &item).await
+    }
+
+    pub enum Bulk {
+        Trash,
+        Restore,
+        Delete,
+    }
+
+    pub async fn bulk(ids: Vec<ItemId>, what: Bulk) -> Result<u64, AppError> {
+        let (st, access) = own_vault(Action::WriteVault).await?;
+        collect([(Field::ItemIds, bulk_problem(&ids))])?;
+        match what {
+            Bulk::Trash => store::set_trashed(&st.db, &access, &ids, true).await,
+            Bulk::Restore => store::set_trashed(&st.db, &access, &ids, false).await,
+            Bulk::Delete => store::delete_trashed(&st.db, &access, &ids).await,
+        }
+    }
+
+    pub async fn empty_trash() -> Result<u64, AppError> {
+        let (st, access) = own_vault(Action::WriteVault).await?;
+        store::empty_trash(&st.db, &access).await
+    }
+
+    /// Creates (no id), renames (id and name) or deletes (id, no name) a folder.
+    pub async fn folder(
+        id: Option<FolderId>,
+        name: Option<String>,
+    ) -> Result<Option<FolderRecord>, AppError> {
+        let (st, access) = own_vault(Action::WriteVault).await?;
+        if let Some(name) = &name {
+            collect([(Field::FolderName, encrypted_problem(name, FOLDER_NAME_MAX))])?;
+        }
+        match (id, name) {
+            (None, Some(name)) => store::create_folder(&st.db, &access, &name).await.map(Some),
+            (Some(id), Some(name)) => store::rename_folder(&st.db, &access, &id, &name)
+                .await
+                .map(Some),
+            (Some(id), None) => store::delete_folder(&st.db, &access, &id)
+                .await
+                .map(|()| None),
+            (None, None) => Err(AppError::Invalid(Vec::new())),
+        }
+    }
+}

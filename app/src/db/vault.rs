@@ -1,0 +1,324 @@
+//! Items and folders of personal vaults. Every function takes the `AccountAccess` that
+//! `domain::authz` handed out and scopes its query to that account, so an id from another vault is
+//! simply not found.
+
+use super::{new_id, now_ms, Db};
+use crate::domain::authz::AccountAccess;
+use crate::domain::vault::{
+    FolderRecord, ItemInput, ItemRecord, ItemType, FOLDERS_MAX, ITEMS_MAX, TRASH_MS,
+};
+use crate::domain::{AppError, Field, FolderId, ItemId, Problem};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+const ITEM_COLUMNS: &str =
+    "id, item_type, folder_id, favorite, data, revision, created_at, revised_at, deleted_at";
+
+fn item_from_row(row: &AnyRow) -> Result<ItemRecord, AppError> {
+    let kind: String = row.try_get("item_type")?;
+    Ok(ItemRecord {
+        id: ItemId::from_stored(row.try_get("id")?),
+        item_type: ItemType::from_code(&kind)
+            .ok_or_else(|| AppError::internal(format!("unknown item type {kind}")))?,
+        folder_id: row
+            .try_get::<Option<String>, _>("folder_id")?
+            .map(FolderId::from_stored),
+        favorite: row.try_get::<i64, _>("favorite")? != 0,
+        data: row.try_get("data")?,
+        revision: row.try_get("revision")?,
+        created_at: row.try_get("created_at")?,
+        revised_at: row.try_get("revised_at")?,
+        deleted_at: row.try_get("deleted_at")?,
+    })
+}
+
+fn folder_from_row(row: &AnyRow) -> Result<FolderRecord, AppError> {
+    Ok(FolderRecord {
+        id: FolderId::from_stored(row.try_get("id")?),
+        name: row.try_get("name")?,
+        revised_at: row.try_get("revised_at")?,
+    })
+}
+
+/// `$first, $first+1, …` for an `IN (…)` list of `n` values.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub async fn list_items(db: &Db, access: &AccountAccess) -> Result<Vec<ItemRecord>, AppError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ITEM_COLUMNS} FROM items WHERE user_id = $1"
+    ))
+    .bind(access.target().as_str())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(item_from_row).collect()
+}
+
+pub async fn list_folders(db: &Db, access: &AccountAccess) -> Result<Vec<FolderRecord>, AppError> {
+    let rows = sqlx::query("SELECT id, name, revised_at FROM folders WHERE user_id = $1")
+        .bind(access.target().as_str())
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(folder_from_row).collect()
+}
+
+async fn count(
+    tx: &mut Transaction<'_, Any>,
+    table: &str,
+    access: &AccountAccess,
+) -> Result<i64, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT COUNT(*) AS n FROM {table} WHERE user_id = $1"
+    ))
+    .bind(access.target().as_str())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(row.try_get("n")?)
+}
+
+/// A folder id must name a folder of the same vault.
+async fn check_folder(
+    tx: &mut Transaction<'_, Any>,
+    access: &AccountAccess,
+    folder: Option<&FolderId>,
+) -> Result<(), AppError> {
+    let Some(folder) = folder else { return Ok(()) };
+    let found = sqlx::query("SELECT id FROM folders WHERE id = $1 AND user_id = $2")
+        .bind(folder.as_str())
+        .bind(access.target().as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+    if found.is_some() {
+        Ok(())
+    } else {
+        Err(AppError::field(Field::Folder, Problem::Invalid))
+    }
+}
+
+async fn fetch_item(
+    tx: &mut Transaction<'_, Any>,
+    access: &AccountAccess,
+    id: &str,
+) -> Result<Option<ItemRecord>, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT {ITEM_COLUMNS} FROM items WHERE id = $1 AND user_id = $2"
+    ))
+    .bind(id)
+    .bind(access.target().as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.as_ref().map(item_from_row).transpose()
+}
+
+pub async fn create_item(
+    db: &Db,
+    access: &AccountAccess,
+    input: &ItemInput,
+) -> Result<ItemRecord, AppError> {
+    let mut tx = db.pool().begin().await?;
+    if count(&mut tx, "items", access).await? >= i64::from(ITEMS_MAX) {
+        return Err(AppError::field(
+            Field::ItemData,
+            Problem::LimitReached { max: ITEMS_MAX },
+        ));
+    }
+    check_folder(&mut tx, access, input.folder_id.as_ref()).await?;
+    let id = new_id();
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO items (id, user_id, item_type, folder_id, favorite, data, revision, created_at, revised_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
+    )
+    .bind(&id)
+    .bind(access.target().as_str())
+    .bind(input.item_type.code())
+    .bind(input.folder_id.as_ref().map(FolderId::as_str))
+    .bind(i64::from(input.favorite))
+    .bind(&input.data)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let item = fetch_item(&mut tx, access, &id)
+        .await?
+        .ok_or_else(|| AppError::internal("inserted item vanished"))?;
+    tx.commit().await?;
+    Ok(item)
+}
+
+/// Replaces an item's content if nobody changed it since `expected_revision`.
+pub async fn update_item(
+    db: &Db,
+    access: &AccountAccess,
+    id: &ItemId,
+    expected_revision: i64,
+    input: &ItemInput,
+) -> Result<ItemRecord, AppError> {
+    let mut tx = db.pool().begin().await?;
+    check_folder(&mut tx, access, input.folder_id.as_ref()).await?;
+    let done = sqlx::query(
+        "UPDATE items SET item_type = $1, folder_id = $2, favorite = $3, data = $4, revision = revision + 1, \
+         revised_at = $5 WHERE id = $6 AND user_id = $7 AND revision = $8 AND deleted_at IS NULL",
+    )
+    .bind(input.item_type.code())
+    .bind(input.folder_id.as_ref().map(FolderId::as_str))
+    .bind(i64::from(input.favorite))
+    .bind(&input.data)
+    .bind(now_ms())
+    .bind(id.as_str())
+    .bind(access.target().as_str())
+    .bind(expected_revision)
+    .execute(&mut *tx)
+    .await?;
+    let current = fetch_item(&mut tx, access, id.as_str()).await?;
+    match (done.rows_affected(), current) {
+        (1, Some(item)) => {
+            tx.commit().await?;
+            Ok(item)
+        }
+        (_, None) => Err(AppError::NotFound),
+        (_, Some(item)) if item.deleted_at.is_some() => Err(AppError::NotFound),
+        (_, Some(_)) => Err(AppError::Conflict),
+    }
+}
+
+/// Moves items to the trash (`trash = true`) or back. Returns how many changed; ids of other
+/// vaults are ignored, exactly as ids that do not exist.
+pub async fn set_trashed(
+    db: &Db,
+    access: &AccountAccess,
+    ids: &[ItemId],
+    trash: bool,
+) -> Result<u64, AppError> {
+    let now = now_ms();
+    let (set, state) = if trash {
+        ("deleted_at = $1", "deleted_at IS NULL")
+    } else {
+        (
+            "deleted_at = NULL, revised_at = $1",
+            "deleted_at IS NOT NULL",
+        )
+    };
+    let sql = format!(
+        "UPDATE items SET {set}, revision = revision + 1 WHERE user_id = $2 AND {state} AND id IN ({})",
+        placeholders(3, ids.len())
+    );
+    let mut query = sqlx::query(&sql).bind(now).bind(access.target().as_str());
+    for id in ids {
+        query = query.bind(id.as_str());
+    }
+    Ok(query.execute(db.pool()).await?.rows_affected())
+}
+
+/// Deletes items for good; only items already in the trash.
+pub async fn delete_trashed(
+    db: &Db,
+    access: &AccountAccess,
+    ids: &[ItemId],
+) -> Result<u64, AppError> {
+    let sql = format!(
+        "DELETE FROM items WHERE user_id = $1 AND deleted_at IS NOT NULL AND id IN ({})",
+        placeholders(2, ids.len())
+    );
+    let mut query = sqlx::query(&sql).bind(access.target().as_str());
+    for id in ids {
+        query = query.bind(id.as_str());
+    }
+    Ok(query.execute(db.pool()).await?.rows_affected())
+}
+
+pub async fn empty_trash(db: &Db, access: &AccountAccess) -> Result<u64, AppError> {
+    let done = sqlx::query("DELETE FROM items WHERE user_id = $1 AND deleted_at IS NOT NULL")
+        .bind(access.target().as_str())
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Deletes items that have been in any trash for longer than the retention period. A system task,
+/// not a user action: it acts on every vault alike.
+pub async fn purge_expired_trash(db: &Db, now: i64) -> Result<u64, AppError> {
+    let done = sqlx::query("DELETE FROM items WHERE deleted_at IS NOT NULL AND deleted_at < $1")
+        .bind(now - TRASH_MS)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
+}
+
+pub async fn create_folder(
+    db: &Db,
+    access: &AccountAccess,
+    name: &str,
+) -> Result<FolderRecord, AppError> {
+    let mut tx = db.pool().begin().await?;
+    if count(&mut tx, "folders", access).await? >= i64::from(FOLDERS_MAX) {
+        return Err(AppError::field(
+            Field::FolderName,
+            Problem::LimitReached { max: FOLDERS_MAX },
+        ));
+    }
+    let id = new_id();
+    let now = now_ms();
+    sqlx::query("INSERT INTO folders (id, user_id, name, created_at, revised_at) VALUES ($1, $2, $3, $4, $4)")
+        .bind(&id)
+        .bind(access.target().as_str())
+        .bind(name)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(FolderRecord {
+        id: FolderId::from_stored(id),
+        name: name.to_owned(),
+        revised_at: now,
+    })
+}
+
+pub async fn rename_folder(
+    db: &Db,
+    access: &AccountAccess,
+    id: &FolderId,
+    name: &str,
+) -> Result<FolderRecord, AppError> {
+    let now = now_ms();
+    let done =
+        sqlx::query("UPDATE folders SET name = $1, revised_at = $2 WHERE id = $3 AND user_id = $4")
+            .bind(name)
+            .bind(now)
+            .bind(id.as_str())
+            .bind(access.target().as_str())
+            .execute(db.pool())
+            .await?;
+    if done.rows_affected() == 1 {
+        Ok(FolderRecord {
+            id: id.clone(),
+            name: name.to_owned(),
+            revised_at: now,
+        })
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Deletes a folder; its items stay, with no folder.
+pub async fn delete_folder(db: &Db, access: &AccountAccess, id: &FolderId) -> Result<(), AppError> {
+    let mut tx = db.pool().begin().await?;
+    sqlx::query("UPDATE items SET folder_id = NULL, revision = revision + 1 WHERE folder_id = $1 AND user_id = $2")
+        .bind(id.as_str())
+        .bind(access.target().as_str())
+        .execute(&mut *tx)
+        .await?;
+    let done = sqlx::query("DELETE FROM folders WHERE id = $1 AND user_id = $2")
+        .bind(id.as_str())
+        .bind(access.target().as_str())
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(())
+}

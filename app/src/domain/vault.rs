@@ -1,0 +1,149 @@
+//! The personal vault as the server sees it: opaque encrypted blobs plus the metadata it needs to
+//! sort, filter and purge. Everything a person typed is inside `data` or `name`, encrypted in the
+//! browser with the user key.
+
+use super::{problem_if, FolderId, ItemId, Millis, Problem};
+use serde::{Deserialize, Serialize};
+
+/// Longest encrypted item blob accepted (notes, custom fields and password history included).
+pub const ITEM_DATA_MAX: usize = 100_000;
+/// Longest encrypted folder name accepted.
+pub const FOLDER_NAME_MAX: usize = 1_000;
+pub const FOLDERS_MAX: u32 = 1_000;
+pub const ITEMS_MAX: u32 = 50_000;
+/// Ids one bulk call may name (trash, restore, delete).
+pub const BULK_MAX: usize = 500;
+/// Items stay this long in the trash before they are purged.
+pub const TRASH_DAYS: i64 = 30;
+pub const TRASH_MS: Millis = TRASH_DAYS * 24 * 60 * 60 * 1000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemType {
+    Login,
+    Card,
+    Identity,
+    SecureNote,
+}
+
+impl ItemType {
+    pub const ALL: [ItemType; 4] = [
+        ItemType::Login,
+        ItemType::Card,
+        ItemType::Identity,
+        ItemType::SecureNote,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ItemType::Login => "login",
+            ItemType::Card => "card",
+            ItemType::Identity => "identity",
+            ItemType::SecureNote => "secure_note",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ItemType> {
+        ItemType::ALL.into_iter().find(|t| t.code() == code)
+    }
+}
+
+/// One item as stored and sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemRecord {
+    pub id: ItemId,
+    pub item_type: ItemType,
+    pub folder_id: Option<FolderId>,
+    pub favorite: bool,
+    /// `EncString` of the item's JSON (name, fields, notes, history…).
+    pub data: String,
+    /// Bumped by every change; an update must name the revision it started from.
+    pub revision: i64,
+    pub created_at: Millis,
+    pub revised_at: Millis,
+    pub deleted_at: Option<Millis>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FolderRecord {
+    pub id: FolderId,
+    /// `EncString` of the folder's name.
+    pub name: String,
+    pub revised_at: Millis,
+}
+
+/// Everything the vault page needs in one answer (the browser decrypts and filters it).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultSnapshot {
+    pub items: Vec<ItemRecord>,
+    pub folders: Vec<FolderRecord>,
+}
+
+/// What a create or update sends.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemInput {
+    pub item_type: ItemType,
+    pub folder_id: Option<FolderId>,
+    pub favorite: bool,
+    pub data: String,
+}
+
+/// Shape checks a server can make without any key: an `EncString` of bounded size.
+pub fn encrypted_problem(text: &str, max: usize) -> Option<Problem> {
+    if text.is_empty() {
+        return Some(Problem::Required);
+    }
+    if text.len() > max {
+        return Some(Problem::TooLong {
+            max: u32::try_from(max).unwrap_or(u32::MAX),
+        });
+    }
+    problem_if(
+        crate::crypto::EncString::parse(text).is_err(),
+        Problem::Invalid,
+    )
+}
+
+pub fn bulk_problem(ids: &[ItemId]) -> Option<Problem> {
+    if ids.is_empty() {
+        Some(Problem::Required)
+    } else if ids.len() > BULK_MAX {
+        Some(Problem::LimitReached {
+            max: BULK_MAX as u32,
+        })
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::SymmetricKey;
+
+    #[test]
+    fn blobs_must_be_encrypted_and_bounded() {
+        let key = SymmetricKey::generate().unwrap();
+        let enc = key
+            .encrypt(b"{\"name\":\"Bank\"}", "item")
+            .unwrap()
+            .to_string();
+        assert_eq!(encrypted_problem(&enc, ITEM_DATA_MAX), None);
+        assert_eq!(
+            encrypted_problem("", ITEM_DATA_MAX),
+            Some(Problem::Required)
+        );
+        assert_eq!(
+            encrypted_problem("{\"name\":\"Bank\"}", ITEM_DATA_MAX),
+            Some(Problem::Invalid)
+        );
+        assert_eq!(
+            encrypted_problem(&enc, 10),
+            Some(Problem::TooLong { max: 10 })
+        );
+        for t in ItemType::ALL {
+            assert_eq!(ItemType::from_code(t.code()), Some(t));
+        }
+        assert_eq!(bulk_problem(&[]), Some(Problem::Required));
+    }
+}
