@@ -8,7 +8,7 @@ test('create account, log out, log in, lock, unlock, change master password', as
   rememberSecret(second);
 
   await register(page, email, 'Riley Story', first);
-  await expect(page.getByText('Your vault is unlocked.')).toBeVisible();
+  await expect(page.getByText('There are no items in your vault yet.')).toBeVisible();
   await expectAccessible(page);
 
   // Log out, log back in.

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { dataDir } from '../playwright.config';
 
 // Runs after the browser suite: the raw database files (with the WAL) must not contain any master
-// password the suite typed, in UTF-8 or UTF-16.
-test('the database holds no master password in plaintext', async () => {
+// password, item name, password, card number or note the suite typed, in UTF-8 or UTF-16.
+test('the database holds no master password or item secret in plaintext', async () => {
   const secrets: string[] = fs
     .readFileSync(path.join(dataDir, 'secrets.jsonl'), 'utf8')
     .split('\n')

@@ -3,6 +3,7 @@
 pub mod authz;
 pub mod error;
 pub mod ids;
+pub mod item;
 pub mod throttle;
 pub mod validate;
 pub mod vault;

@@ -76,6 +76,24 @@ mod imp {
         js_sys::Date::now()
     }
 
+    /// Copies `text`, then clears the clipboard after 30 s (where the browser allows it).
+    pub fn copy_to_clipboard(text: &str) {
+        let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) else {
+            return;
+        };
+        let _ = clipboard.write_text(text);
+        gloo_timers::callback::Timeout::new(30_000, move || {
+            let _ = clipboard.write_text("");
+        })
+        .forget();
+    }
+
+    /// A date and time in the reader's language.
+    pub fn format_time(ms: i64, lang: Lang) -> String {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+        String::from(date.to_locale_string(lang.code(), &wasm_bindgen::JsValue::UNDEFINED))
+    }
+
     /// Tells end-to-end tests (and nothing else) that event handlers are live.
     pub fn mark_hydrated() {
         if let Some(body) = web_sys::window()
@@ -108,6 +126,10 @@ mod imp {
         0.0
     }
     pub fn mark_hydrated() {}
+    pub fn copy_to_clipboard(_: &str) {}
+    pub fn format_time(ms: i64, _: Lang) -> String {
+        ms.to_string()
+    }
     pub async fn yield_to_paint() {}
 }
 

@@ -1,4 +1,7 @@
-//! The Password Manager page. Until the personal vault lands it shows the locked/unlocked state.
+//! The Password Manager page: the unlock form while locked, the vault once unlocked.
+
+mod item;
+mod list;
 
 use super::auth::UnlockForm;
 use super::state::{use_auth, use_i18n, use_vault};
@@ -43,18 +46,10 @@ pub fn VaultPage() -> impl IntoView {
 
 #[component]
 fn VaultBody(account: AccountInfo) -> impl IntoView {
-    let i18n = use_i18n();
     let vault = use_vault();
     move || {
         if vault.is_unlocked() {
-            view! {
-                <section class="card">
-                    <h1>{move || i18n.t(Key::MyVault)}</h1>
-                    <p class="lead">{move || i18n.t(Key::VaultUnlocked)}</p>
-                    <p class="empty">{move || i18n.t(Key::VaultEmpty)}</p>
-                </section>
-            }
-            .into_any()
+            view! { <list::VaultView /> }.into_any()
         } else {
             view! { <UnlockForm account=account.clone() /> }.into_any()
         }

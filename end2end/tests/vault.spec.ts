@@ -1,0 +1,127 @@
+import { test, expect, Page } from '@playwright/test';
+import { expectAccessible, hydrated, register, rememberSecret, uniqueEmail } from './helpers';
+
+const list = (page: Page) => page.getByRole('list', { name: 'Items' });
+
+async function newItem(page: Page, type: string, name: string) {
+  await page.locator('#new-item-type').selectOption(type);
+  await page.getByRole('button', { name: 'New item' }).click();
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  rememberSecret(name);
+}
+
+async function save(page: Page, name: string) {
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Item saved.').last()).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
+}
+
+test('personal vault: each type created, viewed, edited, searched, filtered, trashed, restored, deleted', async ({ page }) => {
+  const password = 'Orchard lantern 31 ravens!';
+  await register(page, uniqueEmail('vault'), 'Vera', password);
+  await expect(page.getByText('There are no items in your vault yet.')).toBeVisible();
+  await expectAccessible(page);
+
+  // A login.
+  await newItem(page, 'login', 'Bank of Examples');
+  await page.getByLabel('Username').fill('vera.k');
+  const loginPassword = 'Zq8!mountain-Harbor-42';
+  rememberSecret(loginPassword);
+  await page.getByLabel('Password', { exact: true }).fill(loginPassword);
+  await page.getByLabel('Website (URI)').fill('https://bank.example');
+  await page.getByLabel('Notes').fill('Branch on Juniper Street');
+  rememberSecret('Branch on Juniper Street');
+  await expectAccessible(page);
+  await save(page, 'Bank of Examples');
+  await expect(page.getByText('••••••••')).toBeVisible();
+  await expect(page.getByText(loginPassword)).toHaveCount(0);
+  await page.getByRole('button', { name: 'Show password' }).click();
+  await expect(page.getByText(loginPassword)).toBeVisible();
+  await expectAccessible(page);
+
+  // A card, an identity, a secure note.
+  await newItem(page, 'card', 'Travel card');
+  await page.getByLabel('Cardholder name').fill('Vera K');
+  rememberSecret('4111111111111111');
+  await page.getByLabel('Card number').fill('4111111111111111');
+  await expect(page.getByText('Visa')).toBeVisible();
+  await page.getByLabel('Expiry month').fill('09');
+  await page.getByLabel('Expiry year').fill('2030');
+  await page.getByLabel('Security code').fill('737');
+  await save(page, 'Travel card');
+
+  await newItem(page, 'identity', 'Passport details');
+  await page.getByLabel('First name').fill('Vera');
+  await page.getByLabel('Last name').fill('Kowalski');
+  await save(page, 'Passport details');
+
+  await newItem(page, 'secure_note', 'Door codes');
+  await page.getByLabel('Notes').fill('Back door 7731');
+  rememberSecret('Back door 7731');
+  await save(page, 'Door codes');
+
+  // The list shows subtitles, sorted by name.
+  await expect(list(page).getByRole('button')).toHaveText([
+    /Bank of Examples.*vera\.k/, /Door codes/, /Passport details.*Vera Kowalski/, /Travel card.*Visa, \*1111/,
+  ]);
+
+  // Search runs over names, usernames, URIs and notes.
+  await page.getByLabel('Search the vault').fill('juniper');
+  await expect(list(page).getByRole('button')).toHaveText([/Bank of Examples/]);
+  await page.getByLabel('Search the vault').fill('7731');
+  await expect(list(page).getByRole('button')).toHaveText([/Door codes/]);
+  await page.getByLabel('Search the vault').fill('nothing like this');
+  await expect(page.getByText('No items match.')).toBeVisible();
+  await page.getByLabel('Search the vault').fill('');
+
+  // Filters.
+  await page.getByRole('button', { name: 'Cards' }).click();
+  await expect(list(page).getByRole('button')).toHaveText([/Travel card/]);
+  await page.getByRole('button', { name: 'Identities' }).click();
+  await expect(list(page).getByRole('button')).toHaveText([/Passport details/]);
+  await page.getByRole('button', { name: 'All items' }).click();
+  await expect(list(page).getByRole('button')).toHaveCount(4);
+
+  // Edit, and favorite.
+  await list(page).getByRole('button', { name: /Bank of Examples/ }).click();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByLabel('Username').fill('vera.kowalski');
+  await page.getByLabel('Favorite').check();
+  await save(page, 'Bank of Examples');
+  await page.getByRole('button', { name: 'Favorites' }).click();
+  await expect(list(page).getByRole('button')).toHaveText([/Bank of Examples.*vera\.kowalski/]);
+  await page.getByRole('button', { name: 'All items' }).click();
+
+  // Trash, restore, trash again, delete permanently.
+  await list(page).getByRole('button', { name: /Door codes/ }).click();
+  await page.getByRole('button', { name: 'Move to trash' }).click();
+  await expect(page.getByText('Item moved to the trash.').last()).toBeVisible();
+  await expect(list(page).getByRole('button')).toHaveCount(3);
+  await page.getByRole('button', { name: 'Trash', exact: true }).click();
+  await expect(list(page).getByRole('button')).toHaveText([/Door codes/]);
+  await list(page).getByRole('button', { name: /Door codes/ }).click();
+  await page.getByRole('button', { name: 'Restore' }).click();
+  await expect(page.getByText('Item restored.')).toBeVisible();
+  await page.getByRole('button', { name: 'All items' }).click();
+  await expect(list(page).getByRole('button')).toHaveCount(4);
+
+  await list(page).getByRole('button', { name: /Door codes/ }).click();
+  await page.getByRole('button', { name: 'Move to trash' }).click();
+  await page.getByRole('button', { name: 'Trash', exact: true }).click();
+  await list(page).getByRole('button', { name: /Door codes/ }).click();
+  await page.getByRole('button', { name: 'Delete permanently' }).click();
+  await expect(page.getByText('Delete this item for good? This cannot be undone.')).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('group', { name: 'Delete permanently' }).getByRole('button', { name: 'Delete permanently' }).click();
+  await expect(page.getByText('Item deleted permanently.')).toBeVisible();
+  await expect(page.getByText('The trash is empty.')).toBeVisible();
+
+  // Everything survives a reload (which locks the vault) and decrypts again after unlock.
+  await page.reload();
+  await hydrated(page);
+  await page.getByLabel('Master password').fill(password);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(list(page).getByRole('button')).toHaveText([
+    /Bank of Examples.*vera\.kowalski/, /Passport details/, /Travel card/,
+  ], { timeout: 30_000 });
+});
