@@ -743,22 +743,6 @@ async fn story(h: &Harness) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn story_on_sqlite() {
-    let h = Harness::sqlite().await;
-    story(&h).await;
-    h.finish().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn story_on_postgres() {
-    let Some(h) = Harness::postgres().await else {
-        return;
-    };
-    story(&h).await;
-    h.finish().await;
-}
-
 /// The personal vault's server side: encrypted blobs in, the same blobs out; no id of another
 /// vault reaches anything; stale revisions are refused; the trash empties and purges.
 async fn vault_story(h: &Harness) {
@@ -1013,18 +997,26 @@ async fn vault_story(h: &Harness) {
     assert_eq!(h.count("items").await, 0);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn vault_on_sqlite() {
-    let h = Harness::sqlite().await;
-    vault_story(&h).await;
-    h.finish().await;
+/// Tells a story twice, as two tests: on SQLite, and on PostgreSQL.
+macro_rules! on_both_databases {
+    ($story:ident: $sqlite:ident, $postgres:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $sqlite() {
+            let h = Harness::sqlite().await;
+            $story(&h).await;
+            h.finish().await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $postgres() {
+            let Some(h) = Harness::postgres().await else {
+                return;
+            };
+            $story(&h).await;
+            h.finish().await;
+        }
+    };
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn vault_on_postgres() {
-    let Some(h) = Harness::postgres().await else {
-        return;
-    };
-    vault_story(&h).await;
-    h.finish().await;
-}
+on_both_databases!(story: story_on_sqlite, story_on_postgres);
+on_both_databases!(vault_story: vault_on_sqlite, vault_on_postgres);

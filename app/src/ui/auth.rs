@@ -47,10 +47,20 @@ fn enter_vault(account: &AccountInfo, keys: UnlockedKeys) {
     use_auth().refresh();
 }
 
+/// Sends a signed-in visitor of the login or registration page to the vault.
+#[component]
+fn RedirectIfSignedIn() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move { auth.account.await.map(|_| view! { <Redirect path="/vault" /> }) })}
+        </Transition>
+    }
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
-    let auth = use_auth();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
@@ -93,11 +103,7 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <Title text=move || format!("{} · Keyhaven", i18n.t(Key::LogIn)) />
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                auth.account.await.map(|_| view! { <Redirect path="/vault" /> })
-            })}
-        </Transition>
+        <RedirectIfSignedIn />
         <div class="card narrow">
             <h1>{move || i18n.t(Key::LoginTitle)}</h1>
             <p class="lead">{move || i18n.t(Key::LoginIntro)}</p>
@@ -114,7 +120,6 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let i18n = use_i18n();
-    let auth = use_auth();
     let toasts = use_toasts();
     let email = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
@@ -213,11 +218,7 @@ pub fn RegisterPage() -> impl IntoView {
 
     view! {
         <Title text=move || format!("{} · Keyhaven", i18n.t(Key::CreateAccount)) />
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                auth.account.await.map(|_| view! { <Redirect path="/vault" /> })
-            })}
-        </Transition>
+        <RedirectIfSignedIn />
         <div class="card narrow">
             <h1>{move || i18n.t(Key::CreateAccountTitle)}</h1>
             <div class="notice warning" role="note">

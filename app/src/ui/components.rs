@@ -59,6 +59,25 @@ pub fn report(errors: FormErrors, error: &AppError) {
     }
 }
 
+/// The `aria-describedby` of a field: its help text, and its error while there is one.
+fn described_by(
+    help_id: String,
+    has_help: bool,
+    error_id: String,
+    error: Signal<Option<String>>,
+) -> impl Fn() -> Option<String> {
+    move || {
+        let mut ids = Vec::new();
+        if has_help {
+            ids.push(help_id.clone());
+        }
+        if error.with(Option::is_some) {
+            ids.push(error_id.clone());
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
 #[component]
 pub fn TextField(
     #[prop(into)] id: String,
@@ -73,19 +92,7 @@ pub fn TextField(
     let i18n = use_i18n();
     let error_id = format!("{id}-error");
     let help_id = format!("{id}-help");
-    let described = {
-        let (error_id, help_id) = (error_id.clone(), help_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if help.is_some() {
-                ids.push(help_id.clone());
-            }
-            if error.with(Option::is_some) {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described = described_by(help_id.clone(), help.is_some(), error_id.clone(), error);
     view! {
         <div class="field">
             <label for=id.clone()>{move || i18n.t(label)}</label>
@@ -122,19 +129,7 @@ pub fn PasswordField(
     let shown = RwSignal::new(false);
     let error_id = format!("{id}-error");
     let help_id = format!("{id}-help");
-    let described = {
-        let (error_id, help_id) = (error_id.clone(), help_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if help.is_some() {
-                ids.push(help_id.clone());
-            }
-            if error.with(Option::is_some) {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described = described_by(help_id.clone(), help.is_some(), error_id.clone(), error);
     view! {
         <div class="field">
             <label for=id.clone()>{move || i18n.t(label)}</label>
