@@ -776,6 +776,14 @@ async fn vault_story(h: &Harness) {
     };
     let ann_key = &ann.keys.user_key;
 
+    let plain_name = h
+        .call("folder_create", json!({"name": "Banking"}), Some(&ann_s))
+        .await;
+    assert_eq!(
+        plain_name.field_error(),
+        ("folder_name".into(), "invalid".into()),
+        "folder names must be encrypted"
+    );
     let folder = h
         .call(
             "folder_create",

@@ -51,26 +51,18 @@ pub async fn trash_empty() -> Result<u64, AppError> {
 
 #[server(prefix = "/api", endpoint = "folder_create", input = Json)]
 pub async fn folder_create(name: String) -> Result<FolderRecord, AppError> {
-    ssr::answer(
-        ssr::folder(None, Some(name))
-            .await
-            .and_then(|f| f.ok_or(AppError::Internal)),
-    )
+    ssr::answer(ssr::create_folder(name).await)
 }
 
 #[server(prefix = "/api", endpoint = "folder_rename", input = Json)]
 pub async fn folder_rename(id: FolderId, name: String) -> Result<FolderRecord, AppError> {
-    ssr::answer(
-        ssr::folder(Some(id), Some(name))
-            .await
-            .and_then(|f| f.ok_or(AppError::Internal)),
-    )
+    ssr::answer(ssr::rename_folder(id, name).await)
 }
 
 /// Deletes a folder; its items remain, without a folder.
 #[server(prefix = "/api", endpoint = "folder_delete", input = Json)]
 pub async fn folder_delete(id: FolderId) -> Result<(), AppError> {
-    ssr::answer(ssr::folder(Some(id), None).await.map(|_| ()))
+    ssr::answer(ssr::delete_folder(id).await)
 }
 
 #[cfg(feature = "ssr")]
@@ -145,24 +137,24 @@ pub mod ssr {
         store::empty_trash(&st.db, &access).await
     }
 
-    /// Creates (no id), renames (id and name) or deletes (id, no name) a folder.
-    pub async fn folder(
-        id: Option<FolderId>,
-        name: Option<String>,
-    ) -> Result<Option<FolderRecord>, AppError> {
+    fn check_folder_name(name: &str) -> Result<(), AppError> {
+        collect([(Field::FolderName, encrypted_problem(name, FOLDER_NAME_MAX))])
+    }
+
+    pub async fn create_folder(name: String) -> Result<FolderRecord, AppError> {
         let (st, access) = own_vault(Action::WriteVault).await?;
-        if let Some(name) = &name {
-            collect([(Field::FolderName, encrypted_problem(name, FOLDER_NAME_MAX))])?;
-        }
-        match (id, name) {
-            (None, Some(name)) => store::create_folder(&st.db, &access, &name).await.map(Some),
-            (Some(id), Some(name)) => store::rename_folder(&st.db, &access, &id, &name)
-                .await
-                .map(Some),
-            (Some(id), None) => store::delete_folder(&st.db, &access, &id)
-                .await
-                .map(|()| None),
-            (None, None) => Err(AppError::Invalid(Vec::new())),
-        }
+        check_folder_name(&name)?;
+        store::create_folder(&st.db, &access, &name).await
+    }
+
+    pub async fn rename_folder(id: FolderId, name: String) -> Result<FolderRecord, AppError> {
+        let (st, access) = own_vault(Action::WriteVault).await?;
+        check_folder_name(&name)?;
+        store::rename_folder(&st.db, &access, &id, &name).await
+    }
+
+    pub async fn delete_folder(id: FolderId) -> Result<(), AppError> {
+        let (st, access) = own_vault(Action::WriteVault).await?;
+        store::delete_folder(&st.db, &access, &id).await
     }
 }
