@@ -66,10 +66,15 @@ pub async fn logout() -> Result<(), AppError> {
 /// The signed-in account, or `None`.
 #[server(prefix = "/api", endpoint = "whoami", input = Json)]
 pub async fn whoami() -> Result<Option<AccountInfo>, AppError> {
+    use crate::domain::authz::{authorize_account, Action};
     ssr::answer(
         async move {
             let st = ssr::state()?;
-            Ok(ssr::optional_caller(&st.db).await?.map(|c| c.user.info()))
+            let Some(caller) = ssr::optional_caller(&st.db).await? else {
+                return Ok(None);
+            };
+            authorize_account(&caller.actor, &caller.user.id, Action::ReadAccount)?;
+            Ok(Some(caller.user.info()))
         }
         .await,
     )
@@ -216,8 +221,9 @@ pub mod ssr {
         Ok(user.info())
     }
 
-    /// Applies both throttles; returns how long to wait before checking, or the refusal.
-    async fn throttle_gate(db: &Db, account: &str, addr: &str) -> Result<u64, AppError> {
+    /// Applies both throttles: refuses, or waits as long as the stricter one asks, before the
+    /// credentials are checked.
+    async fn throttle_gate(db: &Db, account: &str, addr: &str) -> Result<(), AppError> {
         let now = now_ms();
         let mut delay = 0;
         for (scope, policy, subject) in [
@@ -235,7 +241,10 @@ pub mod ssr {
                 }
             }
         }
-        Ok(u64::try_from(delay).unwrap_or(0))
+        if let Ok(ms @ 1..) = u64::try_from(delay) {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+        }
+        Ok(())
     }
 
     /// Counts a failure in both scopes; if that locks either, says so right away.
@@ -267,10 +276,7 @@ pub mod ssr {
         let st = state()?;
         let norm = validate::normalize_email(&email);
         let addr = client_addr(st.trust_proxy).await;
-        let delay = throttle_gate(&st.db, &norm, &addr).await?;
-        if delay > 0 {
-            tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
-        }
+        throttle_gate(&st.db, &norm, &addr).await?;
         let user = users::find_by_email(&st.db, &norm).await?;
         let stored = user
             .as_ref()
@@ -328,10 +334,7 @@ pub mod ssr {
         // A stolen session must not become a way to guess the password: same throttle as login.
         let norm = caller.user.email_normalized.clone();
         let addr = client_addr(st.trust_proxy).await;
-        let delay = throttle_gate(&st.db, &norm, &addr).await?;
-        if delay > 0 {
-            tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
-        }
+        throttle_gate(&st.db, &norm, &addr).await?;
         let presented = decode_auth_hash(&current_auth_hash).unwrap_or_default();
         let stored = caller.user.auth_hash_argon2.clone();
         if !blocking(move || verify_auth(&presented, &stored)).await? {

@@ -123,13 +123,14 @@ pub fn check_shape(account: &NewAccount) -> Result<(), CryptoError> {
 mod tests {
     use super::*;
 
-    fn fast_kdf() -> KdfParams {
+    /// The real default: tests run the same KDF users get.
+    fn kdf() -> KdfParams {
         KdfParams::default()
     }
 
     #[test]
     fn register_unlock_and_rewrap() {
-        let kdf = fast_kdf();
+        let kdf = kdf();
         let (account, keys) = new_account("first password!", "ann@example.org", &kdf).unwrap();
         check_shape(&account).unwrap();
         assert!(!account.protected_user_key.contains("first password"));
@@ -164,7 +165,7 @@ mod tests {
 
     #[test]
     fn same_password_other_email_gives_other_keys() {
-        let kdf = fast_kdf();
+        let kdf = kdf();
         let a = Derived::new("same password here", "a@example.org", &kdf).unwrap();
         let b = Derived::new("same password here", "b@example.org", &kdf).unwrap();
         assert_ne!(a.auth_hash, b.auth_hash);
@@ -172,7 +173,7 @@ mod tests {
 
     #[test]
     fn shape_check_refuses_garbage() {
-        let (mut account, _) = new_account("pw pw pw pw pw", "c@example.org", &fast_kdf()).unwrap();
+        let (mut account, _) = new_account("pw pw pw pw pw", "c@example.org", &kdf()).unwrap();
         account.public_key = b64(&[1u8; 31]);
         assert_eq!(check_shape(&account).unwrap_err(), CryptoError::Malformed);
         account.public_key = "not base64 !".into();

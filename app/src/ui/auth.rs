@@ -10,7 +10,7 @@ use crate::api::auth::{account_keys, login, prelogin, register, RegisterRequest}
 use crate::crypto::account::{new_account, Derived};
 use crate::crypto::{KdfParams, UnlockedKeys};
 use crate::domain::validate::{self, collect, normalize_email, MASTER_PASSWORD_MIN};
-use crate::domain::{AccountInfo, AppError, Field, Problem};
+use crate::domain::{AccountInfo, AppError, Field, Problem, ProtectedKeys};
 use crate::i18n::Key;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -19,15 +19,34 @@ use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_navigate;
 
-fn derive(password: &str, email: &str, kdf: &KdfParams) -> Result<Derived, AppError> {
-    Derived::new(password, &normalize_email(email), kdf)
+/// The password-derived pieces for an account (`email_normalized` is the KDF salt).
+pub(super) fn derive(
+    password: &str,
+    email_normalized: &str,
+    kdf: &KdfParams,
+) -> Result<Derived, AppError> {
+    Derived::new(password, email_normalized, kdf)
         .map_err(|_| AppError::field(Field::Kdf, Problem::OutOfRange))
+}
+
+/// Opens the signed-in account's keys with `password`, in this tab. A wrong password is a field
+/// error on the master password; the server is not asked.
+pub(super) async fn open_own_keys(
+    password: &str,
+) -> Result<(ProtectedKeys, Derived, UnlockedKeys), AppError> {
+    let keys = account_keys().await?;
+    yield_to_paint().await;
+    let derived = derive(password, &keys.email_normalized, &keys.kdf)?;
+    let unlocked = derived
+        .unlock(&keys.protected_user_key, &keys.protected_private_key)
+        .map_err(|_| AppError::field(Field::MasterPassword, Problem::Invalid))?;
+    Ok((keys, derived, unlocked))
 }
 
 async fn sign_in(email: String, password: String) -> Result<(AccountInfo, UnlockedKeys), AppError> {
     let kdf = prelogin(email.clone()).await?;
     yield_to_paint().await;
-    let derived = derive(&password, &email, &kdf)?;
+    let derived = derive(&password, &normalize_email(&email), &kdf)?;
     let answer = login(email, derived.auth_hash.clone()).await?;
     let keys = derived
         .unlock(
@@ -284,16 +303,7 @@ pub fn UnlockForm(account: AccountInfo) -> impl IntoView {
         }
         pending.set(true);
         spawn_local(async move {
-            let result = async {
-                let keys = account_keys().await?;
-                yield_to_paint().await;
-                let derived = Derived::new(&pw, &keys.email_normalized, &keys.kdf)
-                    .map_err(|_| AppError::field(Field::Kdf, Problem::OutOfRange))?;
-                derived
-                    .unlock(&keys.protected_user_key, &keys.protected_private_key)
-                    .map_err(|_| AppError::field(Field::MasterPassword, Problem::Invalid))
-            }
-            .await;
+            let result = open_own_keys(&pw).await.map(|(_, _, keys)| keys);
             pending.set(false);
             match result {
                 Ok(keys) => {

@@ -1,29 +1,36 @@
 //! Form pieces shared by every page: labelled fields with their errors, the password strength
 //! meter, the toast region.
 
-use super::state::{use_i18n, use_toasts, ToastKind};
+use super::state::{use_i18n, use_toasts, I18n, ToastKind};
 use crate::domain::{validate::password_strength, AppError, Field, FieldError};
 use crate::i18n::{problem_message, Key};
 use leptos::prelude::*;
 
 /// Field errors of one form; a server error replaces them.
 #[derive(Clone, Copy)]
-pub struct FormErrors(pub RwSignal<Vec<FieldError>>);
+pub struct FormErrors {
+    errors: RwSignal<Vec<FieldError>>,
+    i18n: I18n,
+}
 
 impl FormErrors {
+    /// Call where the form is built (it reads the language from context once).
     pub fn new() -> Self {
-        FormErrors(RwSignal::new(Vec::new()))
+        FormErrors {
+            errors: RwSignal::new(Vec::new()),
+            i18n: use_i18n(),
+        }
     }
 
     pub fn clear(&self) {
-        self.0.set(Vec::new());
+        self.errors.set(Vec::new());
     }
 
     /// Shows a validation error on its fields; returns true if it was one.
     pub fn show(&self, error: &AppError) -> bool {
         match error {
             AppError::Invalid(fields) if !fields.is_empty() => {
-                self.0.set(fields.clone());
+                self.errors.set(fields.clone());
                 true
             }
             _ => false,
@@ -32,8 +39,7 @@ impl FormErrors {
 
     /// The message for `field`, in the current language.
     pub fn message(&self, field: Field) -> Signal<Option<String>> {
-        let errors = self.0;
-        let i18n = use_i18n();
+        let (errors, i18n) = (self.errors, self.i18n);
         Signal::derive(move || {
             let lang = i18n.lang.get();
             errors.with(|e| {
@@ -54,8 +60,7 @@ impl Default for FormErrors {
 /// Shows a server error: under its field if it names one, otherwise as a toast.
 pub fn report(errors: FormErrors, error: &AppError) {
     if !errors.show(error) {
-        let i18n = use_i18n();
-        use_toasts().error(i18n.error(error));
+        use_toasts().error(errors.i18n.error(error));
     }
 }
 

@@ -1,13 +1,13 @@
 //! Account settings: profile, lock timeout, master password change.
 
-use super::browser::{lock_minutes, remember_lang, set_lock_minutes, yield_to_paint};
+use super::auth::{derive, open_own_keys};
+use super::browser::{lock_minutes, remember_lang, set_lock_minutes};
 use super::components::{
     report, FormErrors, PasswordField, StrengthMeter, SubmitButton, TextField,
 };
 use super::state::{use_auth, use_i18n, use_toasts};
 use super::vault::RequireAccount;
-use crate::api::auth::{account_keys, change_master_password, update_profile};
-use crate::crypto::account::Derived;
+use crate::api::auth::{change_master_password, update_profile};
 use crate::domain::validate::{self, collect, MASTER_PASSWORD_MIN};
 use crate::domain::{AccountInfo, AppError, Field, Lang, Problem};
 use crate::i18n::Key;
@@ -159,16 +159,9 @@ fn ChangePasswordForm() -> impl IntoView {
         pending.set(true);
         spawn_local(async move {
             let result = async {
-                let keys = account_keys().await?;
-                yield_to_paint().await;
-                let bad_kdf = |_| AppError::field(Field::Kdf, Problem::OutOfRange);
-                let old = Derived::new(&cur, &keys.email_normalized, &keys.kdf).map_err(bad_kdf)?;
                 // Opening the keys checks the current password here, before the server is asked.
-                let unlocked = old
-                    .unlock(&keys.protected_user_key, &keys.protected_private_key)
-                    .map_err(|_| AppError::field(Field::MasterPassword, Problem::Invalid))?;
-                let fresh =
-                    Derived::new(&new, &keys.email_normalized, &keys.kdf).map_err(bad_kdf)?;
+                let (keys, old, unlocked) = open_own_keys(&cur).await?;
+                let fresh = derive(&new, &keys.email_normalized, &keys.kdf)?;
                 let wrapped = fresh
                     .wrap_user_key(&unlocked.user_key)
                     .map_err(|_| AppError::Crypto)?;

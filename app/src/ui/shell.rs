@@ -149,12 +149,13 @@ struct Product {
 }
 
 fn products(account: Option<&AccountInfo>) -> Vec<Product> {
-    let mut list = vec![Product {
-        label: Key::ProductPasswordManager,
-        href: "/vault",
-    }];
-    list.retain(|_| account.is_some());
-    list
+    match account {
+        None => Vec::new(),
+        Some(_) => vec![Product {
+            label: Key::ProductPasswordManager,
+            href: "/vault",
+        }],
+    }
 }
 
 #[component]
