@@ -12,7 +12,7 @@ end2end/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   -o "$out/keyhaven_bg.wasm" "$out/keyhaven_bg.wasm"
-cp style/keyhaven.css style/favicon.svg "$out/"
+cp style/keyhaven.css style/favicon.svg style/eff_large_wordlist.txt "$out/"
 # Served pre-compressed (the server picks .gz when the browser accepts gzip).
-for f in keyhaven_bg.wasm keyhaven.js keyhaven.css; do gzip -9 -k -f "$out/$f"; done
+for f in keyhaven_bg.wasm keyhaven.js keyhaven.css eff_large_wordlist.txt; do gzip -9 -k -f "$out/$f"; done
 ls -l "$out"

@@ -54,3 +54,21 @@ export async function logIn(page: Page, email: string, password: string) {
 export async function openAccountMenu(page: Page) {
   await page.getByRole('navigation', { name: 'Account menu' }).locator('summary').click();
 }
+
+/** The vault's item list. */
+export const list = (page: Page) => page.getByRole('list', { name: 'Items' });
+
+/** Opens the form for a new item of `type` and names it. */
+export async function newItem(page: Page, type: string, name: string) {
+  await page.locator('#new-item-type').selectOption(type);
+  await page.getByRole('button', { name: 'New item' }).click();
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  rememberSecret(name);
+}
+
+/** Saves the item form and waits for the saved item's view. */
+export async function save(page: Page, name: string) {
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('Item saved.').last()).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
+}

@@ -1,20 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
-import { expectAccessible, hydrated, register, rememberSecret, uniqueEmail } from './helpers';
-
-const list = (page: Page) => page.getByRole('list', { name: 'Items' });
-
-async function newItem(page: Page, type: string, name: string) {
-  await page.locator('#new-item-type').selectOption(type);
-  await page.getByRole('button', { name: 'New item' }).click();
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  rememberSecret(name);
-}
-
-async function save(page: Page, name: string) {
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText('Item saved.').last()).toBeVisible();
-  await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
-}
+import { test, expect } from '@playwright/test';
+import { expectAccessible, hydrated, list, newItem, register, rememberSecret, save, uniqueEmail } from './helpers';
 
 test('personal vault: each type created, viewed, edited, searched, filtered, trashed, restored, deleted', async ({ page }) => {
   const password = 'Orchard lantern 31 ravens!';
@@ -91,6 +76,25 @@ test('personal vault: each type created, viewed, edited, searched, filtered, tra
   await page.getByRole('button', { name: 'Favorites' }).click();
   await expect(list(page).getByRole('button')).toHaveText([/Bank of Examples.*vera\.kowalski/]);
   await page.getByRole('button', { name: 'All items' }).click();
+
+  // Every other type edits too.
+  await list(page).getByRole('button', { name: /Travel card/ }).click();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByLabel('Card number').fill('5500000000000004');
+  rememberSecret('5500000000000004');
+  await save(page, 'Travel card');
+  await list(page).getByRole('button', { name: /Passport details/ }).click();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByLabel('Last name').fill('Nowak');
+  await save(page, 'Passport details');
+  await list(page).getByRole('button', { name: /Door codes/ }).click();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByLabel('Notes').fill('Back door 7731, garage 1200');
+  rememberSecret('Back door 7731, garage 1200');
+  await save(page, 'Door codes');
+  await expect(list(page).getByRole('button')).toHaveText([
+    /Bank of Examples/, /Door codes/, /Passport details.*Vera Nowak/, /Travel card.*Mastercard, \*0004/,
+  ]);
 
   // Trash, restore, trash again, delete permanently.
   await list(page).getByRole('button', { name: /Door codes/ }).click();

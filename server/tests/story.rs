@@ -221,6 +221,13 @@ impl Harness {
             .await
     }
 
+    /// Registers `p` from `addr` and returns the session cookie.
+    async fn signed_up(&self, addr: &str, p: &Person, name: &str) -> String {
+        self.call_from(addr, "register", register_args(p, name), None, &[])
+            .await
+            .cookie()
+    }
+
     async fn count(&self, table: &str) -> i64 {
         use sqlx::Row;
         sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
@@ -448,16 +455,7 @@ async fn story(h: &Harness) {
 
     // Another user's session never reaches Ann's account.
     let bob = person("bob@example.org", "bob's own master password");
-    let bob_session = h
-        .call_from(
-            "127.0.0.2",
-            "register",
-            register_args(&bob, "Bob"),
-            None,
-            &[],
-        )
-        .await
-        .cookie();
+    let bob_session = h.signed_up("127.0.0.2", &bob, "Bob").await;
     let bob_keys = h.call("account_keys", json!({}), Some(&bob_session)).await;
     assert_eq!(bob_keys.body["public_key"], json!(bob.material.public_key));
     assert_ne!(
@@ -748,27 +746,9 @@ async fn story(h: &Harness) {
 async fn vault_story(h: &Harness) {
     use app::crypto::SymmetricKey;
     let ann = person("vault-ann@example.org", "ann keeps a vault here");
-    let ann_s = h
-        .call_from(
-            "127.0.0.5",
-            "register",
-            register_args(&ann, "Ann"),
-            None,
-            &[],
-        )
-        .await
-        .cookie();
+    let ann_s = h.signed_up("127.0.0.5", &ann, "Ann").await;
     let bob = person("vault-bob@example.org", "bob keeps one too, yes");
-    let bob_s = h
-        .call_from(
-            "127.0.0.6",
-            "register",
-            register_args(&bob, "Bob"),
-            None,
-            &[],
-        )
-        .await
-        .cookie();
+    let bob_s = h.signed_up("127.0.0.6", &bob, "Bob").await;
     let seal = |key: &SymmetricKey, text: &str| {
         key.encrypt(text.as_bytes(), "keyhaven:item")
             .expect("encrypt")
@@ -1005,6 +985,111 @@ async fn vault_story(h: &Harness) {
     assert_eq!(h.count("items").await, 0);
 }
 
+/// Imports: one call stores folders and items together, or nothing at all; each entry must be
+/// encrypted; an import only ever lands in the caller's own vault.
+async fn import_story(h: &Harness) {
+    let cleo = person("import-cleo@example.org", "cleo imports her vault");
+    let cleo_s = h.signed_up("127.0.0.7", &cleo, "Cleo").await;
+    let dan = person("import-dan@example.org", "dan watches from aside");
+    let dan_s = h.signed_up("127.0.0.8", &dan, "Dan").await;
+    let key = &cleo.keys.user_key;
+    let sealed = |text: &str, purpose: &str| {
+        key.encrypt(text.as_bytes(), purpose)
+            .expect("encrypt")
+            .to_string()
+    };
+    let item = |folder: Value, text: &str| json!({"item_type": "login", "folder": folder, "favorite": false, "data": sealed(text, "keyhaven:item")});
+    let import = |folders: Vec<String>, items: Vec<Value>| json!({"import": {"folders": folders, "items": items}});
+
+    assert_eq!(
+        h.call(
+            "items_import",
+            import(vec![], vec![item(Value::Null, "a")]),
+            None
+        )
+        .await
+        .error()["error"],
+        "unauthenticated"
+    );
+    // Each bad shape is refused and nothing is written, not even the good entries beside it.
+    let folder = sealed("Imported", "keyhaven:folder-name");
+    let cases = [
+        (import(vec![], vec![]), ("import_file", "required")),
+        (
+            import(vec!["Plain folder".into()], vec![item(json!(0), "a")]),
+            ("folder_name", "invalid"),
+        ),
+        (
+            import(
+                vec![folder.clone()],
+                vec![item(json!(0), "a"), item(json!(1), "b")],
+            ),
+            ("folder", "invalid"),
+        ),
+        (
+            {
+                let mut bad = import(vec![folder.clone()], vec![item(json!(0), "a")]);
+                bad["import"]["items"][0]["data"] = json!("{\"password\":\"hunter2\"}");
+                bad
+            },
+            ("item_data", "invalid"),
+        ),
+        (
+            import(
+                vec![],
+                vec![item(Value::Null, "a"); app::domain::vault::IMPORT_MAX + 1],
+            ),
+            ("import_file", "limit_reached"),
+        ),
+    ];
+    for (args, (field, problem)) in cases {
+        assert_eq!(
+            h.call("items_import", args, Some(&cleo_s))
+                .await
+                .field_error(),
+            (field.into(), problem.into())
+        );
+    }
+    assert_eq!((h.count("items").await, h.count("folders").await), (0, 0));
+
+    // A real import: 2 folders, 250 items (more than one insert batch), folder links kept.
+    let folders = vec![folder.clone(), sealed("Second", "keyhaven:folder-name")];
+    let items: Vec<Value> = (0..250u32)
+        .map(|i| {
+            item(
+                if i.is_multiple_of(2) {
+                    json!(i % 4 / 2)
+                } else {
+                    Value::Null
+                },
+                &format!("item {i}"),
+            )
+        })
+        .collect();
+    let done = h
+        .call("items_import", import(folders, items), Some(&cleo_s))
+        .await;
+    assert_eq!(
+        (done.status, done.body.clone()),
+        (StatusCode::OK, json!(250)),
+        "{}",
+        done.text
+    );
+    let listed = h.call("vault_list", json!({}), Some(&cleo_s)).await.body;
+    let items = listed["items"].as_array().expect("items");
+    let folders = listed["folders"].as_array().expect("folders");
+    assert_eq!((items.len(), folders.len()), (250, 2));
+    let in_folder = |f: &Value| items.iter().filter(|i| i["folder_id"] == f["id"]).count();
+    let mut per_folder = [in_folder(&folders[0]), in_folder(&folders[1])];
+    per_folder.sort_unstable();
+    assert_eq!(per_folder, [62, 63]);
+    assert_eq!(
+        h.call("vault_list", json!({}), Some(&dan_s)).await.body["items"],
+        json!([]),
+        "another vault sees none of it"
+    );
+}
+
 /// Tells a story twice, as two tests: on SQLite, and on PostgreSQL.
 macro_rules! on_both_databases {
     ($story:ident: $sqlite:ident, $postgres:ident) => {
@@ -1028,3 +1113,4 @@ macro_rules! on_both_databases {
 
 on_both_databases!(story: story_on_sqlite, story_on_postgres);
 on_both_databases!(vault_story: vault_on_sqlite, vault_on_postgres);
+on_both_databases!(import_story: import_on_sqlite, import_on_postgres);

@@ -1,7 +1,7 @@
 //! The personal vault: items and folders, as encrypted blobs. The browser encrypts before calling
 //! and decrypts what it lists; these functions only check shape, ownership and revisions.
 
-use crate::domain::vault::{FolderRecord, ItemInput, ItemRecord, VaultSnapshot};
+use crate::domain::vault::{FolderRecord, ImportInput, ItemInput, ItemRecord, VaultSnapshot};
 use crate::domain::{AppError, FolderId, ItemId};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -49,6 +49,12 @@ pub async fn trash_empty() -> Result<u64, AppError> {
     ssr::answer(ssr::empty_trash().await)
 }
 
+/// Stores a whole import at once; returns how many items were added.
+#[server(prefix = "/api", endpoint = "items_import", input = Json)]
+pub async fn items_import(import: ImportInput) -> Result<u64, AppError> {
+    ssr::answer(ssr::import(import).await)
+}
+
 #[server(prefix = "/api", endpoint = "folder_create", input = Json)]
 pub async fn folder_create(name: String) -> Result<FolderRecord, AppError> {
     ssr::answer(ssr::create_folder(name).await)
@@ -72,8 +78,8 @@ pub mod ssr {
     use crate::domain::authz::{authorize_account, AccountAccess, Action};
     use crate::domain::validate::collect;
     use crate::domain::vault::{
-        bulk_problem, encrypted_problem, FolderRecord, ItemInput, ItemRecord, VaultSnapshot,
-        FOLDER_NAME_MAX, ITEM_DATA_MAX,
+        bulk_problem, encrypted_problem, FolderRecord, ImportInput, ItemInput, ItemRecord,
+        VaultSnapshot, FOLDER_NAME_MAX, ITEM_DATA_MAX,
     };
     use crate::domain::{AppError, Field, FolderId, ItemId};
 
@@ -135,6 +141,15 @@ pub mod ssr {
     pub async fn empty_trash() -> Result<u64, AppError> {
         let (st, access) = own_vault(Action::WriteVault).await?;
         store::empty_trash(&st.db, &access).await
+    }
+
+    pub async fn import(import: ImportInput) -> Result<u64, AppError> {
+        let (st, access) = own_vault(Action::WriteVault).await?;
+        let problems = import.problems();
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
+        store::import(&st.db, &access, &import).await
     }
 
     fn check_folder_name(name: &str) -> Result<(), AppError> {

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod encstring;
+pub mod export;
 pub mod items;
 pub mod kdf;
 pub mod sealed;

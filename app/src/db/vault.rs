@@ -5,7 +5,7 @@
 use super::{new_id, now_ms, Db};
 use crate::domain::authz::AccountAccess;
 use crate::domain::vault::{
-    FolderRecord, ItemInput, ItemRecord, ItemType, FOLDERS_MAX, ITEMS_MAX, TRASH_MS,
+    FolderRecord, ImportInput, ItemInput, ItemRecord, ItemType, FOLDERS_MAX, ITEMS_MAX, TRASH_MS,
 };
 use crate::domain::{AppError, Field, FolderId, ItemId, Problem};
 use sqlx::any::AnyRow;
@@ -147,6 +147,79 @@ pub async fn create_item(
         .ok_or_else(|| AppError::internal("inserted item vanished"))?;
     tx.commit().await?;
     Ok(item)
+}
+
+/// Rows per multi-row INSERT during an import (well under either database's parameter limit).
+const IMPORT_BATCH: usize = 100;
+
+/// Stores an import's folders and items in one transaction, within the vault's limits.
+pub async fn import(db: &Db, access: &AccountAccess, input: &ImportInput) -> Result<u64, AppError> {
+    let mut tx = db.pool().begin().await?;
+    let items_after = count(&mut tx, "items", access).await? + input.items.len() as i64;
+    if items_after > i64::from(ITEMS_MAX) {
+        return Err(AppError::field(
+            Field::ImportFile,
+            Problem::LimitReached { max: ITEMS_MAX },
+        ));
+    }
+    let folders_after = count(&mut tx, "folders", access).await? + input.folders.len() as i64;
+    if folders_after > i64::from(FOLDERS_MAX) {
+        return Err(AppError::field(
+            Field::FolderName,
+            Problem::LimitReached { max: FOLDERS_MAX },
+        ));
+    }
+    let now = now_ms();
+    let user = access.target().as_str();
+    let folder_ids: Vec<String> = input.folders.iter().map(|_| new_id()).collect();
+    for (id, name) in folder_ids.iter().zip(&input.folders) {
+        sqlx::query("INSERT INTO folders (id, user_id, name, created_at, revised_at) VALUES ($1, $2, $3, $4, $4)")
+            .bind(id)
+            .bind(user)
+            .bind(name)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for batch in input.items.chunks(IMPORT_BATCH) {
+        let rows = (0..batch.len())
+            .map(|i| {
+                let p = i * 6;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, 1, ${}, ${})",
+                    p + 1,
+                    p + 2,
+                    p + 3,
+                    p + 4,
+                    p + 5,
+                    p + 6,
+                    batch.len() * 6 + 1,
+                    batch.len() * 6 + 1
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO items (id, user_id, item_type, folder_id, favorite, data, revision, created_at, revised_at) VALUES {rows}"
+        );
+        let mut query = sqlx::query(&sql);
+        for item in batch {
+            let folder = item
+                .folder
+                .and_then(|f| folder_ids.get(f as usize))
+                .cloned();
+            query = query
+                .bind(new_id())
+                .bind(user)
+                .bind(item.item_type.code())
+                .bind(folder)
+                .bind(i64::from(item.favorite))
+                .bind(item.data.as_str());
+        }
+        query.bind(now).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(input.items.len() as u64)
 }
 
 /// Replaces an item's content if nobody changed it since `expected_revision`.

@@ -21,6 +21,12 @@ pub enum Field {
     ItemIds,
     Folder,
     FolderName,
+    Uris,
+    CustomFields,
+    Totp,
+    /// A file to import, or a password that protects an export.
+    ImportFile,
+    ExportPassword,
 }
 
 /// What is wrong with a field.

@@ -2,7 +2,17 @@
 //! only stores the `EncString` of its JSON.
 
 use super::vault::ItemType;
+use super::{Field, FieldError, Millis, Problem};
 use serde::{Deserialize, Serialize};
+
+/// Most URIs one login may hold.
+pub const URIS_MAX: usize = 50;
+/// Most custom fields one item may hold.
+pub const FIELDS_MAX: usize = 100;
+/// Longest item name, custom field name and URI, in characters.
+pub const NAME_MAX: usize = 1_000;
+/// Old passwords kept per login.
+pub const HISTORY_MAX: usize = 5;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -12,6 +22,7 @@ pub struct ItemData {
     pub login: LoginData,
     pub card: CardData,
     pub identity: IdentityData,
+    pub fields: Vec<CustomField>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,7 +30,119 @@ pub struct ItemData {
 pub struct LoginData {
     pub username: String,
     pub password: String,
-    pub uris: Vec<String>,
+    pub uris: Vec<LoginUri>,
+    /// A base32 secret or an `otpauth://` URI.
+    pub totp: String,
+    /// Newest first, at most `HISTORY_MAX`.
+    pub password_history: Vec<OldPassword>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LoginUri {
+    pub uri: String,
+    #[serde(rename = "match")]
+    pub rule: UriMatch,
+}
+
+impl LoginUri {
+    pub fn new(uri: impl Into<String>) -> Self {
+        LoginUri {
+            uri: uri.into(),
+            rule: UriMatch::Domain,
+        }
+    }
+
+    /// The address a launch button may open: web addresses only, never `javascript:` and kin.
+    pub fn launchable(&self) -> Option<String> {
+        let uri = self.uri.trim();
+        let lower = uri.to_ascii_lowercase();
+        if lower.starts_with("https://") || lower.starts_with("http://") {
+            Some(uri.to_owned())
+        } else if !uri.is_empty() && !uri.contains(':') && uri.contains('.') {
+            Some(format!("https://{uri}"))
+        } else {
+            None
+        }
+    }
+}
+
+/// How a login's URI is compared with the address of a page (for autofill clients).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UriMatch {
+    #[default]
+    Domain,
+    Host,
+    StartsWith,
+    Exact,
+    Never,
+}
+
+impl UriMatch {
+    pub const ALL: [UriMatch; 5] = [
+        UriMatch::Domain,
+        UriMatch::Host,
+        UriMatch::StartsWith,
+        UriMatch::Exact,
+        UriMatch::Never,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            UriMatch::Domain => "domain",
+            UriMatch::Host => "host",
+            UriMatch::StartsWith => "starts_with",
+            UriMatch::Exact => "exact",
+            UriMatch::Never => "never",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<UriMatch> {
+        UriMatch::ALL.into_iter().find(|m| m.code() == code)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OldPassword {
+    pub password: String,
+    /// When it stopped being the password.
+    pub replaced_at: Millis,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CustomField {
+    pub name: String,
+    pub value: String,
+    pub kind: FieldKind,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    #[default]
+    Text,
+    Hidden,
+    /// `value` is "true" or "false".
+    Boolean,
+}
+
+impl FieldKind {
+    pub const ALL: [FieldKind; 3] = [FieldKind::Text, FieldKind::Hidden, FieldKind::Boolean];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            FieldKind::Text => "text",
+            FieldKind::Hidden => "hidden",
+            FieldKind::Boolean => "boolean",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<FieldKind> {
+        FieldKind::ALL.into_iter().find(|k| k.code() == code)
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,10 +160,22 @@ pub struct CardData {
 pub struct IdentityData {
     pub title: String,
     pub first_name: String,
+    pub middle_name: String,
     pub last_name: String,
+    pub username: String,
+    pub company: String,
     pub email: String,
     pub phone: String,
-    pub company: String,
+    pub address1: String,
+    pub address2: String,
+    pub address3: String,
+    pub city: String,
+    pub state: String,
+    pub postal_code: String,
+    pub country: String,
+    pub ssn: String,
+    pub passport_number: String,
+    pub license_number: String,
 }
 
 impl ItemData {
@@ -64,6 +199,7 @@ impl ItemData {
             }
             ItemType::Identity => [
                 self.identity.first_name.as_str(),
+                self.identity.middle_name.as_str(),
                 self.identity.last_name.as_str(),
             ]
             .iter()
@@ -75,16 +211,88 @@ impl ItemData {
         }
     }
 
-    /// True if every word of `query` appears in the name, username, URIs or notes.
-    pub fn matches(&self, query: &str) -> bool {
-        let hay = format!(
+    /// Keeps the password being replaced in the history (newest first, at most `HISTORY_MAX`).
+    pub fn remember_old_password(&mut self, previous: &ItemData, now: Millis) {
+        self.login.password_history = previous.login.password_history.clone();
+        let old = &previous.login.password;
+        if !old.is_empty() && *old != self.login.password {
+            self.login.password_history.insert(
+                0,
+                OldPassword {
+                    password: old.clone(),
+                    replaced_at: now,
+                },
+            );
+        }
+        self.login.password_history.truncate(HISTORY_MAX);
+    }
+
+    /// What the browser checks before sealing: the server only sees the blob's size.
+    pub fn problems(&self) -> Vec<FieldError> {
+        let mut found = Vec::new();
+        let mut add = |field, problem: Option<Problem>| {
+            if let Some(problem) = problem {
+                found.push(FieldError::new(field, problem));
+            }
+        };
+        let too_long = |text: &str| {
+            (text.chars().count() > NAME_MAX).then_some(Problem::TooLong {
+                max: NAME_MAX as u32,
+            })
+        };
+        add(
+            Field::Name,
+            if self.name.trim().is_empty() {
+                Some(Problem::Required)
+            } else {
+                too_long(&self.name)
+            },
+        );
+        add(
+            Field::Uris,
+            if self.login.uris.len() > URIS_MAX {
+                Some(Problem::LimitReached {
+                    max: URIS_MAX as u32,
+                })
+            } else {
+                self.login.uris.iter().find_map(|u| too_long(&u.uri))
+            },
+        );
+        add(
+            Field::CustomFields,
+            if self.fields.len() > FIELDS_MAX {
+                Some(Problem::LimitReached {
+                    max: FIELDS_MAX as u32,
+                })
+            } else {
+                self.fields.iter().find_map(|f| too_long(&f.name))
+            },
+        );
+        add(
+            Field::Totp,
+            (!self.login.totp.trim().is_empty()
+                && super::totp::Totp::parse(&self.login.totp).is_err())
+            .then_some(Problem::Invalid),
+        );
+        found
+    }
+
+    /// What search looks through, lower-cased: name, username, URIs and notes.
+    pub fn search_text(&self) -> String {
+        let uris: Vec<&str> = self.login.uris.iter().map(|u| u.uri.as_str()).collect();
+        format!(
             "{}\n{}\n{}\n{}",
             self.name,
             self.login.username,
-            self.login.uris.join("\n"),
+            uris.join("\n"),
             self.notes
         )
-        .to_lowercase();
+        .to_lowercase()
+    }
+
+    /// True if every word of `query` appears in the name, username, URIs or notes.
+    pub fn matches(&self, query: &str) -> bool {
+        let hay = self.search_text();
         query
             .split_whitespace()
             .all(|word| hay.contains(&word.to_lowercase()))
@@ -143,11 +351,62 @@ mod tests {
             ..Default::default()
         };
         d.login.username = "ann@example.org".into();
-        d.login.uris = vec!["https://bank.example".into()];
+        d.login.uris = vec![LoginUri::new("https://bank.example")];
         assert!(d.matches("bank ann"));
         assert!(d.matches("MAIN"));
         assert!(d.matches("bank.example"));
         assert!(!d.matches("bank bob"));
         assert!(d.matches(""));
+    }
+
+    #[test]
+    fn password_history_keeps_the_last_five_changes() {
+        let mut previous = ItemData::default();
+        previous.login.password = "p0".into();
+        for i in 1..=7 {
+            let mut next = previous.clone();
+            next.login.password = format!("p{i}");
+            next.remember_old_password(&previous, i64::from(i));
+            previous = next;
+        }
+        let history: Vec<_> = previous
+            .login
+            .password_history
+            .iter()
+            .map(|o| (o.password.as_str(), o.replaced_at))
+            .collect();
+        assert_eq!(
+            history,
+            [("p6", 7), ("p5", 6), ("p4", 5), ("p3", 4), ("p2", 3)]
+        );
+        // Saving without a new password adds nothing.
+        let mut same = previous.clone();
+        same.remember_old_password(&previous, 99);
+        assert_eq!(same.login.password_history, previous.login.password_history);
+    }
+
+    #[test]
+    fn item_rules() {
+        let mut d = ItemData::default();
+        assert_eq!(
+            d.problems(),
+            [FieldError::new(Field::Name, Problem::Required)]
+        );
+        d.name = "ok".into();
+        d.login.uris = vec![LoginUri::new("https://a.example"); URIS_MAX + 1];
+        d.fields = vec![CustomField::default(); FIELDS_MAX];
+        d.login.totp = "not a secret!".into();
+        assert_eq!(
+            d.problems(),
+            [
+                FieldError::new(Field::Uris, Problem::LimitReached { max: 50 }),
+                FieldError::new(Field::Totp, Problem::Invalid)
+            ]
+        );
+        assert_eq!(LoginUri::new("javascript:alert(1)").launchable(), None);
+        assert_eq!(
+            LoginUri::new("bank.example").launchable().as_deref(),
+            Some("https://bank.example")
+        );
     }
 }

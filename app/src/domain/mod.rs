@@ -2,9 +2,12 @@
 
 pub mod authz;
 pub mod error;
+pub mod generator;
 pub mod ids;
 pub mod item;
 pub mod throttle;
+pub mod totp;
+pub mod transfer;
 pub mod validate;
 pub mod vault;
 

@@ -88,6 +88,73 @@ pub struct ItemInput {
     pub data: String,
 }
 
+/// An import: new folders (encrypted names) and items that may point at them by index. Stored
+/// in one transaction: all of it or nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportInput {
+    pub folders: Vec<String>,
+    pub items: Vec<ImportItem>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportItem {
+    pub item_type: ItemType,
+    /// Index into `ImportInput::folders`.
+    pub folder: Option<u32>,
+    pub favorite: bool,
+    pub data: String,
+}
+
+/// Most items one import may bring (the same bound the browser applies to the file).
+pub const IMPORT_MAX: usize = crate::domain::transfer::IMPORT_MAX;
+
+impl ImportInput {
+    /// Shape problems, before any row is touched; the first bad entry names the field.
+    pub fn problems(&self) -> Vec<super::FieldError> {
+        use super::{Field, FieldError};
+        let mut found = Vec::new();
+        if self.items.is_empty() {
+            found.push(FieldError::new(Field::ImportFile, Problem::Required));
+        } else if self.items.len() > IMPORT_MAX {
+            found.push(FieldError::new(
+                Field::ImportFile,
+                Problem::LimitReached {
+                    max: IMPORT_MAX as u32,
+                },
+            ));
+        }
+        if self.folders.len() > FOLDERS_MAX as usize {
+            found.push(FieldError::new(
+                Field::FolderName,
+                Problem::LimitReached { max: FOLDERS_MAX },
+            ));
+        }
+        if let Some(p) = self
+            .folders
+            .iter()
+            .find_map(|f| encrypted_problem(f, FOLDER_NAME_MAX))
+        {
+            found.push(FieldError::new(Field::FolderName, p));
+        }
+        if let Some(p) = self
+            .items
+            .iter()
+            .find_map(|i| encrypted_problem(&i.data, ITEM_DATA_MAX))
+        {
+            found.push(FieldError::new(Field::ItemData, p));
+        }
+        let folders = self.folders.len();
+        if self
+            .items
+            .iter()
+            .any(|i| i.folder.is_some_and(|f| f as usize >= folders))
+        {
+            found.push(FieldError::new(Field::Folder, Problem::Invalid));
+        }
+        found
+    }
+}
+
 /// Shape checks a server can make without any key: an `EncString` of bounded size.
 pub fn encrypted_problem(text: &str, max: usize) -> Option<Problem> {
     if text.is_empty() {

@@ -1,6 +1,7 @@
 //! The one i18n mechanism: every UI string is a [`Key`] with an English, Dutch and French text.
 //! The macro makes a missing translation a compile error rather than a blank in the UI.
 
+use crate::domain::transfer::{ImportError, ImportProblem, Place};
 use crate::domain::{AppError, Field, Lang, Problem};
 
 macro_rules! messages {
@@ -82,6 +83,56 @@ pub fn error_message(lang: Lang, error: &AppError) -> String {
     }
 }
 
+/// An import problem in one sentence that names where it is.
+pub fn import_error(lang: Lang, error: &ImportError) -> String {
+    let problem = match &error.problem {
+        ImportProblem::Empty => text(lang, Key::ImpEmpty).into(),
+        ImportProblem::UnknownFormat => text(lang, Key::ImpUnknownFormat).into(),
+        ImportProblem::Syntax => text(lang, Key::ImpSyntax).into(),
+        ImportProblem::UnterminatedQuote => text(lang, Key::ImpUnterminatedQuote).into(),
+        ImportProblem::MissingColumn(c) => format(lang, Key::ImpMissingColumn, &[("field", c)]),
+        ImportProblem::BadValue(f) => format(lang, Key::ImpBadValue, &[("field", f)]),
+        ImportProblem::Item(fe) => format(
+            lang,
+            Key::ImpItemRule,
+            &[
+                ("field", item_field_name(fe.field)),
+                ("problem", &problem_message(lang, fe.field, fe.problem)),
+            ],
+        ),
+        ImportProblem::AccountEncrypted => text(lang, Key::ImpAccountEncrypted).into(),
+        ImportProblem::PasswordNeeded => text(lang, Key::ImpPasswordNeeded).into(),
+        ImportProblem::WrongPassword => text(lang, Key::ImpWrongPassword).into(),
+        ImportProblem::TooMany { max } => {
+            format(lang, Key::ImpTooMany, &[("max", &max.to_string())])
+        }
+    };
+    match error.place {
+        Place::File => problem,
+        Place::Line(n) => format(
+            lang,
+            Key::ImpAtLine,
+            &[("n", &n.to_string()), ("problem", &problem)],
+        ),
+        Place::Item(n) => format(
+            lang,
+            Key::ImpAtItem,
+            &[("n", &n.to_string()), ("problem", &problem)],
+        ),
+    }
+}
+
+/// The file's own name for an item field (the same in every language, as in the file).
+fn item_field_name(field: Field) -> &'static str {
+    match field {
+        Field::Name => "name",
+        Field::Uris => "login_uri",
+        Field::CustomFields => "fields",
+        Field::Totp => "login_totp",
+        _ => "item",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,5 +177,13 @@ mod tests {
         assert!(msg.contains('2') && !msg.contains('{'), "{msg}");
         let msg = problem_message(Lang::Fr, Field::Name, Problem::TooLong { max: 100 });
         assert!(msg.contains("100"), "{msg}");
+        let msg = import_error(
+            Lang::Nl,
+            &ImportError {
+                place: Place::Line(7),
+                problem: ImportProblem::BadValue("type"),
+            },
+        );
+        assert_eq!(msg, "Regel 7: de waarde van “type” is onleesbaar.");
     }
 }

@@ -31,7 +31,7 @@ pub(super) fn derive(
 
 /// Opens the signed-in account's keys with `password`, in this tab. A wrong password is a field
 /// error on the master password; the server is not asked.
-pub(super) async fn open_own_keys(
+pub(crate) async fn open_own_keys(
     password: &str,
 ) -> Result<(ProtectedKeys, Derived, UnlockedKeys), AppError> {
     let keys = account_keys().await?;

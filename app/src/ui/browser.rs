@@ -108,6 +108,82 @@ mod imp {
     pub async fn yield_to_paint() {
         gloo_timers::future::TimeoutFuture::new(30).await;
     }
+
+    /// Saves `text` as a file the person downloads. Nothing leaves the browser.
+    pub fn download(file_name: &str, mime: &str, text: &str) {
+        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type(mime);
+        let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+            return;
+        };
+        let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+            return;
+        };
+        let anchor = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("a").ok())
+            .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+        if let Some(a) = anchor {
+            a.set_href(&url);
+            a.set_download(file_name);
+            a.click();
+        }
+        // Revoke later: revoking at once can cancel the download in some browsers.
+        gloo_timers::callback::Timeout::new(10_000, move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        })
+        .forget();
+    }
+
+    /// The text of the first file chosen in the `<input type=file>` with this id.
+    pub async fn read_chosen_file(input_id: &str) -> Option<String> {
+        let input = web_sys::window()?
+            .document()?
+            .get_element_by_id(input_id)?
+            .dyn_into::<web_sys::HtmlInputElement>()
+            .ok()?;
+        let file = input.files()?.get(0)?;
+        let text = wasm_bindgen_futures::JsFuture::from(file.text())
+            .await
+            .ok()?;
+        text.as_string()
+    }
+
+    /// GETs a file of the site itself as text (the CSP allows only our own origin).
+    pub async fn fetch_text(path: &str) -> Option<String> {
+        let window = web_sys::window()?;
+        let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(path))
+            .await
+            .ok()?
+            .dyn_into::<web_sys::Response>()
+            .ok()?;
+        if !response.ok() {
+            return None;
+        }
+        let text = wasm_bindgen_futures::JsFuture::from(response.text().ok()?)
+            .await
+            .ok()?;
+        text.as_string()
+    }
+
+    /// A `performance.mark` for the browser benchmarks (unlock → first screen of the list).
+    pub fn mark(name: &str) {
+        if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = perf.mark(name);
+        }
+    }
+
+    /// Moves keyboard focus to the element with this id, if it is on the page.
+    pub fn focus(id: &str) {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    }
 }
 
 #[cfg(not(feature = "hydrate"))]
@@ -131,6 +207,15 @@ mod imp {
         ms.to_string()
     }
     pub async fn yield_to_paint() {}
+    pub fn download(_: &str, _: &str, _: &str) {}
+    pub async fn read_chosen_file(_: &str) -> Option<String> {
+        None
+    }
+    pub async fn fetch_text(_: &str) -> Option<String> {
+        None
+    }
+    pub fn focus(_: &str) {}
+    pub fn mark(_: &str) {}
 }
 
 pub use imp::*;

@@ -60,6 +60,7 @@ pub struct Vault {
 
 impl Vault {
     pub fn unlock(&self, keys: UnlockedKeys) {
+        super::browser::mark("keyhaven:keys-opened");
         self.keys.set(Some(Arc::new(keys)));
         self.last_activity.set(super::browser::now_ms());
     }

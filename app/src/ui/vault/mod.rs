@@ -1,7 +1,11 @@
 //! The Password Manager page: the unlock form while locked, the vault once unlocked.
 
+mod folders;
+mod form;
+mod generator;
 mod item;
 mod list;
+mod transfer;
 
 use super::auth::UnlockForm;
 use super::state::{use_auth, use_i18n, use_vault};

@@ -1,0 +1,401 @@
+//! The item form (new, edit, clone): every field of the four types, URIs with match rules, custom
+//! fields, folder and favorite. The item is checked and encrypted here before it is sent.
+
+use super::generator::Generator;
+use super::list::{type_label, Entry, Pane, VaultUi};
+use crate::api::vault::{item_create, item_update};
+use crate::crypto::items::seal_item;
+use crate::domain::item::{
+    card_brand, CustomField, FieldKind, IdentityData, ItemData, LoginUri, UriMatch,
+};
+use crate::domain::vault::{ItemInput, ItemType};
+use crate::domain::{AppError, Field, FolderId};
+use crate::i18n::Key;
+use crate::ui::browser::now_ms;
+use crate::ui::components::{
+    report, FormErrors, PasswordField, StrengthMeter, SubmitButton, TextField,
+};
+use crate::ui::state::{use_i18n, use_toasts, use_vault};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// One editable row of a list (URIs, custom fields); `key` keeps its inputs stable while rows
+/// before it are removed.
+#[derive(Clone, Copy)]
+struct Row<K: Send + Sync + 'static> {
+    key: u64,
+    text: RwSignal<String>,
+    value: RwSignal<String>,
+    kind: RwSignal<K>,
+}
+
+impl<K: Copy + Send + Sync + 'static> Row<K> {
+    fn new(key: u64, text: &str, value: &str, kind: K) -> Self {
+        Row {
+            key,
+            text: RwSignal::new(text.to_owned()),
+            value: RwSignal::new(value.to_owned()),
+            kind: RwSignal::new(kind),
+        }
+    }
+}
+
+fn uri_rule_label(rule: UriMatch) -> Key {
+    match rule {
+        UriMatch::Domain => Key::MatchDomain,
+        UriMatch::Host => Key::MatchHost,
+        UriMatch::StartsWith => Key::MatchStartsWith,
+        UriMatch::Exact => Key::MatchExact,
+        UriMatch::Never => Key::MatchNever,
+    }
+}
+
+fn field_kind_label(kind: FieldKind) -> Key {
+    match kind {
+        FieldKind::Text => Key::FieldText,
+        FieldKind::Hidden => Key::FieldHidden,
+        FieldKind::Boolean => Key::FieldBoolean,
+    }
+}
+
+/// Identity inputs: (id, label, field) in the order the form shows them.
+fn identity_fields(p: &mut IdentityData) -> [(&'static str, Key, &mut String); 18] {
+    [
+        ("item-title", Key::IdTitle, &mut p.title),
+        ("item-first-name", Key::FirstName, &mut p.first_name),
+        ("item-middle-name", Key::MiddleName, &mut p.middle_name),
+        ("item-last-name", Key::LastName, &mut p.last_name),
+        ("item-id-username", Key::Username, &mut p.username),
+        ("item-company", Key::Company, &mut p.company),
+        ("item-email", Key::Email, &mut p.email),
+        ("item-phone", Key::Phone, &mut p.phone),
+        ("item-address1", Key::Address1, &mut p.address1),
+        ("item-address2", Key::Address2, &mut p.address2),
+        ("item-address3", Key::Address3, &mut p.address3),
+        ("item-city", Key::City, &mut p.city),
+        ("item-state", Key::State, &mut p.state),
+        ("item-postal-code", Key::PostalCode, &mut p.postal_code),
+        ("item-country", Key::Country, &mut p.country),
+        ("item-ssn", Key::Ssn, &mut p.ssn),
+        ("item-passport", Key::Passport, &mut p.passport_number),
+        ("item-license", Key::License, &mut p.license_number),
+    ]
+}
+
+#[component]
+pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>) -> impl IntoView {
+    let i18n = use_i18n();
+    let toasts = use_toasts();
+    let vault = use_vault();
+    let ui = expect_context::<VaultUi>();
+    let errors = FormErrors::new();
+    let pending = RwSignal::new(false);
+    let source = existing.as_ref().or(copy_of.as_ref());
+    let mut d = source.map(|e| e.data.clone()).unwrap_or_default();
+    if copy_of.is_some() {
+        d.name = i18n.fmt(Key::CopyOfName, &[("name", &d.name)]);
+        d.login.password_history.clear();
+    }
+    let s = |v: &str| RwSignal::new(v.to_owned());
+    let name = s(&d.name);
+    let notes = s(&d.notes);
+    let favorite = RwSignal::new(source.is_some_and(|e| e.record.favorite));
+    let folder = RwSignal::new(source.and_then(|e| e.record.folder_id.clone()).or_else(|| {
+        match ui.filter.get_untracked() {
+            super::list::Filter::Folder(f) => f,
+            _ => None,
+        }
+    }));
+    let (username, password, totp) = (s(&d.login.username), s(&d.login.password), s(&d.login.totp));
+    let (holder, number, month, year, code) = (
+        s(&d.card.cardholder),
+        s(&d.card.number),
+        s(&d.card.exp_month),
+        s(&d.card.exp_year),
+        s(&d.card.code),
+    );
+    let identity: Vec<(&'static str, Key, RwSignal<String>)> = identity_fields(&mut d.identity)
+        .into_iter()
+        .map(|(id, label, value)| (id, label, s(value)))
+        .collect();
+    let identity = StoredValue::new(identity);
+    let next_key = StoredValue::new(0u64);
+    let fresh_key = move || {
+        let k = next_key.get_value();
+        next_key.set_value(k + 1);
+        k
+    };
+    let uris = RwSignal::new(
+        d.login
+            .uris
+            .iter()
+            .map(|u| Row::new(fresh_key(), &u.uri, "", u.rule))
+            .collect::<Vec<_>>(),
+    );
+    if uris.with_untracked(Vec::is_empty) {
+        uris.update(|list| list.push(Row::new(fresh_key(), "", "", UriMatch::Domain)));
+    }
+    let fields = RwSignal::new(
+        d.fields
+            .iter()
+            .map(|f| Row::new(fresh_key(), &f.name, &f.value, f.kind))
+            .collect::<Vec<_>>(),
+    );
+    let generating = RwSignal::new(false);
+    let none = Signal::derive(|| None::<String>);
+    let target = existing
+        .as_ref()
+        .map(|e| (e.record.id.clone(), e.record.revision, e.data.clone()));
+    let cancel_to = source.map_or(Pane::Nothing, |e| Pane::View(e.record.id.clone()));
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        errors.clear();
+        let g = |sig: RwSignal<String>| sig.get_untracked();
+        let mut data = ItemData {
+            name: g(name).trim().to_owned(),
+            notes: g(notes),
+            fields: fields.with_untracked(|rows| {
+                rows.iter()
+                    .filter(|r| {
+                        !r.text.get_untracked().trim().is_empty()
+                            || !r.value.get_untracked().is_empty()
+                    })
+                    .map(|r| CustomField {
+                        name: r.text.get_untracked().trim().to_owned(),
+                        value: r.value.get_untracked(),
+                        kind: r.kind.get_untracked(),
+                    })
+                    .collect()
+            }),
+            ..ItemData::default()
+        };
+        match kind {
+            ItemType::Login => {
+                data.login.username = g(username);
+                data.login.password = g(password);
+                data.login.totp = g(totp).trim().to_owned();
+                data.login.uris = uris.with_untracked(|rows| {
+                    rows.iter()
+                        .map(|r| LoginUri {
+                            uri: r.text.get_untracked().trim().to_owned(),
+                            rule: r.kind.get_untracked(),
+                        })
+                        .filter(|u| !u.uri.is_empty())
+                        .collect()
+                });
+            }
+            ItemType::Card => {
+                data.card.cardholder = g(holder);
+                data.card.number = g(number);
+                data.card.exp_month = g(month);
+                data.card.exp_year = g(year);
+                data.card.code = g(code);
+            }
+            ItemType::Identity => identity.with_value(|inputs| {
+                for ((_, _, target), (_, _, value)) in
+                    identity_fields(&mut data.identity).into_iter().zip(inputs)
+                {
+                    *target = value.get_untracked();
+                }
+            }),
+            ItemType::SecureNote => {}
+        }
+        if let Some((_, _, before)) = &target {
+            data.remember_old_password(before, now_ms() as i64);
+        }
+        let problems = data.problems();
+        if !problems.is_empty() {
+            errors.show(&AppError::Invalid(problems));
+            return;
+        }
+        let Some(keys) = vault.keys() else { return };
+        let sealed = match seal_item(&keys.user_key, &data) {
+            Ok(sealed) => sealed,
+            Err(_) => return toasts.error(i18n.error(&AppError::Crypto)),
+        };
+        let target = target.clone();
+        let input = ItemInput {
+            item_type: kind,
+            folder_id: folder.get_untracked(),
+            favorite: favorite.get_untracked(),
+            data: sealed,
+        };
+        pending.set(true);
+        spawn_local(async move {
+            let result = match target {
+                None => item_create(input).await,
+                Some((id, revision, _)) => item_update(id, revision, input).await,
+            };
+            pending.set(false);
+            match result {
+                Ok(record) => {
+                    let id = record.id.clone();
+                    ui.upsert(record, data);
+                    ui.pane.set(Pane::View(id));
+                    toasts.success(i18n.t(Key::ItemSaved).to_owned());
+                }
+                Err(AppError::Conflict) => {
+                    toasts.error(i18n.error(&AppError::Conflict));
+                    ui.reload();
+                }
+                Err(e) => report(errors, &e),
+            }
+        });
+    };
+
+    let field = move |id: &'static str, label: Key, value: RwSignal<String>| {
+        view! { <TextField id=id label=label value=value error=none /> }
+    };
+    let heading = if existing.is_some() {
+        Key::Edit
+    } else if copy_of.is_some() {
+        Key::CloneItem
+    } else {
+        Key::NewItem
+    };
+    let position = move |list: RwSignal<Vec<Row<UriMatch>>>, key: u64| {
+        list.with(|rows| rows.iter().position(|r| r.key == key).unwrap_or(0) + 1)
+    };
+    let field_position =
+        move |key: u64| fields.with(|rows| rows.iter().position(|r| r.key == key).unwrap_or(0) + 1);
+    view! {
+        <form class="item-form" on:submit=on_submit novalidate>
+            <h2>{move || format!("{} · {}", i18n.t(heading), i18n.t(type_label(kind)))}</h2>
+            <TextField id="item-name" label=Key::ItemName value=name error=errors.message(Field::Name) required=true />
+            {match kind {
+                ItemType::Login => view! {
+                    {field("item-username", Key::Username, username)}
+                    <PasswordField id="item-password" label=Key::Password value=password error=none autocomplete="off" />
+                    <StrengthMeter password=password />
+                    <button type="button" class="small" aria-expanded=move || generating.get().to_string() on:click=move |_| generating.update(|g| *g = !*g)>
+                        {move || i18n.t(Key::GeneratePassword)}
+                    </button>
+                    <Show when=move || generating.get()>
+                        <Generator on_use=Callback::new(move |generated: String| {
+                            password.set(generated);
+                            generating.set(false);
+                        }) />
+                    </Show>
+                    <TextField id="item-totp" label=Key::TotpSecret value=totp error=errors.message(Field::Totp) help=Key::TotpHelp />
+                    <fieldset class="rows">
+                        <legend>{move || i18n.t(Key::Uris)}</legend>
+                        <For each=move || uris.get() key=|r| r.key let:row>
+                            <div class="row">
+                                <div class="field">
+                                    <label for=format!("uri-{}", row.key)>{move || {
+                                        let n = position(uris, row.key);
+                                        if n == 1 { i18n.t(Key::Website).to_owned() } else { format!("{} {n}", i18n.t(Key::Website)) }
+                                    }}</label>
+                                    <input id=format!("uri-{}", row.key) type="url" prop:value=move || row.text.get() on:input=move |ev| row.text.set(event_target_value(&ev)) />
+                                </div>
+                                <div class="field">
+                                    <label for=format!("uri-match-{}", row.key)>{move || i18n.fmt(Key::MatchRuleFor, &[("n", &position(uris, row.key).to_string())])}</label>
+                                    <select id=format!("uri-match-{}", row.key) on:change=move |ev| row.kind.set(UriMatch::from_code(&event_target_value(&ev)).unwrap_or_default())>
+                                        {UriMatch::ALL.into_iter().map(|m| view! {
+                                            <option value=m.code() selected=move || row.kind.get() == m>{move || i18n.t(uri_rule_label(m))}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <button type="button" class="small" on:click=move |_| uris.update(|l| l.retain(|r| r.key != row.key))>
+                                    {move || i18n.fmt(Key::RemoveUri, &[("n", &position(uris, row.key).to_string())])}
+                                </button>
+                            </div>
+                        </For>
+                        <button type="button" class="small" on:click=move |_| uris.update(|l| l.push(Row::new(fresh_key(), "", "", UriMatch::Domain)))>
+                            {move || i18n.t(Key::AddUri)}
+                        </button>
+                        {move || errors.message(Field::Uris).get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                    </fieldset>
+                }.into_any(),
+                ItemType::Card => view! {
+                    {field("item-cardholder", Key::Cardholder, holder)}
+                    <PasswordField id="item-card-number" label=Key::CardNumber value=number error=none autocomplete="off" />
+                    <p class="help">{move || number.with(|n| card_brand(&n.chars().filter(char::is_ascii_digit).collect::<String>()).unwrap_or_default().to_owned())}</p>
+                    {field("item-exp-month", Key::ExpMonth, month)}
+                    {field("item-exp-year", Key::ExpYear, year)}
+                    <PasswordField id="item-card-code" label=Key::SecurityCode value=code error=none autocomplete="off" />
+                }.into_any(),
+                ItemType::Identity => identity
+                    .get_value()
+                    .into_iter()
+                    .map(|(id, label, value)| field(id, label, value))
+                    .collect_view()
+                    .into_any(),
+                ItemType::SecureNote => ().into_any(),
+            }}
+            <div class="field">
+                <label for="item-notes">{move || i18n.t(Key::Notes)}</label>
+                <textarea id="item-notes" rows="5" prop:value=move || notes.get() on:input=move |ev| notes.set(event_target_value(&ev))></textarea>
+            </div>
+            <fieldset class="rows">
+                <legend>{move || i18n.t(Key::CustomFields)}</legend>
+                <For each=move || fields.get() key=|r| r.key let:row>
+                    <div class="row">
+                        <div class="field">
+                            <label for=format!("field-name-{}", row.key)>{move || i18n.fmt(Key::FieldNameN, &[("n", &field_position(row.key).to_string())])}</label>
+                            <input id=format!("field-name-{}", row.key) prop:value=move || row.text.get() on:input=move |ev| row.text.set(event_target_value(&ev)) />
+                        </div>
+                        <div class="field">
+                            <label for=format!("field-kind-{}", row.key)>{move || i18n.fmt(Key::FieldKindN, &[("n", &field_position(row.key).to_string())])}</label>
+                            <select id=format!("field-kind-{}", row.key) on:change=move |ev| row.kind.set(FieldKind::from_code(&event_target_value(&ev)).unwrap_or_default())>
+                                {FieldKind::ALL.into_iter().map(|k| view! {
+                                    <option value=k.code() selected=move || row.kind.get() == k>{move || i18n.t(field_kind_label(k))}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for=format!("field-value-{}", row.key)>{move || i18n.fmt(Key::FieldValueN, &[("n", &field_position(row.key).to_string())])}</label>
+                            {move || match row.kind.get() {
+                                FieldKind::Boolean => view! {
+                                    <input id=format!("field-value-{}", row.key) type="checkbox" prop:checked=move || row.value.get() == "true" on:change=move |ev| row.value.set(event_target_checked(&ev).to_string()) />
+                                }.into_any(),
+                                k => view! {
+                                    <input id=format!("field-value-{}", row.key) type=if k == FieldKind::Hidden { "password" } else { "text" } autocomplete="off" prop:value=move || row.value.get() on:input=move |ev| row.value.set(event_target_value(&ev)) />
+                                }.into_any(),
+                            }}
+                        </div>
+                        <button type="button" class="small" on:click=move |_| fields.update(|l| l.retain(|r| r.key != row.key))>
+                            {move || i18n.fmt(Key::RemoveFieldN, &[("n", &field_position(row.key).to_string())])}
+                        </button>
+                    </div>
+                </For>
+                <button type="button" class="small" on:click=move |_| fields.update(|l| l.push(Row::new(fresh_key(), "", "", FieldKind::Text)))>
+                    {move || i18n.t(Key::AddField)}
+                </button>
+                {move || errors.message(Field::CustomFields).get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+            </fieldset>
+            <div class="field">
+                <label for="item-folder">{move || i18n.t(Key::Folder)}</label>
+                <select id="item-folder" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    folder.set((!v.is_empty()).then(|| FolderId::from_stored(v)));
+                }>
+                    <option value="" selected=move || folder.with(Option::is_none)>{move || i18n.t(Key::NoFolder)}</option>
+                    <For each=move || ui.folders.get() key=|f| (f.id.clone(), f.name.clone()) let:f>
+                        {
+                            let id = f.id.clone();
+                            view! { <option value=f.id.as_str().to_owned() selected=move || folder.with(|c| c.as_ref() == Some(&id))>{f.name.clone()}</option> }
+                        }
+                    </For>
+                </select>
+            </div>
+            <div class="field checkbox">
+                <input id="item-favorite" type="checkbox" prop:checked=move || favorite.get() on:change=move |ev| favorite.set(event_target_checked(&ev)) />
+                <label for="item-favorite">{move || i18n.t(Key::Favorite)}</label>
+            </div>
+            {move || errors.message(Field::ItemData).get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+            <div class="actions">
+                <SubmitButton label=Key::Save pending=pending />
+                <button type="button" on:click={
+                    let cancel_to = cancel_to.clone();
+                    move |_| ui.pane.set(cancel_to.clone())
+                }>{move || i18n.t(Key::Cancel)}</button>
+            </div>
+        </form>
+    }
+}
