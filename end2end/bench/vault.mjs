@@ -58,10 +58,8 @@ console.log(`results for "item 0421 bank": ${await page.locator('ul.items li').c
 
 const cdp = await page.context().newCDPSession(page);
 await cdp.send('HeapProfiler.collectGarbage');
-const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics').catch(async () => {
-  await cdp.send('Performance.enable');
-  return cdp.send('Performance.getMetrics');
-})).metrics.map((m) => [m.name, m.value]));
+await cdp.send('Performance.enable');
+const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
 // The tab's renderer process as the OS sees it (WASM linear memory included).
 const renderers = execSync("ps -eo rss,args | grep -- '--type=renderer' | grep -v grep || true").toString()
   .trim().split('\n').filter(Boolean).map((l) => Number(l.trim().split(/\s+/)[0]));

@@ -15,7 +15,7 @@ use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sessions::Store;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -98,12 +98,15 @@ pub async fn build(config: &Config) -> Result<Server, StartError> {
         .fallback(leptos_axum::file_and_error_handler(app::shell))
         .with_state(leptos_options)
         .layer(session_layer)
-        .layer(axum::middleware::from_fn(security::cross_site_guard));
+        .layer(axum::middleware::from_fn(security::cross_site_guard))
+        .layer(axum::middleware::from_fn(security::body_limit))
+        .layer(axum::extract::DefaultBodyLimit::disable());
     for layer in security::header_layers() {
         router = router.layer(layer);
     }
     let router = router
-        .layer(CompressionLayer::new())
+        // Vault blobs are ciphertext: a fast level gets nearly all the gain (base64 back to bytes).
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(TraceLayer::new_for_http());
     Ok(Server {
         router,

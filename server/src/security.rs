@@ -1,6 +1,6 @@
 //! Response headers every answer carries, and the guard that refuses cross-site writes.
 
-use app::domain::AppError;
+use app::domain::{AppError, Field, Problem};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::middleware::Next;
@@ -72,4 +72,41 @@ fn is_same_site(req: &Request) -> bool {
         }
         (Some(_), None) => false,
     }
+}
+
+/// Request bodies are bounded per endpoint: an import carries a whole vault, everything else is
+/// small. Axum's own 2 MB default is switched off in favour of this one gate.
+pub const BODY_MAX: usize = 2 * 1024 * 1024;
+pub const IMPORT_BODY_MAX: usize = 64 * 1024 * 1024;
+
+pub async fn body_limit(req: Request, next: Next) -> Response {
+    let max = if req.uri().path() == "/api/items_import" {
+        IMPORT_BODY_MAX
+    } else {
+        BODY_MAX
+    };
+    let declared = req
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > max) {
+        let error = AppError::field(
+            Field::ImportFile,
+            Problem::TooLarge {
+                max_mb: (max / (1024 * 1024)) as u32,
+            },
+        );
+        let body = serde_json::to_vec(&error).unwrap_or_default();
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            [(CONTENT_TYPE, "application/json")],
+            Body::from(body),
+        )
+            .into_response();
+    }
+    // A body without a length (chunked) is cut off at the same bound while it is read.
+    let (parts, body) = req.into_parts();
+    let limited = Body::new(http_body_util::Limited::new(body, max));
+    next.run(Request::from_parts(parts, limited)).await
 }

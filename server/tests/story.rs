@@ -200,11 +200,10 @@ impl Harness {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        self.send(
-            req.body(Body::from(args.to_string())).expect("request"),
-            addr,
-        )
-        .await
+        let body = args.to_string();
+        req = req.header("content-length", body.len());
+        self.send(req.body(Body::from(body)).expect("request"), addr)
+            .await
     }
 
     async fn call(&self, endpoint: &str, args: Value, cookie: Option<&str>) -> Reply {
@@ -1083,6 +1082,28 @@ async fn import_story(h: &Harness) {
     let mut per_folder = [in_folder(&folders[0]), in_folder(&folders[1])];
     per_folder.sort_unstable();
     assert_eq!(per_folder, [62, 63]);
+
+    // Bodies are bounded per endpoint: an import may carry a whole vault (here ≈ 3 MB), any other
+    // call is refused past 2 MB before it is read.
+    let padded = "p".repeat(700);
+    let big: Vec<Value> = (0..3000).map(|_| item(Value::Null, &padded)).collect();
+    let done = h
+        .call("items_import", import(vec![], big), Some(&cleo_s))
+        .await;
+    assert_eq!(
+        done.body,
+        json!(3000),
+        "{}",
+        &done.text[..done.text.len().min(300)]
+    );
+    let oversize = json!({"item": {"item_type": "login", "folder_id": null, "favorite": false, "data": "x".repeat(3 << 20)}});
+    let refused = h.call("item_create", oversize, Some(&cleo_s)).await;
+    assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        refused.body["detail"][0]["problem"],
+        json!({"kind": "too_large", "max_mb": 2})
+    );
+    assert_eq!(h.count("items").await, 3250);
     assert_eq!(
         h.call("vault_list", json!({}), Some(&dan_s)).await.body["items"],
         json!([]),

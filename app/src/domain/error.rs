@@ -50,6 +50,10 @@ pub enum Problem {
     LimitReached {
         max: u32,
     },
+    /// A request body over the server's size limit.
+    TooLarge {
+        max_mb: u32,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -254,4 +254,5 @@ messages! {
     ImpPasswordNeeded => ["This export is protected with a password. Enter the file password.", "Deze export is met een wachtwoord beveiligd. Voer het bestandswachtwoord in.", "Cet export est protégé par un mot de passe. Saisissez le mot de passe du fichier."],
     ImpWrongPassword => ["The file password is wrong, or the file is damaged.", "Het bestandswachtwoord is onjuist of het bestand is beschadigd.", "Le mot de passe du fichier est incorrect, ou le fichier est endommagé."],
     ImpTooMany => ["The file holds more than {max} items; split it into smaller files.", "Het bestand bevat meer dan {max} items; splits het in kleinere bestanden.", "Le fichier contient plus de {max} éléments ; divisez-le en fichiers plus petits."],
+    ErrTooLarge => ["This is too large to send: the limit is {max} MB.", "Dit is te groot om te versturen: de grens is {max} MB.", "C'est trop volumineux pour être envoyé : la limite est de {max} Mo."],
 }

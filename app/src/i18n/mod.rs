@@ -54,6 +54,9 @@ pub fn problem_message(lang: Lang, field: Field, problem: Problem) -> String {
         (_, Problem::Taken) => text(lang, Key::ErrTaken).into(),
         (_, Problem::Invalid) => text(lang, Key::ErrInvalid).into(),
         (_, Problem::RevealsPassword) => text(lang, Key::ErrHintRevealsPassword).into(),
+        (_, Problem::TooLarge { max_mb }) => {
+            format(lang, Key::ErrTooLarge, &[("max", &max_mb.to_string())])
+        }
         (_, Problem::LimitReached { max }) => {
             format(lang, Key::ErrLimitReached, &[("max", &max.to_string())])
         }
