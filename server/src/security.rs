@@ -80,10 +80,12 @@ pub const BODY_MAX: usize = 2 * 1024 * 1024;
 pub const IMPORT_BODY_MAX: usize = 64 * 1024 * 1024;
 
 pub async fn body_limit(req: Request, next: Next) -> Response {
-    let max = if req.uri().path() == "/api/items_import" {
-        IMPORT_BODY_MAX
+    // The field the refusal names, so the form that sent it can show it: the import file, or
+    // the item (the only other payload that can grow).
+    let (max, field) = if req.uri().path() == "/api/items_import" {
+        (IMPORT_BODY_MAX, Field::ImportFile)
     } else {
-        BODY_MAX
+        (BODY_MAX, Field::ItemData)
     };
     let declared = req
         .headers()
@@ -92,7 +94,7 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > max) {
         let error = AppError::field(
-            Field::ImportFile,
+            field,
             Problem::TooLarge {
                 max_mb: (max / (1024 * 1024)) as u32,
             },

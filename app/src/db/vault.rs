@@ -84,6 +84,23 @@ async fn count(
     Ok(row.try_get("n")?)
 }
 
+/// Refuses (as `field` at its limit) when `adding` more rows would take the vault's `table` past
+/// `max`.
+async fn ensure_room(
+    tx: &mut Transaction<'_, Any>,
+    access: &AccountAccess,
+    table: &str,
+    adding: usize,
+    max: u32,
+    field: Field,
+) -> Result<(), AppError> {
+    let after = count(tx, table, access).await? + i64::try_from(adding).unwrap_or(i64::MAX);
+    if after > i64::from(max) {
+        return Err(AppError::field(field, Problem::LimitReached { max }));
+    }
+    Ok(())
+}
+
 /// A folder id must name a folder of the same vault.
 async fn check_folder(
     tx: &mut Transaction<'_, Any>,
@@ -124,12 +141,7 @@ pub async fn create_item(
     input: &ItemInput,
 ) -> Result<ItemRecord, AppError> {
     let mut tx = db.pool().begin().await?;
-    if count(&mut tx, "items", access).await? >= i64::from(ITEMS_MAX) {
-        return Err(AppError::field(
-            Field::ItemData,
-            Problem::LimitReached { max: ITEMS_MAX },
-        ));
-    }
+    ensure_room(&mut tx, access, "items", 1, ITEMS_MAX, Field::ItemData).await?;
     check_folder(&mut tx, access, input.folder_id.as_ref()).await?;
     let id = new_id();
     let now = now_ms();
@@ -159,20 +171,25 @@ const IMPORT_BATCH: usize = 100;
 /// Stores an import's folders and items in one transaction, within the vault's limits.
 pub async fn import(db: &Db, access: &AccountAccess, input: &ImportInput) -> Result<u64, AppError> {
     let mut tx = db.pool().begin().await?;
-    let items_after = count(&mut tx, "items", access).await? + input.items.len() as i64;
-    if items_after > i64::from(ITEMS_MAX) {
-        return Err(AppError::field(
-            Field::ImportFile,
-            Problem::LimitReached { max: ITEMS_MAX },
-        ));
-    }
-    let folders_after = count(&mut tx, "folders", access).await? + input.folders.len() as i64;
-    if folders_after > i64::from(FOLDERS_MAX) {
-        return Err(AppError::field(
-            Field::FolderName,
-            Problem::LimitReached { max: FOLDERS_MAX },
-        ));
-    }
+    let (items, folders) = (input.items.len(), input.folders.len());
+    ensure_room(
+        &mut tx,
+        access,
+        "items",
+        items,
+        ITEMS_MAX,
+        Field::ImportFile,
+    )
+    .await?;
+    ensure_room(
+        &mut tx,
+        access,
+        "folders",
+        folders,
+        FOLDERS_MAX,
+        Field::FolderName,
+    )
+    .await?;
     let now = now_ms();
     let user = access.target().as_str();
     let folder_ids: Vec<String> = input.folders.iter().map(|_| new_id()).collect();
@@ -331,12 +348,15 @@ pub async fn create_folder(
     name: &str,
 ) -> Result<FolderRecord, AppError> {
     let mut tx = db.pool().begin().await?;
-    if count(&mut tx, "folders", access).await? >= i64::from(FOLDERS_MAX) {
-        return Err(AppError::field(
-            Field::FolderName,
-            Problem::LimitReached { max: FOLDERS_MAX },
-        ));
-    }
+    ensure_room(
+        &mut tx,
+        access,
+        "folders",
+        1,
+        FOLDERS_MAX,
+        Field::FolderName,
+    )
+    .await?;
     let id = new_id();
     let now = now_ms();
     sqlx::query("INSERT INTO folders (id, user_id, name, created_at, revised_at) VALUES ($1, $2, $3, $4, $4)")
