@@ -26,14 +26,12 @@ pub fn ImportPane() -> impl IntoView {
     let toasts = use_toasts();
     let vault = use_vault();
     let ui = expect_context::<VaultUi>();
-    let errors = FormErrors::new();
     let file_error = RwSignal::new(None::<String>);
     let password = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        errors.clear();
         file_error.set(None);
         let Some(keys) = vault.keys() else { return };
         pending.set(true);
@@ -47,10 +45,8 @@ pub fn ImportPane() -> impl IntoView {
                     toasts.success(i18n.fmt(Key::ImportDone, &[("n", &n.to_string())]));
                 }
                 Err(Failure::File(message)) => file_error.set(Some(message)),
-                Err(Failure::Server(e)) => {
-                    report(errors, &e);
-                    file_error.set(Some(i18n.error(&e)));
-                }
+                // Every failure is about the file (or its sending): one message, under it.
+                Err(Failure::Server(e)) => file_error.set(Some(i18n.error(&e))),
             }
         });
     };
@@ -99,7 +95,7 @@ pub fn ImportPane() -> impl IntoView {
                     {move || file_error.get().unwrap_or_default()}
                 </p>
             </div>
-            <PasswordField id="import-password" label=Key::FilePasswordOptional value=password error=errors.message(Field::ExportPassword) autocomplete="off" />
+            <PasswordField id="import-password" label=Key::FilePasswordOptional value=password error=Signal::derive(|| None::<String>) autocomplete="off" />
             <SubmitButton label=Key::ImportItems pending=pending />
         </form>
     }
