@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
-# Builds the browser half into target/site/pkg: WASM (size profile), JS glue, CSS.
+# Builds the browser half into target/site/pkg: WASM (size profile, split at the lazy pages), JS glue,
+# CSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=target/site/pkg
 cargo build -p frontend --target wasm32-unknown-unknown --profile wasm-release
-mkdir -p "$out"
-wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name keyhaven \
-  target/wasm32-unknown-unknown/wasm-release/frontend.wasm
-end2end/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  -o "$out/keyhaven_bg.wasm" "$out/keyhaven_bg.wasm"
+cargo build -p wasm-split --release
+rm -rf "$out" && mkdir -p "$out"
+# Split first (it needs the linker's relocations, which wasm-opt drops), then bind, then shrink.
+target/release/keyhaven-wasm-split target/wasm32-unknown-unknown/wasm-release/frontend.wasm "$out" keyhaven
+# The parts import the main module's linker exports, so wasm-bindgen must keep them.
+wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir "$out" --out-name keyhaven \
+  "$out/keyhaven_split.wasm"
+rm "$out/keyhaven_split.wasm"
+for wasm in "$out"/*.wasm; do
+  end2end/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    -o "$wasm" "$wasm"
+done
 cp style/keyhaven.css style/favicon.svg style/eff_large_wordlist.txt "$out/"
 # Served pre-compressed (the server picks .gz when the browser accepts gzip).
-for f in keyhaven_bg.wasm keyhaven.js keyhaven.css eff_large_wordlist.txt; do gzip -9 -k -f "$out/$f"; done
+for f in "$out"/*.wasm "$out"/*.js "$out"/keyhaven.css "$out"/eff_large_wordlist.txt; do gzip -9 -k -f "$f"; done
 ls -l "$out"

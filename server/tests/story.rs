@@ -50,7 +50,7 @@ impl Reply {
         raw.split(';').next().expect("name=value").to_owned()
     }
 
-    /// The error a server function answered with, as `{"error": kind, "detail": ...}`.
+    /// The error a server function answered with, as `{"error": kind, "fields": [...], ...}`.
     fn error(&self) -> &Value {
         assert!(
             !self.status.is_success(),
@@ -71,11 +71,11 @@ impl Reply {
             self.text
         );
         (
-            e["detail"][0]["field"]
+            e["fields"][0]["field"]
                 .as_str()
                 .unwrap_or_default()
                 .to_owned(),
-            e["detail"][0]["problem"]["kind"]
+            e["fields"][0]["problem"]
                 .as_str()
                 .unwrap_or_default()
                 .to_owned(),
@@ -680,12 +680,7 @@ async fn story(h: &Harness) {
             .expect("seconds")
             > 60
     );
-    assert!(
-        fifth.error()["detail"]["retry_after_secs"]
-            .as_u64()
-            .unwrap_or(0)
-            > 60
-    );
+    assert!(fifth.error()["retry_after_secs"].as_u64().unwrap_or(0) > 60);
     let right = h
         .call_from(
             "127.0.0.4",
@@ -1100,8 +1095,8 @@ async fn import_story(h: &Harness) {
     let refused = h.call("item_create", oversize, Some(&cleo_s)).await;
     assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(
-        refused.body["detail"][0]["problem"],
-        json!({"kind": "too_large", "max_mb": 2})
+        refused.body["fields"][0],
+        json!({"field": "item_data", "problem": "too_large", "limit": 2})
     );
     assert_eq!(h.count("items").await, 3250);
     assert_eq!(

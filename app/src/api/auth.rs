@@ -1,9 +1,9 @@
 //! Accounts: registration, login, sessions, profile and master password changes.
 
+use super::codec::Json;
 use crate::crypto::KdfParams;
 use crate::domain::{AccountInfo, AppError, Lang, ProtectedKeys};
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 /// Everything the browser made at registration. Only the auth hash proves anything; the rest is
@@ -29,7 +29,7 @@ pub struct LoginAnswer {
 
 /// The KDF settings to use for an email. Unknown emails get the defaults, so this does not tell
 /// whether an account exists.
-#[server(prefix = "/api", endpoint = "prelogin", input = Json)]
+#[server(prefix = "/api", endpoint = "prelogin", input = Json, output = Json)]
 pub async fn prelogin(email: String) -> Result<KdfParams, AppError> {
     ssr::answer(
         async move {
@@ -42,17 +42,17 @@ pub async fn prelogin(email: String) -> Result<KdfParams, AppError> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "register", input = Json)]
+#[server(prefix = "/api", endpoint = "register", input = Json, output = Json)]
 pub async fn register(req: RegisterRequest) -> Result<AccountInfo, AppError> {
     ssr::answer(async move { ssr::register(req).await }.await)
 }
 
-#[server(prefix = "/api", endpoint = "login", input = Json)]
+#[server(prefix = "/api", endpoint = "login", input = Json, output = Json)]
 pub async fn login(email: String, auth_hash: String) -> Result<LoginAnswer, AppError> {
     ssr::answer(async move { ssr::login(email, auth_hash).await }.await)
 }
 
-#[server(prefix = "/api", endpoint = "logout", input = Json)]
+#[server(prefix = "/api", endpoint = "logout", input = Json, output = Json)]
 pub async fn logout() -> Result<(), AppError> {
     ssr::answer(
         async move {
@@ -64,7 +64,7 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 /// The signed-in account, or `None`.
-#[server(prefix = "/api", endpoint = "whoami", input = Json)]
+#[server(prefix = "/api", endpoint = "whoami", input = Json, output = Json)]
 pub async fn whoami() -> Result<Option<AccountInfo>, AppError> {
     use crate::domain::authz::{authorize_account, Action};
     ssr::answer(
@@ -81,7 +81,7 @@ pub async fn whoami() -> Result<Option<AccountInfo>, AppError> {
 }
 
 /// The caller's wrapped keys, to unlock the vault after a reload.
-#[server(prefix = "/api", endpoint = "account_keys", input = Json)]
+#[server(prefix = "/api", endpoint = "account_keys", input = Json, output = Json)]
 pub async fn account_keys() -> Result<ProtectedKeys, AppError> {
     ssr::answer(
         async move {
@@ -95,18 +95,18 @@ pub async fn account_keys() -> Result<ProtectedKeys, AppError> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "update_profile", input = Json)]
+#[server(prefix = "/api", endpoint = "update_profile", input = Json, output = Json)]
 pub async fn update_profile(name: String, language: Lang) -> Result<AccountInfo, AppError> {
     ssr::answer(async move { ssr::update_profile(Some(name), language).await }.await)
 }
 
 /// Remembers the language chosen in the header for the signed-in account.
-#[server(prefix = "/api", endpoint = "set_language", input = Json)]
+#[server(prefix = "/api", endpoint = "set_language", input = Json, output = Json)]
 pub async fn set_language(language: Lang) -> Result<AccountInfo, AppError> {
     ssr::answer(async move { ssr::update_profile(None, language).await }.await)
 }
 
-#[server(prefix = "/api", endpoint = "change_master_password", input = Json)]
+#[server(prefix = "/api", endpoint = "change_master_password", input = Json, output = Json)]
 pub async fn change_master_password(
     current_auth_hash: String,
     new_auth_hash: String,

@@ -2,6 +2,7 @@
 //! authenticates, loads the caller, asks `domain::authz`, and only then touches data.
 
 pub mod auth;
+pub mod codec;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod vault;

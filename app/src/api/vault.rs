@@ -1,24 +1,24 @@
 //! The personal vault: items and folders, as encrypted blobs. The browser encrypts before calling
 //! and decrypts what it lists; these functions only check shape, ownership and revisions.
 
+use super::codec::Json;
 use crate::domain::vault::{FolderRecord, ImportInput, ItemInput, ItemRecord, VaultSnapshot};
 use crate::domain::{AppError, FolderId, ItemId};
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 
 /// Every item (trash included) and folder of the caller's vault.
-#[server(prefix = "/api", endpoint = "vault_list", input = Json)]
+#[server(prefix = "/api", endpoint = "vault_list", input = Json, output = Json)]
 pub async fn vault_list() -> Result<VaultSnapshot, AppError> {
     ssr::answer(ssr::list().await)
 }
 
-#[server(prefix = "/api", endpoint = "item_create", input = Json)]
+#[server(prefix = "/api", endpoint = "item_create", input = Json, output = Json)]
 pub async fn item_create(item: ItemInput) -> Result<ItemRecord, AppError> {
     ssr::answer(ssr::create_item(item).await)
 }
 
 /// Saves `item` over the item `id` if it is still at `revision`; otherwise `Conflict`.
-#[server(prefix = "/api", endpoint = "item_update", input = Json)]
+#[server(prefix = "/api", endpoint = "item_update", input = Json, output = Json)]
 pub async fn item_update(
     id: ItemId,
     revision: i64,
@@ -28,45 +28,45 @@ pub async fn item_update(
 }
 
 /// Moves items to the trash. Returns how many moved.
-#[server(prefix = "/api", endpoint = "items_trash", input = Json)]
+#[server(prefix = "/api", endpoint = "items_trash", input = Json, output = Json)]
 pub async fn items_trash(ids: Vec<ItemId>) -> Result<u64, AppError> {
     ssr::answer(ssr::bulk(ids, ssr::Bulk::Trash).await)
 }
 
-#[server(prefix = "/api", endpoint = "items_restore", input = Json)]
+#[server(prefix = "/api", endpoint = "items_restore", input = Json, output = Json)]
 pub async fn items_restore(ids: Vec<ItemId>) -> Result<u64, AppError> {
     ssr::answer(ssr::bulk(ids, ssr::Bulk::Restore).await)
 }
 
 /// Deletes trashed items for good.
-#[server(prefix = "/api", endpoint = "items_delete", input = Json)]
+#[server(prefix = "/api", endpoint = "items_delete", input = Json, output = Json)]
 pub async fn items_delete(ids: Vec<ItemId>) -> Result<u64, AppError> {
     ssr::answer(ssr::bulk(ids, ssr::Bulk::Delete).await)
 }
 
-#[server(prefix = "/api", endpoint = "trash_empty", input = Json)]
+#[server(prefix = "/api", endpoint = "trash_empty", input = Json, output = Json)]
 pub async fn trash_empty() -> Result<u64, AppError> {
     ssr::answer(ssr::empty_trash().await)
 }
 
 /// Stores a whole import at once; returns how many items were added.
-#[server(prefix = "/api", endpoint = "items_import", input = Json)]
+#[server(prefix = "/api", endpoint = "items_import", input = Json, output = Json)]
 pub async fn items_import(import: ImportInput) -> Result<u64, AppError> {
     ssr::answer(ssr::import(import).await)
 }
 
-#[server(prefix = "/api", endpoint = "folder_create", input = Json)]
+#[server(prefix = "/api", endpoint = "folder_create", input = Json, output = Json)]
 pub async fn folder_create(name: String) -> Result<FolderRecord, AppError> {
     ssr::answer(ssr::create_folder(name).await)
 }
 
-#[server(prefix = "/api", endpoint = "folder_rename", input = Json)]
+#[server(prefix = "/api", endpoint = "folder_rename", input = Json, output = Json)]
 pub async fn folder_rename(id: FolderId, name: String) -> Result<FolderRecord, AppError> {
     ssr::answer(ssr::rename_folder(id, name).await)
 }
 
 /// Deletes a folder; its items remain, without a folder.
-#[server(prefix = "/api", endpoint = "folder_delete", input = Json)]
+#[server(prefix = "/api", endpoint = "folder_delete", input = Json, output = Json)]
 pub async fn folder_delete(id: FolderId) -> Result<(), AppError> {
     ssr::answer(ssr::delete_folder(id).await)
 }

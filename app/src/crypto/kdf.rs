@@ -16,7 +16,7 @@ pub const ARGON2_DEFAULT_PARALLELISM: u32 = 4;
 
 /// How a master key is derived; stored per account and returned before login.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(into = "WireKdf", try_from = "WireKdf")]
 pub enum KdfParams {
     Pbkdf2 {
         iterations: u32,
@@ -26,6 +26,67 @@ pub enum KdfParams {
         iterations: u32,
         parallelism: u32,
     },
+}
+
+/// The JSON form, `{"kind":"pbkdf2","iterations":600000}` or `{"kind":"argon2id",
+/// "memory_kib":65536,"iterations":3,"parallelism":4}`, as a flat struct: serde's tagged enums
+/// decode through a buffer whose code the browser would otherwise carry for this type alone.
+#[derive(Serialize, Deserialize)]
+struct WireKdf {
+    kind: KdfKind,
+    iterations: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    memory_kib: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    parallelism: Option<u32>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum KdfKind {
+    Pbkdf2,
+    Argon2id,
+}
+
+impl From<KdfParams> for WireKdf {
+    fn from(p: KdfParams) -> Self {
+        match p {
+            KdfParams::Pbkdf2 { iterations } => WireKdf {
+                kind: KdfKind::Pbkdf2,
+                iterations,
+                memory_kib: None,
+                parallelism: None,
+            },
+            KdfParams::Argon2id {
+                memory_kib,
+                iterations,
+                parallelism,
+            } => WireKdf {
+                kind: KdfKind::Argon2id,
+                iterations,
+                memory_kib: Some(memory_kib),
+                parallelism: Some(parallelism),
+            },
+        }
+    }
+}
+
+impl TryFrom<WireKdf> for KdfParams {
+    type Error = &'static str;
+
+    fn try_from(w: WireKdf) -> Result<Self, Self::Error> {
+        match (w.kind, w.memory_kib, w.parallelism) {
+            (KdfKind::Pbkdf2, None, None) => Ok(KdfParams::Pbkdf2 {
+                iterations: w.iterations,
+            }),
+            (KdfKind::Argon2id, Some(memory_kib), Some(parallelism)) => Ok(KdfParams::Argon2id {
+                memory_kib,
+                iterations: w.iterations,
+                parallelism,
+            }),
+            _ => Err("KDF parameters do not match their kind"),
+        }
+    }
 }
 
 impl Default for KdfParams {
@@ -125,6 +186,35 @@ pub fn stretch(master_key: &SymmetricKey) -> SymmetricKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kdf_json_keeps_its_shape() {
+        let pbkdf2 = serde_json::json!({"kind": "pbkdf2", "iterations": 600000});
+        let argon2 = serde_json::json!({"kind": "argon2id", "memory_kib": 65536, "iterations": 3, "parallelism": 4});
+        assert_eq!(
+            serde_json::to_value(KdfParams::default()).ok(),
+            Some(pbkdf2.clone())
+        );
+        assert_eq!(
+            serde_json::to_value(KdfParams::argon2id_default()).ok(),
+            Some(argon2.clone())
+        );
+        assert_eq!(
+            serde_json::from_value::<KdfParams>(pbkdf2).ok(),
+            Some(KdfParams::default())
+        );
+        assert_eq!(
+            serde_json::from_value::<KdfParams>(argon2).ok(),
+            Some(KdfParams::argon2id_default())
+        );
+        for bad in [
+            serde_json::json!({"kind": "argon2id", "iterations": 3}),
+            serde_json::json!({"kind": "pbkdf2", "iterations": 600000, "memory_kib": 1}),
+            serde_json::json!({"kind": "scrypt", "iterations": 1}),
+        ] {
+            assert!(serde_json::from_value::<KdfParams>(bad).is_err());
+        }
+    }
 
     // Expected values computed independently with Python's hashlib / argon2-cffi (OpenSSL and the
     // reference Argon2 implementation), not with this code.

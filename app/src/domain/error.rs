@@ -30,8 +30,7 @@ pub enum Field {
 }
 
 /// What is wrong with a field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Problem {
     Required,
     TooLong {
@@ -57,6 +56,7 @@ pub enum Problem {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "wire::FieldError", from = "wire::FieldError")]
 pub struct FieldError {
     pub field: Field,
     pub problem: Problem,
@@ -69,7 +69,7 @@ impl FieldError {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(rename_all = "snake_case", tag = "error", content = "detail")]
+#[serde(into = "wire::AppError", from = "wire::AppError")]
 pub enum AppError {
     #[error("the input is not valid: {0:?}")]
     Invalid(Vec<FieldError>),
@@ -121,8 +121,166 @@ impl AppError {
     }
 }
 
+/// How errors travel: flat objects such as `{"error":"invalid","fields":[{"field":"email",
+/// "problem":"too_long","limit":200}]}` or `{"error":"throttled","retry_after_secs":30}`. Serde's
+/// tagged enums would say the same, but decoding them buffers every value first, and that decoder
+/// alone weighed about 35 KB in the browser's WASM.
+mod wire {
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Invalid,
+        Unauthenticated,
+        Forbidden,
+        NotFound,
+        Conflict,
+        InvalidCredentials,
+        Throttled,
+        CrossSite,
+        Internal,
+        Crypto,
+        Transport,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    pub(super) struct AppError {
+        error: Kind,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        fields: Vec<super::FieldError>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_after_secs: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+    }
+
+    impl From<super::AppError> for AppError {
+        fn from(e: super::AppError) -> Self {
+            use super::AppError as E;
+            let mut wire = AppError {
+                error: Kind::Internal,
+                fields: Vec::new(),
+                retry_after_secs: None,
+                message: None,
+            };
+            wire.error = match e {
+                E::Invalid(fields) => {
+                    wire.fields = fields;
+                    Kind::Invalid
+                }
+                E::Unauthenticated => Kind::Unauthenticated,
+                E::Forbidden => Kind::Forbidden,
+                E::NotFound => Kind::NotFound,
+                E::Conflict => Kind::Conflict,
+                E::InvalidCredentials => Kind::InvalidCredentials,
+                E::Throttled { retry_after_secs } => {
+                    wire.retry_after_secs = Some(retry_after_secs);
+                    Kind::Throttled
+                }
+                E::CrossSite => Kind::CrossSite,
+                E::Internal => Kind::Internal,
+                E::Crypto => Kind::Crypto,
+                E::Transport(message) => {
+                    wire.message = Some(message);
+                    Kind::Transport
+                }
+            };
+            wire
+        }
+    }
+
+    impl From<AppError> for super::AppError {
+        fn from(w: AppError) -> Self {
+            use super::AppError as E;
+            match w.error {
+                Kind::Invalid => E::Invalid(w.fields),
+                Kind::Unauthenticated => E::Unauthenticated,
+                Kind::Forbidden => E::Forbidden,
+                Kind::NotFound => E::NotFound,
+                Kind::Conflict => E::Conflict,
+                Kind::InvalidCredentials => E::InvalidCredentials,
+                Kind::Throttled => E::Throttled {
+                    retry_after_secs: w.retry_after_secs.unwrap_or(0),
+                },
+                Kind::CrossSite => E::CrossSite,
+                Kind::Internal => E::Internal,
+                Kind::Crypto => E::Crypto,
+                Kind::Transport => E::Transport(w.message.unwrap_or_default()),
+            }
+        }
+    }
+
+    #[derive(Clone, Copy, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum ProblemKind {
+        Required,
+        TooLong,
+        TooShort,
+        Invalid,
+        Taken,
+        Mismatch,
+        OutOfRange,
+        RevealsPassword,
+        LimitReached,
+        TooLarge,
+    }
+
+    /// `limit` is the maximum or minimum the problem names (megabytes for `too_large`).
+    #[derive(Serialize, Deserialize)]
+    pub(super) struct FieldError {
+        field: super::Field,
+        problem: ProblemKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<u32>,
+    }
+
+    impl From<super::FieldError> for FieldError {
+        fn from(e: super::FieldError) -> Self {
+            use super::Problem as P;
+            let (problem, limit) = match e.problem {
+                P::Required => (ProblemKind::Required, None),
+                P::TooLong { max } => (ProblemKind::TooLong, Some(max)),
+                P::TooShort { min } => (ProblemKind::TooShort, Some(min)),
+                P::Invalid => (ProblemKind::Invalid, None),
+                P::Taken => (ProblemKind::Taken, None),
+                P::Mismatch => (ProblemKind::Mismatch, None),
+                P::OutOfRange => (ProblemKind::OutOfRange, None),
+                P::RevealsPassword => (ProblemKind::RevealsPassword, None),
+                P::LimitReached { max } => (ProblemKind::LimitReached, Some(max)),
+                P::TooLarge { max_mb } => (ProblemKind::TooLarge, Some(max_mb)),
+            };
+            FieldError {
+                field: e.field,
+                problem,
+                limit,
+            }
+        }
+    }
+
+    impl From<FieldError> for super::FieldError {
+        fn from(w: FieldError) -> Self {
+            use super::Problem as P;
+            let n = w.limit.unwrap_or(0);
+            let problem = match w.problem {
+                ProblemKind::Required => P::Required,
+                ProblemKind::TooLong => P::TooLong { max: n },
+                ProblemKind::TooShort => P::TooShort { min: n },
+                ProblemKind::Invalid => P::Invalid,
+                ProblemKind::Taken => P::Taken,
+                ProblemKind::Mismatch => P::Mismatch,
+                ProblemKind::OutOfRange => P::OutOfRange,
+                ProblemKind::RevealsPassword => P::RevealsPassword,
+                ProblemKind::LimitReached => P::LimitReached { max: n },
+                ProblemKind::TooLarge => P::TooLarge { max_mb: n },
+            };
+            super::FieldError::new(w.field, problem)
+        }
+    }
+}
+
 impl leptos::server_fn::error::FromServerFnError for AppError {
-    type Encoder = leptos::server_fn::codec::JsonEncoding;
+    type Encoder = crate::api::codec::JsonText;
 
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
         use leptos::server_fn::error::ServerFnErrorErr as E;
@@ -177,4 +335,58 @@ fn unique_violation_field(constraint: Option<&str>, message: &str) -> Option<Fie
     MAP.iter()
         .find(|(pg, sqlite, _)| constraint == Some(*pg) || message.contains(sqlite))
         .map(|(_, _, field)| FieldError::new(*field, Problem::Taken))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_survives_the_wire() {
+        let all = [
+            AppError::Invalid(vec![
+                FieldError::new(Field::Email, Problem::TooLong { max: 200 }),
+                FieldError::new(Field::MasterPassword, Problem::TooShort { min: 12 }),
+                FieldError::new(Field::FolderName, Problem::LimitReached { max: 1000 }),
+                FieldError::new(Field::ItemData, Problem::TooLarge { max_mb: 2 }),
+                FieldError::new(Field::Hint, Problem::RevealsPassword),
+                FieldError::new(Field::Email, Problem::Taken),
+            ]),
+            AppError::Invalid(Vec::new()),
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::Conflict,
+            AppError::InvalidCredentials,
+            AppError::Throttled {
+                retry_after_secs: 900,
+            },
+            AppError::CrossSite,
+            AppError::Internal,
+            AppError::Crypto,
+            AppError::Transport("offline".into()),
+        ];
+        for e in all {
+            let json = serde_json::to_string(&e).expect("encodes");
+            assert_eq!(
+                serde_json::from_str::<AppError>(&json).ok(),
+                Some(e),
+                "{json}"
+            );
+        }
+        let throttled = serde_json::to_value(AppError::Throttled {
+            retry_after_secs: 30,
+        })
+        .expect("encodes");
+        assert_eq!(
+            throttled,
+            serde_json::json!({"error": "throttled", "retry_after_secs": 30})
+        );
+        let invalid =
+            serde_json::to_value(AppError::field(Field::Email, Problem::Taken)).expect("encodes");
+        assert_eq!(
+            invalid,
+            serde_json::json!({"error": "invalid", "fields": [{"field": "email", "problem": "taken"}]})
+        );
+    }
 }

@@ -13,7 +13,7 @@ use leptos::task::spawn_local;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::hooks::use_navigate;
-use leptos_router::{path, SsrMode};
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 /// The HTML document the server sends. Language and theme come from the request so the first
 /// paint is already right.
@@ -75,11 +75,9 @@ pub fn App() -> impl IntoView {
     provide_app_state(prefs);
     let hydrated = RwSignal::new(false);
     provide_context(Hydrated(hydrated));
-    Effect::new(move |_| {
-        hydrated.set(true);
-        browser::mark_hydrated();
-        start_lock_timer();
-    });
+    #[cfg(feature = "hydrate")]
+    PAGE_READY.set(Some(hydrated));
+    Effect::new(move |_| start_lock_timer());
     let i18n = use_i18n();
 
     view! {
@@ -90,16 +88,57 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home ssr=SsrMode::Async />
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
-                    <Route path=path!("/vault") view=VaultPage ssr=SsrMode::Async />
-                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/vault") view={Lazy::<VaultRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>
             <ToastRegion />
         </Router>
     }
 }
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    static PAGE_READY: std::cell::Cell<Option<RwSignal<bool>>> = const { std::cell::Cell::new(None) };
+}
+
+/// Called by the browser entry point once the whole page, lazy parts included, has hydrated. Only
+/// then do forms enable their buttons and the page say it is ready (an effect would fire while a
+/// lazy part is still loading, and the part's server-rendered `disabled` would then never change).
+#[cfg(feature = "hydrate")]
+pub fn page_hydrated() {
+    if let Some(ready) = PAGE_READY.get() {
+        ready.set(true);
+    }
+    browser::mark_hydrated();
+}
+
+/// A page whose code is a separate WASM part, fetched when the page is first shown (or, for a
+/// server-rendered page, before it hydrates): the login page, the most common first visit, stays in
+/// the main module and the rest of the app does not weigh on it.
+macro_rules! lazy_page {
+    ($route:ident, $page:ident) => {
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(LoginRoute, LoginPage);
+lazy_page!(RegisterRoute, RegisterPage);
+lazy_page!(VaultRoute, VaultPage);
+lazy_page!(SettingsRoute, SettingsPage);
 
 /// Locks the vault after the inactivity the user chose (browser only).
 fn start_lock_timer() {
