@@ -8,8 +8,7 @@ data=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
 
 pkg=target/site/pkg
-echo "wasm raw bytes:        $(stat -c%s $pkg/keyhaven_bg.wasm)"
-echo "wasm gzip -9 bytes:    $(gzip -9 -c $pkg/keyhaven_bg.wasm | wc -c)"
+node end2end/bench/wasm-size.mjs "$pkg"
 echo "js glue gzip -9 bytes: $(gzip -9 -c $pkg/keyhaven.js | wc -c)"
 
 start=$(date +%s%N)

@@ -21,6 +21,14 @@ for wasm in "$out"/*.wasm; do
     -o "$wasm" "$wasm"
 done
 cp style/keyhaven.css style/favicon.svg style/eff_large_wordlist.txt "$out/"
-# Served pre-compressed (the server picks .gz when the browser accepts gzip).
-for f in "$out"/*.wasm "$out"/*.js "$out"/keyhaven.css "$out"/eff_large_wordlist.txt; do gzip -9 -k -f "$f"; done
+# Served pre-compressed: brotli where the browser accepts it (node's zlib has it; no extra tool),
+# else gzip.
+files=("$out"/*.wasm "$out"/*.js "$out"/keyhaven.css "$out"/eff_large_wordlist.txt)
+for f in "${files[@]}"; do gzip -9 -k -f "$f"; done
+node -e '
+  const fs = require("fs"), zlib = require("zlib");
+  for (const f of process.argv.slice(1)) {
+    fs.writeFileSync(f + ".br", zlib.brotliCompressSync(fs.readFileSync(f), {
+      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }));
+  }' "${files[@]}"
 ls -l "$out"

@@ -84,7 +84,9 @@ pub async fn build(config: &Config) -> Result<Server, StartError> {
         )
         .nest_service(
             "/pkg",
-            ServeDir::new(config.site_dir.join("pkg")).precompressed_gzip(),
+            ServeDir::new(config.site_dir.join("pkg"))
+                .precompressed_br()
+                .precompressed_gzip(),
         )
         .leptos_routes_with_context(
             &leptos_options,

@@ -15,6 +15,7 @@ use crate::i18n::Key;
 use crate::ui::browser::{focus, mark};
 use crate::ui::state::{use_i18n, use_toasts, use_vault, I18n, Toasts, Vault};
 use leptos::html;
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
@@ -446,22 +447,55 @@ pub fn VaultView() -> impl IntoView {
                         Some(entry) => view! { <ItemView entry /> }.into_any(),
                         None => view! { <p class="empty">{move || i18n.t(Key::SelectItem)}</p> }.into_any(),
                     },
-                    Pane::New(kind) => view! { <ItemForm kind existing=None copy_of=None /> }.into_any(),
+                    Pane::New(kind) => lazy_pane(item_form(kind, None, None)),
                     Pane::Edit(id) => match ui.entry(&id) {
-                        Some(entry) => view! { <ItemForm kind=entry.record.item_type existing=Some(entry) copy_of=None /> }.into_any(),
+                        Some(entry) => lazy_pane(item_form(entry.record.item_type, Some(entry), None)),
                         None => ().into_any(),
                     },
                     Pane::Clone(id) => match ui.entry(&id) {
-                        Some(entry) => view! { <ItemForm kind=entry.record.item_type existing=None copy_of=Some(entry) /> }.into_any(),
+                        Some(entry) => lazy_pane(item_form(entry.record.item_type, None, Some(entry))),
                         None => ().into_any(),
                     },
-                    Pane::Generator => view! { <GeneratorPane /> }.into_any(),
-                    Pane::Import => view! { <ImportPane /> }.into_any(),
-                    Pane::Export => view! { <ExportPane /> }.into_any(),
+                    Pane::Generator => lazy_pane(generator_pane()),
+                    Pane::Import => lazy_pane(import_pane()),
+                    Pane::Export => lazy_pane(export_pane()),
                 }}
             </section>
         </div>
     }
+}
+
+// The panes that are not needed to read the vault (item form, generator, import, export) are
+// lazy WASM parts, fetched the first time one opens: the vault's first screen does not wait for them.
+
+fn lazy_pane(part: impl std::future::Future<Output = AnyView> + Send + 'static) -> AnyView {
+    let i18n = use_i18n();
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{move || i18n.t(Key::Loading)}</p> }>
+            {Suspend::new(part)}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[lazy]
+fn item_form(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>) -> AnyView {
+    view! { <ItemForm kind existing copy_of /> }.into_any()
+}
+
+#[lazy]
+fn generator_pane() -> AnyView {
+    view! { <GeneratorPane /> }.into_any()
+}
+
+#[lazy]
+fn import_pane() -> AnyView {
+    view! { <ImportPane /> }.into_any()
+}
+
+#[lazy]
+fn export_pane() -> AnyView {
+    view! { <ExportPane /> }.into_any()
 }
 
 #[component]

@@ -1,0 +1,23 @@
+// WASM the browser fetches per page: the main module plus the lazy parts the page needs (from the
+// splitter's manifest): raw, and as served from target/site/pkg (gzip -9, brotli 11).
+import fs from 'node:fs';
+import path from 'node:path';
+
+const pkg = process.argv[2];
+const manifest = JSON.parse(fs.readFileSync(path.join(pkg, '__wasm_split_manifest.json'), 'utf8'));
+const size = (file) => ({
+  raw: fs.statSync(path.join(pkg, file)).size,
+  gz: fs.statSync(path.join(pkg, `${file}.gz`)).size,
+  br: fs.statSync(path.join(pkg, `${file}.br`)).size,
+});
+const sum = (files) => files.map(size).reduce((a, b) => ({ raw: a.raw + b.raw, gz: a.gz + b.gz, br: a.br + b.br }));
+const kb = ({ raw, gz, br }) => `raw ${raw} B, gzip ${gz} B (${(gz / 1024).toFixed(1)} KiB), brotli ${br} B`;
+
+console.log(`main module (every page):        ${kb(size('keyhaven_bg.wasm'))}`);
+for (const page of ['login', 'register', 'vault', 'settings']) {
+  const split = Object.keys(manifest).find((k) => k.startsWith(`__${page}_route_view_`));
+  const parts = manifest[split].map((stem) => `${stem}.wasm`);
+  console.log(`/${page} in all (main + ${parts.length} parts):`.padEnd(33) + ` ${kb(sum(['keyhaven_bg.wasm', ...parts]))}`);
+}
+const all = fs.readdirSync(pkg).filter((f) => f.endsWith('.wasm'));
+console.log(`every part together (${all.length} files):`.padEnd(33) + ` ${kb(sum(all))}`);
