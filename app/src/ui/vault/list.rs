@@ -447,18 +447,16 @@ pub fn VaultView() -> impl IntoView {
                         Some(entry) => view! { <ItemView entry /> }.into_any(),
                         None => view! { <p class="empty">{move || i18n.t(Key::SelectItem)}</p> }.into_any(),
                     },
-                    Pane::New(kind) => lazy_pane(item_form(kind, None, None)),
-                    Pane::Edit(id) => match ui.entry(&id) {
-                        Some(entry) => lazy_pane(item_form(entry.record.item_type, Some(entry), None)),
-                        None => ().into_any(),
-                    },
-                    Pane::Clone(id) => match ui.entry(&id) {
-                        Some(entry) => lazy_pane(item_form(entry.record.item_type, None, Some(entry))),
-                        None => ().into_any(),
-                    },
-                    Pane::Generator => lazy_pane(generator_pane()),
-                    Pane::Import => lazy_pane(import_pane()),
-                    Pane::Export => lazy_pane(export_pane()),
+                    pane => {
+                        let entry = match &pane {
+                            Pane::Edit(id) | Pane::Clone(id) => match ui.entry(id) {
+                                Some(entry) => Some(entry),
+                                None => return ().into_any(),
+                            },
+                            _ => None,
+                        };
+                        lazy_pane(writing_pane(pane, entry))
+                    }
                 }}
             </section>
         </div>
@@ -478,24 +476,22 @@ fn lazy_pane(part: impl std::future::Future<Output = AnyView> + Send + 'static) 
     .into_any()
 }
 
+/// One lazy part for all of them: separate parts multiplied the shared chunks the splitter makes.
 #[lazy]
-fn item_form(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>) -> AnyView {
-    view! { <ItemForm kind existing copy_of /> }.into_any()
-}
-
-#[lazy]
-fn generator_pane() -> AnyView {
-    view! { <GeneratorPane /> }.into_any()
-}
-
-#[lazy]
-fn import_pane() -> AnyView {
-    view! { <ImportPane /> }.into_any()
-}
-
-#[lazy]
-fn export_pane() -> AnyView {
-    view! { <ExportPane /> }.into_any()
+fn writing_pane(pane: Pane, entry: Option<Entry>) -> AnyView {
+    match (pane, entry) {
+        (Pane::New(kind), _) => view! { <ItemForm kind existing=None copy_of=None /> }.into_any(),
+        (Pane::Edit(_), Some(entry)) => {
+            view! { <ItemForm kind=entry.record.item_type existing=Some(entry) copy_of=None /> }.into_any()
+        }
+        (Pane::Clone(_), Some(entry)) => {
+            view! { <ItemForm kind=entry.record.item_type existing=None copy_of=Some(entry) /> }.into_any()
+        }
+        (Pane::Generator, _) => view! { <GeneratorPane /> }.into_any(),
+        (Pane::Import, _) => view! { <ImportPane /> }.into_any(),
+        (Pane::Export, _) => view! { <ExportPane /> }.into_any(),
+        _ => ().into_any(),
+    }
 }
 
 #[component]
