@@ -106,7 +106,7 @@ async fn serve(config: Config) -> Result<(), String> {
             .clone()
             .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
     );
-    let purger = tokio::spawn(purge_trash_hourly(server.state.db.clone()));
+    let purger = tokio::spawn(purge_hourly(server.state.db.clone()));
     tracing::info!(addr = %config.addr, database = %redact(&config.database_url), "keyhaven is listening");
     let served = axum::serve(
         listener,
@@ -123,8 +123,9 @@ async fn serve(config: Config) -> Result<(), String> {
     served.map_err(|e| e.to_string())
 }
 
-/// Items older than the trash retention are deleted for good, once at start and then hourly.
-async fn purge_trash_hourly(db: app::db::Db) {
+/// Once at start and then hourly: items older than the trash retention are deleted for good, and
+/// login throttle counters the policy no longer counts are dropped.
+async fn purge_hourly(db: app::db::Db) {
     let mut tick = tokio::time::interval(tokio::time::Duration::from_secs(3600));
     loop {
         tick.tick().await;
@@ -132,6 +133,11 @@ async fn purge_trash_hourly(db: app::db::Db) {
             Ok(0) => {}
             Ok(n) => tracing::info!(items = n, "purged items from the trash"),
             Err(e) => tracing::warn!(error = %e, "trash purge failed"),
+        }
+        match app::db::throttle::purge_forgotten(&db, app::db::now_ms()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(counters = n, "dropped expired login throttle counters"),
+            Err(e) => tracing::warn!(error = %e, "throttle purge failed"),
         }
     }
 }

@@ -696,6 +696,25 @@ async fn story(h: &Harness) {
         "locked even for the right password, from anywhere"
     );
 
+    // Counters are swept once the policy has forgotten them, and not before: a lock in force stays.
+    let counters = h.count("login_throttle").await;
+    assert!(counters >= 2, "account and address counters exist");
+    let now = app::db::now_ms();
+    assert_eq!(
+        app::db::throttle::purge_forgotten(&h.db, now)
+            .await
+            .expect("purge"),
+        0
+    );
+    let after_lock = now + app::domain::throttle::FORGET_AFTER_MS + 60_000;
+    assert!(
+        app::db::throttle::purge_forgotten(&h.db, after_lock)
+            .await
+            .expect("purge")
+            >= 2
+    );
+    assert_eq!(h.count("login_throttle").await, 0);
+
     // Operators are marked from the command line's function.
     assert!(
         app::db::users::set_operator(&h.db, "ann.lee@example.org", true)

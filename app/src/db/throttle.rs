@@ -1,7 +1,7 @@
 //! Stored counters of failed logins, per account and per client address.
 
 use super::Db;
-use crate::domain::throttle::Counter;
+use crate::domain::throttle::{Counter, FORGET_AFTER_MS};
 use crate::domain::AppError;
 use sqlx::Row;
 
@@ -61,4 +61,16 @@ pub async fn clear(db: &Db, scope: Scope, subject: &str) -> Result<(), AppError>
         .execute(db.pool())
         .await?;
     Ok(())
+}
+
+/// Deletes the counters the policy has forgotten (window over, no lock in force). A system task.
+pub async fn purge_forgotten(db: &Db, now: i64) -> Result<u64, AppError> {
+    let done = sqlx::query(
+        "DELETE FROM login_throttle WHERE window_started_at < $1 AND (locked_until IS NULL OR locked_until <= $2)",
+    )
+    .bind(now - FORGET_AFTER_MS)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected())
 }

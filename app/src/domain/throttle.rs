@@ -31,6 +31,14 @@ impl Policy {
     };
 }
 
+/// A stored counter with no lock in force and a window older than this is forgotten by `gate` and
+/// `after_failure` alike, so it can be deleted (failures for unknown emails would otherwise pile up).
+pub const FORGET_AFTER_MS: Millis = if Policy::ACCOUNT.window_ms > Policy::ADDRESS.window_ms {
+    Policy::ACCOUNT.window_ms
+} else {
+    Policy::ADDRESS.window_ms
+};
+
 /// What the server stored for a scope.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Counter {

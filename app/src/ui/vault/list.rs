@@ -482,10 +482,12 @@ fn writing_pane(pane: Pane, entry: Option<Entry>) -> AnyView {
     match (pane, entry) {
         (Pane::New(kind), _) => view! { <ItemForm kind existing=None copy_of=None /> }.into_any(),
         (Pane::Edit(_), Some(entry)) => {
-            view! { <ItemForm kind=entry.record.item_type existing=Some(entry) copy_of=None /> }.into_any()
+            view! { <ItemForm kind=entry.record.item_type existing=Some(entry) copy_of=None /> }
+                .into_any()
         }
         (Pane::Clone(_), Some(entry)) => {
-            view! { <ItemForm kind=entry.record.item_type existing=None copy_of=Some(entry) /> }.into_any()
+            view! { <ItemForm kind=entry.record.item_type existing=None copy_of=Some(entry) /> }
+                .into_any()
         }
         (Pane::Generator, _) => view! { <GeneratorPane /> }.into_any(),
         (Pane::Import, _) => view! { <ImportPane /> }.into_any(),
