@@ -18,7 +18,7 @@ cargo fmt --all -- --check
 echo "==> clippy (server side)"
 cargo clippy -p app --features ssr --all-targets -- -D warnings
 cargo clippy -p server --all-targets -- -D warnings
-cargo clippy -p wasm-split -- -D warnings
+cargo clippy -p wasm-split --all-targets -- -D warnings
 echo "==> clippy (WASM side)"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 echo "==> cargo tests (SQLite and PostgreSQL)"

@@ -16,8 +16,9 @@ const kb = ({ raw, gz, br }) => `raw ${raw} B, gzip ${gz} B (${(gz / 1024).toFix
 console.log(`main module (every page):        ${kb(size('keyhaven_bg.wasm'))}`);
 for (const page of ['login', 'register', 'vault', 'settings']) {
   const split = Object.keys(manifest).find((k) => k.startsWith(`__${page}_route_view_`));
+  if (!split) throw new Error(`no lazy part for /${page} in ${pkg}/__wasm_split_manifest.json`);
   const parts = manifest[split].map((stem) => `${stem}.wasm`);
   console.log(`/${page} in all (main + ${parts.length} parts):`.padEnd(33) + ` ${kb(sum(['keyhaven_bg.wasm', ...parts]))}`);
 }
 const all = fs.readdirSync(pkg).filter((f) => f.endsWith('.wasm'));
-console.log(`every part together (${all.length} files):`.padEnd(33) + ` ${kb(sum(all))}`);
+console.log(`every WASM file (${all.length}):`.padEnd(33) + ` ${kb(sum(all))}`);

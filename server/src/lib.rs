@@ -17,6 +17,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use sessions::Store;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -84,9 +85,18 @@ pub async fn build(config: &Config) -> Result<Server, StartError> {
         )
         .nest_service(
             "/pkg",
-            ServeDir::new(config.site_dir.join("pkg"))
-                .precompressed_br()
-                .precompressed_gzip(),
+            // Revalidated on every use (ServeDir answers 304 when unchanged): a main module from an
+            // older build must never meet the lazy parts of a newer one.
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    http::header::CACHE_CONTROL,
+                    http::HeaderValue::from_static("no-cache"),
+                ))
+                .service(
+                    ServeDir::new(config.site_dir.join("pkg"))
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                ),
         )
         .leptos_routes_with_context(
             &leptos_options,

@@ -696,22 +696,41 @@ async fn story(h: &Harness) {
         "locked even for the right password, from anywhere"
     );
 
-    // Counters are swept once the policy has forgotten them, and not before: a lock in force stays.
-    let counters = h.count("login_throttle").await;
-    assert!(counters >= 2, "account and address counters exist");
+    // Counters are swept once the policy has forgotten them: not while their window runs, and not
+    // while a lock is in force even after the window (a lock outlives the window it started in).
+    use app::db::throttle::{purge_forgotten, store, Scope};
+    use app::domain::throttle::{Counter, FORGET_AFTER_MS};
     let now = app::db::now_ms();
-    assert_eq!(
-        app::db::throttle::purge_forgotten(&h.db, now)
+    let old_window = now - FORGET_AFTER_MS - 1;
+    for (subject, locked_until) in [
+        ("still-locked", Some(now + 60_000)),
+        ("forgotten", None),
+        ("lock-over", Some(now)),
+    ] {
+        let counter = Counter {
+            failures: 5,
+            window_started_at: old_window,
+            locked_until,
+        };
+        store(&h.db, Scope::Address, subject, counter)
             .await
-            .expect("purge"),
-        0
-    );
-    let after_lock = now + app::domain::throttle::FORGET_AFTER_MS + 60_000;
+            .expect("store");
+    }
+    let counters = h.count("login_throttle").await;
+    assert_eq!(purge_forgotten(&h.db, now).await.expect("purge"), 2);
+    assert_eq!(h.count("login_throttle").await, counters - 2);
     assert!(
-        app::db::throttle::purge_forgotten(&h.db, after_lock)
+        app::db::throttle::load(&h.db, Scope::Address, "still-locked")
+            .await
+            .expect("load")
+            .is_some(),
+        "a lock in force stays"
+    );
+    assert!(
+        purge_forgotten(&h.db, now + FORGET_AFTER_MS + 120_000)
             .await
             .expect("purge")
-            >= 2
+            >= 3
     );
     assert_eq!(h.count("login_throttle").await, 0);
 

@@ -2,7 +2,7 @@
 //!
 //! Leptos's own `Json` decodes with `serde_json::from_slice`, while hydration decodes resources
 //! with `from_str`; the two readers made the browser's WASM carry two copies of every decoder.
-//! Decoding from `&str` here leaves one.
+//! Decoding through `&str` here (`domain::json_from_bytes`) leaves one.
 
 use leptos::server_fn::codec::Post;
 use leptos::server_fn::{ContentType, Decodes, Encodes, Format, FormatType};
@@ -30,10 +30,7 @@ impl<T: DeserializeOwned> Decodes<T> for JsonText {
     type Error = serde_json::Error;
 
     fn decode(bytes: leptos::server_fn::Bytes) -> Result<T, Self::Error> {
-        match std::str::from_utf8(&bytes) {
-            Ok(text) => serde_json::from_str(text),
-            Err(_) => Err(serde::de::Error::custom("the body is not UTF-8")),
-        }
+        crate::domain::json_from_bytes(&bytes)
     }
 }
 

@@ -36,9 +36,7 @@ fn prune(value: &mut serde_json::Value) -> bool {
 
 pub fn open_item(key: &SymmetricKey, sealed: &str) -> Result<ItemData, CryptoError> {
     let json = key.decrypt(&EncString::parse(sealed)?, ITEM_PURPOSE)?;
-    // `from_str`, like every other decoder in the browser, so the WASM holds one JSON reader.
-    let json = std::str::from_utf8(&json).map_err(|_| CryptoError::Malformed)?;
-    serde_json::from_str(json).map_err(|_| CryptoError::Malformed)
+    crate::domain::json_from_bytes(&json).map_err(|_| CryptoError::Malformed)
 }
 
 pub fn seal_folder_name(key: &SymmetricKey, name: &str) -> Result<String, CryptoError> {

@@ -56,7 +56,7 @@ pub enum Problem {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(into = "wire::FieldError", from = "wire::FieldError")]
+#[serde(into = "wire::FieldError", try_from = "wire::FieldError")]
 pub struct FieldError {
     pub field: Field,
     pub problem: Problem,
@@ -69,7 +69,7 @@ impl FieldError {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(into = "wire::AppError", from = "wire::AppError")]
+#[serde(into = "wire::AppError", try_from = "wire::AppError")]
 pub enum AppError {
     #[error("the input is not valid: {0:?}")]
     Invalid(Vec<FieldError>),
@@ -158,42 +158,36 @@ mod wire {
     impl From<super::AppError> for AppError {
         fn from(e: super::AppError) -> Self {
             use super::AppError as E;
-            let mut wire = AppError {
-                error: Kind::Internal,
-                fields: Vec::new(),
-                retry_after_secs: None,
-                message: None,
-            };
-            wire.error = match e {
-                E::Invalid(fields) => {
-                    wire.fields = fields;
-                    Kind::Invalid
-                }
-                E::Unauthenticated => Kind::Unauthenticated,
-                E::Forbidden => Kind::Forbidden,
-                E::NotFound => Kind::NotFound,
-                E::Conflict => Kind::Conflict,
-                E::InvalidCredentials => Kind::InvalidCredentials,
+            let (error, fields, retry_after_secs, message) = match e {
+                E::Invalid(fields) => (Kind::Invalid, fields, None, None),
+                E::Unauthenticated => (Kind::Unauthenticated, Vec::new(), None, None),
+                E::Forbidden => (Kind::Forbidden, Vec::new(), None, None),
+                E::NotFound => (Kind::NotFound, Vec::new(), None, None),
+                E::Conflict => (Kind::Conflict, Vec::new(), None, None),
+                E::InvalidCredentials => (Kind::InvalidCredentials, Vec::new(), None, None),
                 E::Throttled { retry_after_secs } => {
-                    wire.retry_after_secs = Some(retry_after_secs);
-                    Kind::Throttled
+                    (Kind::Throttled, Vec::new(), Some(retry_after_secs), None)
                 }
-                E::CrossSite => Kind::CrossSite,
-                E::Internal => Kind::Internal,
-                E::Crypto => Kind::Crypto,
-                E::Transport(message) => {
-                    wire.message = Some(message);
-                    Kind::Transport
-                }
+                E::CrossSite => (Kind::CrossSite, Vec::new(), None, None),
+                E::Internal => (Kind::Internal, Vec::new(), None, None),
+                E::Crypto => (Kind::Crypto, Vec::new(), None, None),
+                E::Transport(message) => (Kind::Transport, Vec::new(), None, Some(message)),
             };
-            wire
+            AppError {
+                error,
+                fields,
+                retry_after_secs,
+                message,
+            }
         }
     }
 
-    impl From<AppError> for super::AppError {
-        fn from(w: AppError) -> Self {
+    impl TryFrom<AppError> for super::AppError {
+        type Error = &'static str;
+
+        fn try_from(w: AppError) -> Result<Self, Self::Error> {
             use super::AppError as E;
-            match w.error {
+            Ok(match w.error {
                 Kind::Invalid => E::Invalid(w.fields),
                 Kind::Unauthenticated => E::Unauthenticated,
                 Kind::Forbidden => E::Forbidden,
@@ -201,13 +195,15 @@ mod wire {
                 Kind::Conflict => E::Conflict,
                 Kind::InvalidCredentials => E::InvalidCredentials,
                 Kind::Throttled => E::Throttled {
-                    retry_after_secs: w.retry_after_secs.unwrap_or(0),
+                    retry_after_secs: w
+                        .retry_after_secs
+                        .ok_or("throttled without retry_after_secs")?,
                 },
                 Kind::CrossSite => E::CrossSite,
                 Kind::Internal => E::Internal,
                 Kind::Crypto => E::Crypto,
                 Kind::Transport => E::Transport(w.message.unwrap_or_default()),
-            }
+            })
         }
     }
 
@@ -258,23 +254,25 @@ mod wire {
         }
     }
 
-    impl From<FieldError> for super::FieldError {
-        fn from(w: FieldError) -> Self {
+    impl TryFrom<FieldError> for super::FieldError {
+        type Error = &'static str;
+
+        fn try_from(w: FieldError) -> Result<Self, Self::Error> {
             use super::Problem as P;
-            let n = w.limit.unwrap_or(0);
+            let limit = || w.limit.ok_or("a field error without the limit it names");
             let problem = match w.problem {
                 ProblemKind::Required => P::Required,
-                ProblemKind::TooLong => P::TooLong { max: n },
-                ProblemKind::TooShort => P::TooShort { min: n },
+                ProblemKind::TooLong => P::TooLong { max: limit()? },
+                ProblemKind::TooShort => P::TooShort { min: limit()? },
                 ProblemKind::Invalid => P::Invalid,
                 ProblemKind::Taken => P::Taken,
                 ProblemKind::Mismatch => P::Mismatch,
                 ProblemKind::OutOfRange => P::OutOfRange,
                 ProblemKind::RevealsPassword => P::RevealsPassword,
-                ProblemKind::LimitReached => P::LimitReached { max: n },
-                ProblemKind::TooLarge => P::TooLarge { max_mb: n },
+                ProblemKind::LimitReached => P::LimitReached { max: limit()? },
+                ProblemKind::TooLarge => P::TooLarge { max_mb: limit()? },
             };
-            super::FieldError::new(w.field, problem)
+            Ok(super::FieldError::new(w.field, problem))
         }
     }
 }

@@ -140,6 +140,17 @@ pub fn problem_if(bad: bool, problem: Problem) -> Option<Problem> {
 /// Unix time in milliseconds; fixed width on both targets.
 pub type Millis = i64;
 
+/// Decodes JSON from bytes through `&str`: every decoder in the browser reads text (as Leptos's
+/// hydration does), so the WASM holds one JSON reader rather than two.
+pub fn json_from_bytes<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<T, serde_json::Error> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => Err(serde::de::Error::custom("the JSON is not UTF-8")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

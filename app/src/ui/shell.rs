@@ -115,9 +115,9 @@ pub fn page_hydrated() {
     browser::mark_hydrated();
 }
 
-/// A page whose code is a separate WASM part, fetched when the page is first shown (or, for a
-/// server-rendered page, before it hydrates): the login page, the most common first visit, stays in
-/// the main module and the rest of the app does not weigh on it.
+/// A page whose code is a separate WASM part, fetched when the page is first shown; a
+/// server-rendered page preloads its parts beside the main module and hydrates once they are in.
+/// Every page but the redirecting home and "not found" is one, so no page carries another's code.
 macro_rules! lazy_page {
     ($route:ident, $page:ident) => {
         struct $route;

@@ -441,21 +441,25 @@ pub fn VaultView() -> impl IntoView {
                 </Show>
             </section>
             <section class="vault-pane" aria-live="polite">
-                {move || match ui.pane.get() {
-                    Pane::Nothing => view! { <p class="empty">{move || i18n.t(Key::SelectItem)}</p> }.into_any(),
-                    Pane::View(id) => match ui.entry(&id) {
-                        Some(entry) => view! { <ItemView entry /> }.into_any(),
-                        None => view! { <p class="empty">{move || i18n.t(Key::SelectItem)}</p> }.into_any(),
-                    },
-                    pane => {
-                        let entry = match &pane {
-                            Pane::Edit(id) | Pane::Clone(id) => match ui.entry(id) {
-                                Some(entry) => Some(entry),
-                                None => return ().into_any(),
-                            },
-                            _ => None,
-                        };
-                        lazy_pane(writing_pane(pane, entry))
+                {move || {
+                    // Also shown when the item a pane was about has gone (deleted, or emptied from the trash).
+                    let select_item = move || view! { <p class="empty">{move || i18n.t(Key::SelectItem)}</p> }.into_any();
+                    match ui.pane.get() {
+                        Pane::Nothing => select_item(),
+                        Pane::View(id) => match ui.entry(&id) {
+                            Some(entry) => view! { <ItemView entry /> }.into_any(),
+                            None => select_item(),
+                        },
+                        pane => {
+                            let entry = match &pane {
+                                Pane::Edit(id) | Pane::Clone(id) => match ui.entry(id) {
+                                    Some(entry) => Some(entry),
+                                    None => return select_item(),
+                                },
+                                _ => None,
+                            };
+                            lazy_pane(writing_pane(pane, entry))
+                        }
                     }
                 }}
             </section>
@@ -463,9 +467,9 @@ pub fn VaultView() -> impl IntoView {
     }
 }
 
-// The panes that are not needed to read the vault (item form, generator, import, export) are
-// lazy WASM parts, fetched the first time one opens: the vault's first screen does not wait for them.
-
+/// Shows a pane that is not needed to read the vault (item form, generator, import, export): its
+/// code is a lazy WASM part, fetched the first time one opens, so the vault's first screen does not
+/// wait for it. ("Loading…" stays if the part cannot be fetched, as a page would without its code.)
 fn lazy_pane(part: impl std::future::Future<Output = AnyView> + Send + 'static) -> AnyView {
     let i18n = use_i18n();
     view! {
@@ -492,6 +496,7 @@ fn writing_pane(pane: Pane, entry: Option<Entry>) -> AnyView {
         (Pane::Generator, _) => view! { <GeneratorPane /> }.into_any(),
         (Pane::Import, _) => view! { <ImportPane /> }.into_any(),
         (Pane::Export, _) => view! { <ExportPane /> }.into_any(),
+        // The caller shows reading panes itself and never sends Edit or Clone without their item.
         _ => ().into_any(),
     }
 }
