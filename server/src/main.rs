@@ -129,16 +129,23 @@ async fn purge_hourly(db: app::db::Db) {
     let mut tick = tokio::time::interval(tokio::time::Duration::from_secs(3600));
     loop {
         tick.tick().await;
-        match app::db::vault::purge_expired_trash(&db, app::db::now_ms()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(items = n, "purged items from the trash"),
-            Err(e) => tracing::warn!(error = %e, "trash purge failed"),
-        }
-        match app::db::throttle::purge_forgotten(&db, app::db::now_ms()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(counters = n, "dropped expired login throttle counters"),
-            Err(e) => tracing::warn!(error = %e, "throttle purge failed"),
-        }
+        let now = app::db::now_ms();
+        logged(
+            "trash items",
+            app::db::vault::purge_expired_trash(&db, now).await,
+        );
+        logged(
+            "login throttle counters",
+            app::db::throttle::purge_forgotten(&db, now).await,
+        );
+    }
+}
+
+fn logged(what: &str, purged: Result<u64, app::domain::AppError>) {
+    match purged {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(rows = n, "purged {what}"),
+        Err(e) => tracing::warn!(error = %e, "purging {what} failed"),
     }
 }
 

@@ -41,9 +41,14 @@ pub async fn cross_site_guard(req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     tracing::warn!(path = %req.uri().path(), "cross-site request refused");
-    let body = serde_json::to_vec(&AppError::CrossSite).unwrap_or_default();
+    error_response(StatusCode::FORBIDDEN, &AppError::CrossSite)
+}
+
+/// A refusal made before any server function runs, in the body shape server functions answer with.
+fn error_response(status: StatusCode, error: &AppError) -> Response {
+    let body = serde_json::to_vec(error).unwrap_or_default();
     (
-        StatusCode::FORBIDDEN,
+        status,
         [(CONTENT_TYPE, "application/json")],
         Body::from(body),
     )
@@ -99,13 +104,7 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
                 max_mb: (max / (1024 * 1024)) as u32,
             },
         );
-        let body = serde_json::to_vec(&error).unwrap_or_default();
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            [(CONTENT_TYPE, "application/json")],
-            Body::from(body),
-        )
-            .into_response();
+        return error_response(StatusCode::PAYLOAD_TOO_LARGE, &error);
     }
     // A body without a length (chunked) is cut off at the same bound while it is read.
     let (parts, body) = req.into_parts();

@@ -158,19 +158,20 @@ mod wire {
     impl From<super::AppError> for AppError {
         fn from(e: super::AppError) -> Self {
             use super::AppError as E;
+            let plain = |kind| (kind, Vec::new(), None, None);
             let (error, fields, retry_after_secs, message) = match e {
                 E::Invalid(fields) => (Kind::Invalid, fields, None, None),
-                E::Unauthenticated => (Kind::Unauthenticated, Vec::new(), None, None),
-                E::Forbidden => (Kind::Forbidden, Vec::new(), None, None),
-                E::NotFound => (Kind::NotFound, Vec::new(), None, None),
-                E::Conflict => (Kind::Conflict, Vec::new(), None, None),
-                E::InvalidCredentials => (Kind::InvalidCredentials, Vec::new(), None, None),
+                E::Unauthenticated => plain(Kind::Unauthenticated),
+                E::Forbidden => plain(Kind::Forbidden),
+                E::NotFound => plain(Kind::NotFound),
+                E::Conflict => plain(Kind::Conflict),
+                E::InvalidCredentials => plain(Kind::InvalidCredentials),
                 E::Throttled { retry_after_secs } => {
                     (Kind::Throttled, Vec::new(), Some(retry_after_secs), None)
                 }
-                E::CrossSite => (Kind::CrossSite, Vec::new(), None, None),
-                E::Internal => (Kind::Internal, Vec::new(), None, None),
-                E::Crypto => (Kind::Crypto, Vec::new(), None, None),
+                E::CrossSite => plain(Kind::CrossSite),
+                E::Internal => plain(Kind::Internal),
+                E::Crypto => plain(Kind::Crypto),
                 E::Transport(message) => (Kind::Transport, Vec::new(), None, Some(message)),
             };
             AppError {
