@@ -32,9 +32,10 @@ export async function visit(page: Page, url: string) {
   await expectAccessible(page);
 }
 
-export async function register(page: Page, email: string, name: string, password: string) {
+export async function register(page: Page, email: string, name: string, password: string, kdf?: 'argon2id') {
   rememberSecret(password);
   await visit(page, '/register');
+  if (kdf) await page.getByLabel('Key derivation').selectOption(kdf);
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Your name').fill(name);
   await page.getByLabel('Master password', { exact: true }).fill(password);

@@ -1,5 +1,7 @@
 import { test, expect, Page } from '@playwright/test';
-import { register, uniqueEmail, visit } from './helpers';
+import { hydrated, logIn, openAccountMenu, register, uniqueEmail, visit } from './helpers';
+
+const languageOrKdfPart = /^split_(dutch|french|argon_2_id_master_key)_/;
 
 /** The WASM files the page fetches from now on, by name. */
 function wasmFetches(page: Page) {
@@ -20,6 +22,8 @@ test('each page fetches its own WASM parts, and the vault fetches the writing pa
 
   await register(page, uniqueEmail('parts'), 'Parts', 'Lazy parts arrive 47 times');
   expect(fetched.some((f) => f.startsWith('split___register_route_view_'))).toBe(true);
+  // English and the default KDF (PBKDF2) are in the main module and the page parts.
+  expect(fetched.filter((f) => languageOrKdfPart.test(f))).toEqual([]);
   expect(fetched.some((f) => f.startsWith('split___vault_route_view_'))).toBe(true);
   expect(fetched.filter((f) => f.startsWith('split_writing_pane_'))).toEqual([]);
 
@@ -36,4 +40,54 @@ test('each page fetches its own WASM parts, and the vault fetches the writing pa
   await page.getByRole('button', { name: 'New item' }).click();
   await expect(page.getByLabel('Name', { exact: true })).toBeVisible();
   expect(fetched.filter((f) => f.startsWith('split_writing_pane_'))).toHaveLength(1);
+});
+
+test('Dutch and French are parts of their own, fetched before a page in that language hydrates', async ({ page }) => {
+  const fetched = wasmFetches(page);
+  await visit(page, '/login');
+  await page.getByLabel('Language').selectOption('nl');
+  await expect(page.getByRole('heading', { name: 'Inloggen bij Keyhaven' })).toBeVisible();
+  expect(fetched.filter((f) => f.startsWith('split_dutch_'))).toHaveLength(1);
+
+  // A page the server renders in Dutch hydrates in Dutch: what the browser renders itself after
+  // hydration (here a client-side navigation) is Dutch too.
+  fetched.length = 0;
+  await page.reload();
+  await hydrated(page);
+  expect(fetched.filter((f) => f.startsWith('split_dutch_'))).toHaveLength(1);
+  await page.getByRole('link', { name: 'Account aanmaken' }).click();
+  await expect(page.getByRole('heading', { name: 'Maak je Keyhaven-account aan' })).toBeVisible();
+  await expect(page.getByLabel('Sleutelafleiding')).toBeVisible();
+  expect(fetched.filter((f) => /^split_(french|argon_2_id_master_key)_/.test(f))).toEqual([]);
+
+  await page.getByLabel('Taal').selectOption('fr');
+  await expect(page.getByRole('heading', { name: 'Créez votre compte Keyhaven' })).toBeVisible();
+  expect(fetched.filter((f) => f.startsWith('split_french_'))).toHaveLength(1);
+  await page.getByLabel('Langue').selectOption('en');
+  await expect(page.getByRole('heading', { name: 'Create your Keyhaven account' })).toBeVisible();
+});
+
+test('an Argon2id account registers, logs in and unlocks with Argon2 as a part of its own', async ({ page }) => {
+  const fetched = wasmFetches(page);
+  const email = uniqueEmail('argon');
+  const password = 'Argon lanterns drift 58 times';
+  await register(page, email, 'Argon Account', password, 'argon2id');
+  expect(fetched.filter((f) => f.startsWith('split_argon_2_id_master_key_'))).toHaveLength(1);
+
+  await openAccountMenu(page);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page.getByRole('heading', { name: 'Log in to Keyhaven' })).toBeVisible();
+  await logIn(page, email, password);
+  await expect(page.getByRole('heading', { name: 'My vault' })).toBeVisible({ timeout: 30_000 });
+
+  // After a reload the part is fetched again for the unlock; a wrong password is still refused.
+  fetched.length = 0;
+  await visit(page, '/vault');
+  await page.getByLabel('Master password').fill('not the argon password');
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByText('That master password is not right.')).toBeVisible({ timeout: 30_000 });
+  expect(fetched.filter((f) => f.startsWith('split_argon_2_id_master_key_'))).toHaveLength(1);
+  await page.getByLabel('Master password').fill(password);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('heading', { name: 'My vault' })).toBeVisible({ timeout: 30_000 });
 });

@@ -42,11 +42,19 @@ impl Derived {
         email_normalized: &str,
         kdf: &KdfParams,
     ) -> Result<Self, CryptoError> {
-        let mk = kdf.master_key(password, email_normalized)?;
-        Ok(Derived {
-            auth_hash: b64(&auth_hash(&mk, password)),
-            wrapping_key: stretch(&mk),
-        })
+        Ok(Self::from_master_key(
+            &kdf.master_key(password, email_normalized)?,
+            password,
+        ))
+    }
+
+    /// The same from a master key the caller derived itself (the browser derives Argon2id keys in
+    /// a lazy part).
+    pub fn from_master_key(master_key: &SymmetricKey, password: &str) -> Self {
+        Derived {
+            auth_hash: b64(&auth_hash(master_key, password)),
+            wrapping_key: stretch(master_key),
+        }
     }
 
     /// Opens the protected keys; a wrong password fails here without asking the server.
@@ -86,7 +94,11 @@ pub fn new_account(
     email_normalized: &str,
     kdf: &KdfParams,
 ) -> Result<(NewAccount, UnlockedKeys), CryptoError> {
-    let derived = Derived::new(password, email_normalized, kdf)?;
+    new_account_from(&Derived::new(password, email_normalized, kdf)?)
+}
+
+/// [`new_account`] from the password-derived pieces.
+pub fn new_account_from(derived: &Derived) -> Result<(NewAccount, UnlockedKeys), CryptoError> {
     let user_key = SymmetricKey::generate()?;
     let private_key = SecretKey::from(super::random_bytes::<32>()?);
     let account = NewAccount {

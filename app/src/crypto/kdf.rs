@@ -136,31 +136,56 @@ impl KdfParams {
         password: &str,
         email_normalized: &str,
     ) -> Result<SymmetricKey, CryptoError> {
-        self.validate()?;
-        let mut out = Zeroizing::new([0u8; 32]);
-        match *self {
-            KdfParams::Pbkdf2 { iterations } => {
-                pbkdf2::pbkdf2_hmac::<Sha256>(
-                    password.as_bytes(),
-                    email_normalized.as_bytes(),
-                    iterations,
-                    out.as_mut(),
-                );
-            }
-            KdfParams::Argon2id {
-                memory_kib,
-                iterations,
-                parallelism,
-            } => {
-                // Argon2 wants a salt of at least 8 bytes; an email can be shorter.
-                let salt = Sha256::digest(email_normalized.as_bytes());
-                let params = argon2::Params::new(memory_kib, iterations, parallelism, Some(32))
-                    .map_err(|_| CryptoError::KdfParams)?;
-                argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
-                    .hash_password_into(password.as_bytes(), &salt, out.as_mut())
-                    .map_err(|_| CryptoError::KdfParams)?;
-            }
+        match self {
+            KdfParams::Pbkdf2 { .. } => self.pbkdf2_master_key(password, email_normalized),
+            KdfParams::Argon2id { .. } => self.argon2id_master_key(password, email_normalized),
         }
+    }
+
+    /// The PBKDF2 half of [`Self::master_key`] alone, so that a browser page can leave Argon2 in
+    /// a part of its own that only Argon2id accounts fetch. Argon2id parameters are refused.
+    pub fn pbkdf2_master_key(
+        &self,
+        password: &str,
+        email_normalized: &str,
+    ) -> Result<SymmetricKey, CryptoError> {
+        self.validate()?;
+        let KdfParams::Pbkdf2 { iterations } = *self else {
+            return Err(CryptoError::KdfParams);
+        };
+        let mut out = Zeroizing::new([0u8; 32]);
+        pbkdf2::pbkdf2_hmac::<Sha256>(
+            password.as_bytes(),
+            email_normalized.as_bytes(),
+            iterations,
+            out.as_mut(),
+        );
+        Ok(SymmetricKey::from_bytes(*out))
+    }
+
+    /// The Argon2id half of [`Self::master_key`]. PBKDF2 parameters are refused.
+    pub fn argon2id_master_key(
+        &self,
+        password: &str,
+        email_normalized: &str,
+    ) -> Result<SymmetricKey, CryptoError> {
+        self.validate()?;
+        let KdfParams::Argon2id {
+            memory_kib,
+            iterations,
+            parallelism,
+        } = *self
+        else {
+            return Err(CryptoError::KdfParams);
+        };
+        // Argon2 wants a salt of at least 8 bytes; an email can be shorter.
+        let salt = Sha256::digest(email_normalized.as_bytes());
+        let params = argon2::Params::new(memory_kib, iterations, parallelism, Some(32))
+            .map_err(|_| CryptoError::KdfParams)?;
+        let mut out = Zeroizing::new([0u8; 32]);
+        argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+            .hash_password_into(password.as_bytes(), &salt, out.as_mut())
+            .map_err(|_| CryptoError::KdfParams)?;
         Ok(SymmetricKey::from_bytes(*out))
     }
 }
@@ -280,6 +305,26 @@ mod tests {
         };
         assert_eq!(
             huge.master_key("x", "a@b.c").unwrap_err(),
+            CryptoError::KdfParams
+        );
+    }
+
+    #[test]
+    fn each_half_derives_only_its_own_kind() {
+        let (pbkdf2, argon2) = (KdfParams::default(), KdfParams::argon2id_default());
+        let pw = "correct horse battery staple";
+        assert_eq!(
+            pbkdf2
+                .pbkdf2_master_key(pw, "a@b.co")
+                .map(|k| *k.as_bytes()),
+            pbkdf2.master_key(pw, "a@b.co").map(|k| *k.as_bytes())
+        );
+        assert_eq!(
+            argon2.pbkdf2_master_key(pw, "a@b.co").unwrap_err(),
+            CryptoError::KdfParams
+        );
+        assert_eq!(
+            pbkdf2.argon2id_master_key(pw, "a@b.co").unwrap_err(),
             CryptoError::KdfParams
         );
     }

@@ -13,18 +13,98 @@ macro_rules! messages {
             pub const ALL: &'static [Key] = &[$(Key::$key),*];
         }
 
-        /// The text of `key` in `lang`.
-        pub fn text(lang: Lang, key: Key) -> &'static str {
-            match lang {
-                Lang::En => match key { $(Key::$key => $en),* },
-                Lang::Nl => match key { $(Key::$key => $nl),* },
-                Lang::Fr => match key { $(Key::$key => $fr),* },
-            }
+        /// English, the fallback: always at hand.
+        fn english(key: Key) -> &'static str {
+            match key { $(Key::$key => $en),* }
         }
+
+        /// Dutch and French in key order. The browser fetches each as a lazy part of its own
+        /// (see [`load`]), so a page carries the texts of one language, not three.
+        static DUTCH: &[&str] = &[$($nl),*];
+        static FRENCH: &[&str] = &[$($fr),*];
     };
 }
 
 include!("messages.rs");
+
+/// The text of `key` in `lang`. In the browser that is English until [`load`] has fetched `lang`.
+pub fn text(lang: Lang, key: Key) -> &'static str {
+    table(lang)
+        .and_then(|texts| texts.get(key as usize).copied())
+        .unwrap_or_else(|| english(key))
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn table(lang: Lang) -> Option<&'static [&'static str]> {
+    match lang {
+        Lang::En => None,
+        Lang::Nl => Some(DUTCH),
+        Lang::Fr => Some(FRENCH),
+    }
+}
+
+/// Whether `lang`'s texts are at hand (always, but in the browser).
+#[cfg(not(feature = "hydrate"))]
+pub fn is_loaded(_: Lang) -> bool {
+    true
+}
+
+/// Makes `lang`'s texts available to [`text`]; in the browser it fetches them the first time.
+#[cfg(not(feature = "hydrate"))]
+pub async fn load(_: Lang) {}
+
+#[cfg(feature = "hydrate")]
+use browser::table;
+#[cfg(feature = "hydrate")]
+pub use browser::{is_loaded, load};
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::{Lang, DUTCH, FRENCH};
+    use leptos::lazy;
+    use std::cell::Cell;
+
+    type Texts = Option<&'static [&'static str]>;
+
+    thread_local! {
+        static LOADED: Cell<(Texts, Texts)> = const { Cell::new((None, None)) };
+    }
+
+    pub(super) fn table(lang: Lang) -> Texts {
+        let (nl, fr) = LOADED.get();
+        match lang {
+            Lang::En => None,
+            Lang::Nl => nl,
+            Lang::Fr => fr,
+        }
+    }
+
+    pub fn is_loaded(lang: Lang) -> bool {
+        lang == Lang::En || table(lang).is_some()
+    }
+
+    pub async fn load(lang: Lang) {
+        if is_loaded(lang) {
+            return;
+        }
+        let (nl, fr) = LOADED.get();
+        LOADED.set(match lang {
+            Lang::Nl => (Some(dutch().await), fr),
+            Lang::Fr => (nl, Some(french().await)),
+            Lang::En => (nl, fr),
+        });
+    }
+
+    #[lazy]
+    fn dutch() -> &'static [&'static str] {
+        DUTCH
+    }
+
+    #[lazy]
+    fn french() -> &'static [&'static str] {
+        FRENCH
+    }
+}
 
 /// The text of `key` with `{name}` placeholders filled in.
 pub fn format(lang: Lang, key: Key, args: &[(&str, &str)]) -> String {
@@ -167,6 +247,16 @@ mod tests {
             same_fr * 10 < Key::ALL.len(),
             "{same_fr} French texts equal the English"
         );
+    }
+
+    #[test]
+    fn each_language_has_one_text_per_key_in_key_order() {
+        assert_eq!(DUTCH.len(), Key::ALL.len());
+        assert_eq!(FRENCH.len(), Key::ALL.len());
+        assert_eq!(text(Lang::Nl, Key::LogOut), "Uitloggen");
+        assert_eq!(text(Lang::Fr, Key::LogOut), "Se déconnecter");
+        let last = Key::ALL[Key::ALL.len() - 1];
+        assert_eq!(text(Lang::Nl, last), DUTCH[DUTCH.len() - 1]);
     }
 
     #[test]

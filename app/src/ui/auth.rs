@@ -7,26 +7,50 @@ use super::components::{
 };
 use super::state::{use_auth, use_i18n, use_toasts, use_vault};
 use crate::api::auth::{account_keys, login, prelogin, register, RegisterRequest};
-use crate::crypto::account::{new_account, Derived};
-use crate::crypto::{KdfParams, UnlockedKeys};
+use crate::crypto::account::{new_account_from, Derived};
+use crate::crypto::{CryptoError, KdfParams, SymmetricKey, UnlockedKeys};
 use crate::domain::validate::{self, collect, normalize_email, MASTER_PASSWORD_MIN};
 use crate::domain::{AccountInfo, AppError, Field, Problem, ProtectedKeys};
 use crate::i18n::Key;
 use leptos::ev::SubmitEvent;
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_navigate;
+use zeroize::Zeroizing;
 
 /// The password-derived pieces for an account (`email_normalized` is the KDF salt).
-pub(super) fn derive(
+pub(super) async fn derive(
     password: &str,
     email_normalized: &str,
     kdf: &KdfParams,
 ) -> Result<Derived, AppError> {
-    Derived::new(password, email_normalized, kdf)
-        .map_err(|_| AppError::field(Field::Kdf, Problem::OutOfRange))
+    let master_key = match kdf {
+        KdfParams::Pbkdf2 { .. } => kdf.pbkdf2_master_key(password, email_normalized),
+        KdfParams::Argon2id { .. } => {
+            argon2id_master_key(
+                Zeroizing::new(password.to_owned()),
+                email_normalized.to_owned(),
+                *kdf,
+            )
+            .await
+        }
+    }
+    .map_err(|_| AppError::field(Field::Kdf, Problem::OutOfRange))?;
+    Ok(Derived::from_master_key(&master_key, password))
+}
+
+/// Argon2 (and BLAKE2 beneath it) is a lazy part of its own: only Argon2id accounts fetch it, and
+/// the pages that meet PBKDF2 accounts, the default, do not carry it.
+#[lazy]
+fn argon2id_master_key(
+    password: Zeroizing<String>,
+    email_normalized: String,
+    kdf: KdfParams,
+) -> Result<SymmetricKey, CryptoError> {
+    kdf.argon2id_master_key(&password, &email_normalized)
 }
 
 /// Opens the signed-in account's keys with `password`, in this tab. A wrong password is a field
@@ -36,7 +60,7 @@ pub(crate) async fn open_own_keys(
 ) -> Result<(ProtectedKeys, Derived, UnlockedKeys), AppError> {
     let keys = account_keys().await?;
     yield_to_paint().await;
-    let derived = derive(password, &keys.email_normalized, &keys.kdf)?;
+    let derived = derive(password, &keys.email_normalized, &keys.kdf).await?;
     let unlocked = derived
         .unlock(&keys.protected_user_key, &keys.protected_private_key)
         .map_err(|_| AppError::field(Field::MasterPassword, Problem::Invalid))?;
@@ -46,7 +70,7 @@ pub(crate) async fn open_own_keys(
 async fn sign_in(email: String, password: String) -> Result<(AccountInfo, UnlockedKeys), AppError> {
     let kdf = prelogin(email.clone()).await?;
     yield_to_paint().await;
-    let derived = derive(&password, &normalize_email(&email), &kdf)?;
+    let derived = derive(&password, &normalize_email(&email), &kdf).await?;
     let answer = login(email, derived.auth_hash.clone()).await?;
     let keys = derived
         .unlock(
@@ -58,12 +82,12 @@ async fn sign_in(email: String, password: String) -> Result<(AccountInfo, Unlock
 }
 
 /// After login or registration: keys into memory, the account's language into the UI.
-fn enter_vault(account: &AccountInfo, keys: UnlockedKeys) {
+async fn enter_vault(account: &AccountInfo, keys: UnlockedKeys) {
     use_vault().unlock(keys);
-    let i18n = use_i18n();
-    i18n.lang.set(account.language);
+    let (i18n, auth) = (use_i18n(), use_auth());
     remember_lang(account.language);
-    use_auth().refresh();
+    i18n.set(account.language).await;
+    auth.refresh();
 }
 
 /// Sends a signed-in visitor of the login or registration page to the vault.
@@ -112,7 +136,7 @@ pub fn LoginPage() -> impl IntoView {
             match result {
                 Ok((account, keys)) => {
                     password.set(String::new());
-                    enter_vault(&account, keys);
+                    enter_vault(&account, keys).await;
                     navigate("/vault", Default::default());
                 }
                 Err(e) => report(errors, &e),
@@ -204,8 +228,8 @@ pub fn RegisterPage() -> impl IntoView {
         spawn_local(async move {
             yield_to_paint().await;
             let result = async {
-                let (material, keys) = new_account(&pw, &normalize_email(&email_v), &kdf)
-                    .map_err(|_| AppError::Crypto)?;
+                let derived = derive(&pw, &normalize_email(&email_v), &kdf).await?;
+                let (material, keys) = new_account_from(&derived).map_err(|_| AppError::Crypto)?;
                 let account = register(RegisterRequest {
                     email: email_v,
                     name: name_v,
@@ -226,7 +250,7 @@ pub fn RegisterPage() -> impl IntoView {
                 Ok((account, keys)) => {
                     password.set(String::new());
                     confirm.set(String::new());
-                    enter_vault(&account, keys);
+                    enter_vault(&account, keys).await;
                     toasts.success(i18n.t(Key::AccountCreated).to_owned());
                     navigate("/vault", Default::default());
                 }

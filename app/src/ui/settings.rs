@@ -53,8 +53,8 @@ fn ProfileForm(account: AccountInfo) -> impl IntoView {
             pending.set(false);
             match result {
                 Ok(info) => {
-                    i18n.lang.set(info.language);
                     remember_lang(info.language);
+                    i18n.set(info.language).await;
                     auth.refresh();
                     toasts.success(i18n.t(Key::Saved).to_owned());
                 }
@@ -161,7 +161,7 @@ fn ChangePasswordForm() -> impl IntoView {
             let result = async {
                 // Opening the keys checks the current password here, before the server is asked.
                 let (keys, old, unlocked) = open_own_keys(&cur).await?;
-                let fresh = derive(&new, &keys.email_normalized, &keys.kdf)?;
+                let fresh = derive(&new, &keys.email_normalized, &keys.kdf).await?;
                 let wrapped = fresh
                     .wrap_user_key(&unlocked.user_key)
                     .map_err(|_| AppError::Crypto)?;

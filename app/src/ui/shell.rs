@@ -257,14 +257,15 @@ fn LanguageMenu() -> impl IntoView {
         let Some(lang) = Lang::from_code(&event_target_value(&ev)) else {
             return;
         };
-        i18n.lang.set(lang);
         remember_lang(lang);
-        if auth.account.get_untracked().flatten().is_some() {
-            // Best effort: the cookie already remembers it in this browser.
-            spawn_local(async move {
+        let signed_in = auth.account.get_untracked().flatten().is_some();
+        spawn_local(async move {
+            i18n.set(lang).await;
+            if signed_in {
+                // Best effort: the cookie already remembers it in this browser.
                 let _ = crate::api::auth::set_language(lang).await;
-            });
-        }
+            }
+        });
     };
     view! {
         <div class="header-field">

@@ -14,6 +14,11 @@ pub struct I18n {
 }
 
 impl I18n {
+    /// Switches the UI to `lang` once its texts are at hand (the browser may first fetch them).
+    pub async fn set(self, lang: Lang) {
+        i18n::load(lang).await;
+        self.lang.set(lang);
+    }
     /// The text of `key`; reactive when read inside a closure.
     pub fn t(&self, key: Key) -> &'static str {
         i18n::text(self.lang.get(), key)
