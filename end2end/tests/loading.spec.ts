@@ -55,6 +55,9 @@ test('Dutch and French are parts of their own, fetched before a page in that lan
   await page.reload();
   await hydrated(page);
   expect(fetched.filter((f) => f.startsWith('split_dutch_'))).toHaveLength(1);
+  // The server named the part in the page, so it was fetched beside the main module.
+  await expect(page.locator('head link[rel="preload"][href*="/split_dutch_"]')).toHaveCount(1);
+  await expect(page.locator('head link[rel="preload"][href*="/split_french_"]')).toHaveCount(0);
   await page.getByRole('link', { name: 'Account aanmaken' }).click();
   await expect(page.getByRole('heading', { name: 'Maak je Keyhaven-account aan' })).toBeVisible();
   await expect(page.getByLabel('Sleutelafleiding')).toBeVisible();

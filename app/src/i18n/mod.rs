@@ -3,6 +3,7 @@
 
 use crate::domain::transfer::{ImportError, ImportProblem, Place};
 use crate::domain::{AppError, Field, Lang, Problem};
+use leptos::lazy;
 
 macro_rules! messages {
     ($($key:ident => [$en:literal, $nl:literal, $fr:literal],)*) => {
@@ -58,10 +59,38 @@ use browser::table;
 #[cfg(feature = "hydrate")]
 pub use browser::{is_loaded, load};
 
+/// Dutch and French are lazy parts of the browser build. On the server a call only notes the part
+/// for the page to preload (see [`preload`]).
+#[lazy]
+fn dutch() -> &'static [&'static str] {
+    DUTCH
+}
+
+#[lazy]
+fn french() -> &'static [&'static str] {
+    FRENCH
+}
+
+/// Has the page being rendered preload `lang`'s part, so that the browser fetches it beside the
+/// main module rather than after it.
+#[cfg(feature = "ssr")]
+pub fn preload(lang: Lang) {
+    use std::future::Future;
+    use std::task::{Context, Waker};
+    // The server's form of a lazy function notes its part on its first poll and is then done.
+    fn note(part: impl Future) {
+        let _ = std::pin::pin!(part).poll(&mut Context::from_waker(Waker::noop()));
+    }
+    match lang {
+        Lang::En => {}
+        Lang::Nl => note(dutch()),
+        Lang::Fr => note(french()),
+    }
+}
+
 #[cfg(feature = "hydrate")]
 mod browser {
-    use super::{Lang, DUTCH, FRENCH};
-    use leptos::lazy;
+    use super::{dutch, french, Lang};
     use std::cell::Cell;
 
     type Texts = Option<&'static [&'static str]>;
@@ -93,16 +122,6 @@ mod browser {
             Lang::Fr => (nl, Some(french().await)),
             Lang::En => (nl, fr),
         });
-    }
-
-    #[lazy]
-    fn dutch() -> &'static [&'static str] {
-        DUTCH
-    }
-
-    #[lazy]
-    fn french() -> &'static [&'static str] {
-        FRENCH
     }
 }
 

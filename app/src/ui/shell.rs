@@ -72,6 +72,8 @@ fn set_content_security_policy() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let prefs = use_context::<Prefs>().unwrap_or_else(browser::served_prefs);
+    #[cfg(feature = "ssr")]
+    crate::i18n::preload(prefs.lang);
     provide_app_state(prefs);
     let hydrated = RwSignal::new(false);
     provide_context(Hydrated(hydrated));
