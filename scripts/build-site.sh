@@ -21,7 +21,7 @@ wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir "$out" --
   "$out/keyhaven_split.wasm"
 rm "$out/keyhaven_split.wasm"
 for wasm in "$out"/*.wasm; do
-  end2end/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+  end2end/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers --strip-target-features \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     -o "$wasm" "$wasm"

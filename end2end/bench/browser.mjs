@@ -7,11 +7,13 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
+// KEYHAVEN_BENCH_RUNS: samples per measurement (default 5; more for comparing two builds).
+const runs = Number(process.env.KEYHAVEN_BENCH_RUNS ?? 5);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // Fresh context each time: nothing cached.
 const tti = [];
-for (let i = 0; i < 5; i++) {
+for (let i = 0; i < runs; i++) {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${base}/login`);
@@ -19,7 +21,7 @@ for (let i = 0; i < 5; i++) {
   tti.push(await page.evaluate(() => performance.now()));
   await context.close();
 }
-console.log(`fresh /login to interactive (hydrated), median of 5: ${median(tti).toFixed(0)} ms  [${tti.map((t) => t.toFixed(0)).join(', ')}]`);
+console.log(`fresh /login to interactive (hydrated), median of ${runs}: ${median(tti).toFixed(0)} ms  [${tti.map((t) => t.toFixed(0)).join(', ')}]`);
 
 const context = await browser.newContext();
 const page = await context.newPage();
@@ -36,7 +38,7 @@ await page.getByRole('button', { name: 'Create account' }).click();
 await page.getByRole('heading', { name: 'My vault' }).waitFor({ timeout: 60_000 });
 
 const unlock = [];
-for (let i = 0; i < 5; i++) {
+for (let i = 0; i < runs; i++) {
   await page.reload();
   await page.waitForSelector('body[data-hydrated="true"]', { state: 'attached' });
   await page.getByLabel('Master password').fill(password);
@@ -45,5 +47,5 @@ for (let i = 0; i < 5; i++) {
   await page.getByRole('heading', { name: 'My vault' }).waitFor({ timeout: 60_000 });
   unlock.push(Date.now() - t0);
 }
-console.log(`unlock (PBKDF2-SHA256 600,000 + key fetch + decrypt), median of 5: ${median(unlock)} ms  [${unlock.join(', ')}]`);
+console.log(`unlock (PBKDF2-SHA256 600,000 + key fetch + decrypt), median of ${runs}: ${median(unlock)} ms  [${unlock.join(', ')}]`);
 await browser.close();

@@ -5,9 +5,7 @@
 //! Every encryption names its purpose as associated data, so a ciphertext made for one place (say,
 //! the private key) cannot be swapped into another (say, the user key) and still decrypt.
 
-use super::{random_bytes, CryptoError};
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
+use super::{b64, random_bytes, unb64, CryptoError};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use std::fmt;
@@ -54,7 +52,7 @@ impl SymmetricKey {
         let mut raw = Vec::with_capacity(NONCE_LEN + ct.len());
         raw.extend_from_slice(&nonce);
         raw.extend_from_slice(&ct);
-        Ok(EncString(format!("{PREFIX}{}", STANDARD.encode(raw))))
+        Ok(EncString(format!("{PREFIX}{}", b64(&raw))))
     }
 
     pub fn decrypt(
@@ -113,7 +111,7 @@ impl EncString {
                 CryptoError::Unsupported
             });
         };
-        let raw = STANDARD.decode(body).map_err(|_| CryptoError::Malformed)?;
+        let raw = unb64(body)?;
         if raw.len() < NONCE_LEN + TAG_LEN {
             return Err(CryptoError::Malformed);
         }
@@ -157,19 +155,17 @@ mod tests {
             CryptoError::Decrypt
         );
 
-        let mut raw = STANDARD
-            .decode(enc.as_str().strip_prefix(PREFIX).unwrap())
-            .unwrap();
+        let mut raw = unb64(enc.as_str().strip_prefix(PREFIX).unwrap()).unwrap();
         let last = raw.len() - 1;
         raw[last] ^= 1;
-        let tampered = EncString::parse(&format!("{PREFIX}{}", STANDARD.encode(&raw))).unwrap();
+        let tampered = EncString::parse(&format!("{PREFIX}{}", b64(&raw))).unwrap();
         assert_eq!(
             key.decrypt(&tampered, "user-key").unwrap_err(),
             CryptoError::Decrypt
         );
         raw[last] ^= 1;
         raw[0] ^= 0x80; // nonce bit
-        let tampered = EncString::parse(&format!("{PREFIX}{}", STANDARD.encode(&raw))).unwrap();
+        let tampered = EncString::parse(&format!("{PREFIX}{}", b64(&raw))).unwrap();
         assert_eq!(
             key.decrypt(&tampered, "user-key").unwrap_err(),
             CryptoError::Decrypt

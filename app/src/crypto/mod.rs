@@ -13,8 +13,7 @@ pub use account::{NewAccount, UnlockedKeys};
 pub use encstring::{EncString, SymmetricKey};
 pub use kdf::KdfParams;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
+use base64ct::{Base64, Encoding};
 
 /// Why a cryptographic operation failed. Deliberately coarse: a wrong key and a tampered
 /// ciphertext look the same to the caller.
@@ -38,10 +37,37 @@ pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], CryptoError> {
     Ok(buf)
 }
 
+/// Standard padded base64, as every key and ciphertext travels.
 pub fn b64(bytes: &[u8]) -> String {
-    STANDARD.encode(bytes)
+    Base64::encode_string(bytes)
 }
 
+/// The inverse of [`b64`]; anything else (other alphabets, missing padding, stray bits) is
+/// malformed.
 pub fn unb64(text: &str) -> Result<Vec<u8>, CryptoError> {
-    STANDARD.decode(text).map_err(|_| CryptoError::Malformed)
+    Base64::decode_vec(text).map_err(|_| CryptoError::Malformed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_is_standard_padded_and_strict() {
+        // RFC 4648 §10 vectors.
+        for (raw, text) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(b64(raw.as_bytes()), text);
+            assert_eq!(unb64(text).unwrap(), raw.as_bytes());
+        }
+        assert_eq!(b64(&[0xfb, 0xff]), "+/8=");
+        // Missing padding, stray bits after the last byte, the URL alphabet, whitespace.
+        for bad in ["Zg", "Zh==", "-_8=", "Zm9v YmFy"] {
+            assert_eq!(unb64(bad), Err(CryptoError::Malformed), "{bad}");
+        }
+    }
 }
