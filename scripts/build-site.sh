@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 out=target/site/pkg
 # The standard library is rebuilt for size (rust-src, listed in rust-toolchain.toml), and a panic
-# traps at once instead of formatting a message: about 24 KB gzipped less on every page. Both are
+# traps at once instead of formatting a message: about 24.6 KB gzipped less on every page. Both are
 # unstable flags, hence RUSTC_BOOTSTRAP on the pinned stable compiler (docs/DECISIONS.md). The extra
 # rustflags are appended to those of .cargo/config.toml.
 RUSTC_BOOTSTRAP=1 cargo build -p frontend --target wasm32-unknown-unknown --profile wasm-release \

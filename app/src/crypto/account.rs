@@ -37,6 +37,8 @@ pub struct Derived {
 }
 
 impl Derived {
+    /// Native callers (tests, the benchmark seeder). Browser code derives through
+    /// `ui::auth::derive`, which keeps Argon2 in its own lazy part; this reaches both KDFs.
     pub fn new(
         password: &str,
         email_normalized: &str,
@@ -88,7 +90,8 @@ impl Derived {
     }
 }
 
-/// Generates every key of a new account in the caller's process (the browser).
+/// Generates every key of a new account in the caller's process. For native callers, like
+/// [`Derived::new`]; the browser uses [`new_account_from`].
 pub fn new_account(
     password: &str,
     email_normalized: &str,

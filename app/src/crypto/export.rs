@@ -25,7 +25,7 @@ pub struct ProtectedExport {
 pub fn protect(json: &[u8], password: &str) -> Result<ProtectedExport, CryptoError> {
     let kdf = KdfParams::default();
     let salt = b64(&random_bytes::<16>()?);
-    let key = stretch(&kdf.master_key(password, &salt)?);
+    let key = stretch(&kdf.pbkdf2_master_key(password, &salt)?);
     Ok(ProtectedExport {
         format: FORMAT.into(),
         version: VERSION,
@@ -36,12 +36,14 @@ pub fn protect(json: &[u8], password: &str) -> Result<ProtectedExport, CryptoErr
     })
 }
 
-/// The plain JSON inside; `Decrypt` for a wrong password or a damaged file.
+/// The plain JSON inside; `Decrypt` for a wrong password or a damaged file. Keyhaven writes these
+/// files with PBKDF2 only, so other KDF settings are refused (`KdfParams`), which also keeps Argon2
+/// out of the import pane's WASM.
 pub fn unprotect(export: &ProtectedExport, password: &str) -> Result<Vec<u8>, CryptoError> {
     if unb64(&export.salt)?.len() < 16 {
         return Err(CryptoError::Malformed);
     }
-    let key = stretch(&export.kdf.master_key(password, &export.salt)?);
+    let key = stretch(&export.kdf.pbkdf2_master_key(password, &export.salt)?);
     Ok(key
         .decrypt(&EncString::parse(&export.data)?, PURPOSE)?
         .to_vec())
@@ -62,10 +64,18 @@ mod tests {
         assert_eq!(unprotect(&sealed, "wrong horse"), Err(CryptoError::Decrypt));
         let weak = ProtectedExport {
             kdf: KdfParams::Pbkdf2 { iterations: 1 },
-            ..sealed
+            ..sealed.clone()
         };
         assert_eq!(
             unprotect(&weak, "correct horse"),
+            Err(CryptoError::KdfParams)
+        );
+        let argon2 = ProtectedExport {
+            kdf: KdfParams::argon2id_default(),
+            ..sealed
+        };
+        assert_eq!(
+            unprotect(&argon2, "correct horse"),
             Err(CryptoError::KdfParams)
         );
     }

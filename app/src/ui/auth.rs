@@ -85,8 +85,9 @@ async fn sign_in(email: String, password: String) -> Result<(AccountInfo, Unlock
 async fn enter_vault(account: &AccountInfo, keys: UnlockedKeys) {
     use_vault().unlock(keys);
     let (i18n, auth) = (use_i18n(), use_auth());
-    remember_lang(account.language);
-    i18n.set(account.language).await;
+    if i18n.set(account.language).await {
+        remember_lang(account.language);
+    }
     auth.refresh();
 }
 
@@ -132,14 +133,18 @@ pub fn LoginPage() -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             let result = sign_in(email_v, password_v).await;
-            pending.set(false);
+            // The form stays busy until the vault is entered (its language may be on its way).
             match result {
                 Ok((account, keys)) => {
                     password.set(String::new());
                     enter_vault(&account, keys).await;
+                    pending.set(false);
                     navigate("/vault", Default::default());
                 }
-                Err(e) => report(errors, &e),
+                Err(e) => {
+                    pending.set(false);
+                    report(errors, &e);
+                }
             }
         });
     };
@@ -245,16 +250,19 @@ pub fn RegisterPage() -> impl IntoView {
                 Ok::<_, AppError>((account, keys))
             }
             .await;
-            pending.set(false);
             match result {
                 Ok((account, keys)) => {
                     password.set(String::new());
                     confirm.set(String::new());
                     enter_vault(&account, keys).await;
+                    pending.set(false);
                     toasts.success(i18n.t(Key::AccountCreated).to_owned());
                     navigate("/vault", Default::default());
                 }
-                Err(e) => report(errors, &e),
+                Err(e) => {
+                    pending.set(false);
+                    report(errors, &e);
+                }
             }
         });
     };

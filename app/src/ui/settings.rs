@@ -53,8 +53,9 @@ fn ProfileForm(account: AccountInfo) -> impl IntoView {
             pending.set(false);
             match result {
                 Ok(info) => {
-                    remember_lang(info.language);
-                    i18n.set(info.language).await;
+                    if i18n.set(info.language).await {
+                        remember_lang(info.language);
+                    }
                     auth.refresh();
                     toasts.success(i18n.t(Key::Saved).to_owned());
                 }

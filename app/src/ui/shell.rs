@@ -259,10 +259,12 @@ fn LanguageMenu() -> impl IntoView {
         let Some(lang) = Lang::from_code(&event_target_value(&ev)) else {
             return;
         };
-        remember_lang(lang);
         let signed_in = auth.account.get_untracked().flatten().is_some();
         spawn_local(async move {
-            i18n.set(lang).await;
+            if !i18n.set(lang).await {
+                return;
+            }
+            remember_lang(lang);
             if signed_in {
                 // Best effort: the cookie already remembers it in this browser.
                 let _ = crate::api::auth::set_language(lang).await;

@@ -11,13 +11,22 @@ use std::sync::Arc;
 #[derive(Clone, Copy)]
 pub struct I18n {
     pub lang: RwSignal<Lang>,
+    /// The language last asked for; its texts may still be on their way.
+    wanted: StoredValue<Lang>,
 }
 
 impl I18n {
     /// Switches the UI to `lang` once its texts are at hand (the browser may first fetch them).
-    pub async fn set(self, lang: Lang) {
+    /// False if another language was asked for meanwhile: the last choice wins, whichever texts
+    /// arrive first.
+    pub async fn set(self, lang: Lang) -> bool {
+        self.wanted.set_value(lang);
         i18n::load(lang).await;
-        self.lang.set(lang);
+        let still_wanted = self.wanted.get_value() == lang;
+        if still_wanted {
+            self.lang.set(lang);
+        }
+        still_wanted
     }
     /// The text of `key`; reactive when read inside a closure.
     pub fn t(&self, key: Key) -> &'static str {
@@ -134,6 +143,7 @@ pub fn use_toasts() -> Toasts {
 pub fn provide_app_state(prefs: Prefs) {
     provide_context(I18n {
         lang: RwSignal::new(prefs.lang),
+        wanted: StoredValue::new(prefs.lang),
     });
     provide_context(ThemeState(RwSignal::new(prefs.theme)));
     let version = RwSignal::new(0u32);
