@@ -109,6 +109,9 @@ pub async fn build(config: &Config) -> Result<Server, StartError> {
         )
         .fallback(leptos_axum::file_and_error_handler(app::shell))
         .with_state(leptos_options)
+        .layer(axum::middleware::from_fn(
+            security::malformed_is_bad_request,
+        ))
         .layer(session_layer)
         .layer(axum::middleware::from_fn(security::cross_site_guard))
         .layer(axum::middleware::from_fn(security::body_limit))

@@ -44,6 +44,27 @@ pub async fn cross_site_guard(req: Request, next: Next) -> Response {
     error_response(StatusCode::FORBIDDEN, &AppError::CrossSite)
 }
 
+/// Undecodable server-function arguments (bad JSON, wrong types, a body cut off at its bound) are
+/// refused by Leptos before the function runs, and Leptos answers 500. They are the caller's
+/// mistake: the status becomes 400 and the body stays `{"error":"invalid"}`. Every other answer
+/// passes untouched; our own 500s say "internal".
+pub async fn malformed_is_bad_request(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !is_api || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if matches!(serde_json::from_slice(&bytes), Ok(AppError::Invalid(fields)) if fields.is_empty())
+    {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
 /// A refusal made before any server function runs, in the body shape server functions answer with.
 fn error_response(status: StatusCode, error: &AppError) -> Response {
     let body = serde_json::to_vec(error).unwrap_or_default();

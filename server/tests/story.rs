@@ -698,7 +698,7 @@ async fn story(h: &Harness) {
 
     // Counters are swept once the policy has forgotten them: not while their window runs, and not
     // while a lock is in force even after the window (a lock outlives the window it started in).
-    use app::db::throttle::{purge_forgotten, store, Scope};
+    use app::db::throttle::{purge_forgotten, update, Scope};
     use app::domain::throttle::{Counter, FORGET_AFTER_MS};
     let now = app::db::now_ms();
     let old_window = now - FORGET_AFTER_MS - 1;
@@ -712,18 +712,19 @@ async fn story(h: &Harness) {
             window_started_at: old_window,
             locked_until,
         };
-        store(&h.db, Scope::Address, subject, counter)
+        update(&h.db, &[(Scope::Address, subject)], |_| Some(vec![counter]))
             .await
             .expect("store");
     }
     let counters = h.count("login_throttle").await;
     assert_eq!(purge_forgotten(&h.db, now).await.expect("purge"), 2);
     assert_eq!(h.count("login_throttle").await, counters - 2);
-    assert!(
-        app::db::throttle::load(&h.db, Scope::Address, "still-locked")
+    assert_eq!(
+        update(&h.db, &[(Scope::Address, "still-locked")], |_| None)
             .await
-            .expect("load")
-            .is_some(),
+            .expect("load")[0]
+            .failures,
+        5,
         "a lock in force stays"
     );
     assert!(
@@ -1144,6 +1145,140 @@ async fn import_story(h: &Harness) {
     );
 }
 
+/// What many callers at once, and callers who send garbage, meet.
+async fn concurrency_story(h: &Harness) {
+    use futures::future::join_all;
+    // Writes that overlap all succeed: they queue for the database rather than fail.
+    let eve = person("eve@example.org", "eve writes a great deal");
+    let eve_s = h.signed_up("127.0.0.20", &eve, "Eve").await;
+    let fay = person("fay@example.org", "fay writes at the same time");
+    let fay_s = h.signed_up("127.0.0.21", &fay, "Fay").await;
+    let sealed = |p: &Person| {
+        p.keys
+            .user_key
+            .encrypt(b"a note", "keyhaven:item")
+            .expect("encrypt")
+            .to_string()
+    };
+    let writes = (0..24).map(|i| {
+        let (p, s) = if i % 2 == 0 { (&eve, &eve_s) } else { (&fay, &fay_s) };
+        let args = json!({"item": {"item_type": "secure_note", "folder_id": null, "favorite": false, "data": sealed(p)}});
+        async move { h.call("item_create", args, Some(s)).await }
+    });
+    for r in join_all(writes).await {
+        assert_eq!(
+            r.status,
+            StatusCode::OK,
+            "an overlapping write failed: {}",
+            r.text
+        );
+    }
+    assert_eq!(h.count("items").await, 24);
+
+    // Guesses sent at once are counted as they arrive: no more than the account's five are
+    // checked, the rest are refused, and then the right password is refused too.
+    let gus = person("gus@example.org", "gus is guessed at in parallel");
+    h.signed_up("127.0.0.22", &gus, "Gus").await;
+    let wrong = auth_hash("not gus's password", gus.email);
+    let guesses = (0..30).map(|_| {
+        let args = json!({"email": gus.email, "auth_hash": wrong});
+        async move { h.call_from("127.0.0.23", "login", args, None, &[]).await }
+    });
+    let answers = join_all(guesses).await;
+    let checked = answers
+        .iter()
+        .filter(|r| r.body["error"] == "invalid_credentials")
+        .count();
+    let refused = answers
+        .iter()
+        .filter(|r| r.body["error"] == "throttled")
+        .count();
+    assert_eq!(
+        checked, 4,
+        "parallel guesses checked and answered as wrong (the fifth locks)"
+    );
+    assert_eq!(
+        checked + refused,
+        30,
+        "every guess is answered as wrong or refused"
+    );
+    let right = json!({"email": gus.email, "auth_hash": gus.material.auth_hash});
+    let after = h.call_from("127.0.0.24", "login", right, None, &[]).await;
+    assert_eq!(after.body["error"], "throttled", "{}", after.text);
+
+    // Successful logins give back the attempt they were counted as: an office behind one address
+    // logs in more often than the address's limit of failures.
+    for n in 0..22 {
+        let args = json!({"email": eve.email, "auth_hash": eve.material.auth_hash});
+        let r = h.call_from("127.0.0.25", "login", args, None, &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "login {n}: {}", r.text);
+    }
+
+    // Garbage is the caller's mistake (400 or a field error, never 500), and writes nothing.
+    let items = h.count("items").await;
+    let nul_id = "0b6f3f4e-9a3c-4c7e-8f1a-2d5b6c7d8e9\u{0}";
+    for (endpoint, body) in [
+        ("prelogin", "{bad".to_owned()),
+        ("prelogin", "null".to_owned()),
+        ("prelogin", "{\"email\": 17}".to_owned()),
+        ("login", "{\"email\": \"a@b.co\"}".to_owned()),
+        (
+            "item_create",
+            "{\"item\": {\"item_type\": \"login\"}}".to_owned(),
+        ),
+        ("items_trash", json!({"ids": [nul_id]}).to_string()),
+        ("items_trash", json!({"ids": ["no-such-item"]}).to_string()),
+        (
+            "folder_delete",
+            json!({"id": "x".repeat(100_000)}).to_string(),
+        ),
+        (
+            "items_import",
+            json!({"import": {"folders": [], "items": [{"folder": -1}]}}).to_string(),
+        ),
+    ] {
+        let req = Request::post(format!("/api/{endpoint}"))
+            .header("content-type", "application/json")
+            .header("host", "keyhaven.test")
+            .header("cookie", &eve_s)
+            .body(Body::from(body.clone()))
+            .expect("request");
+        let r = h.send(req, "127.0.0.26").await;
+        assert_eq!(
+            r.status,
+            StatusCode::BAD_REQUEST,
+            "{endpoint} {body}: {}",
+            r.text
+        );
+        assert_eq!(r.body, json!({"error": "invalid"}), "{endpoint} {body}");
+    }
+    for email in [
+        "a\u{0}@b.co",
+        &format!("{}@example.org", "a".repeat(5_000)),
+        "  ",
+    ] {
+        for endpoint in ["prelogin", "login"] {
+            let args = json!({"email": email, "auth_hash": wrong});
+            let r = h.call_from("127.0.0.27", endpoint, args, None, &[]).await;
+            assert_eq!(r.field_error().0, "email", "{endpoint} {email:?}");
+        }
+    }
+    assert_eq!(h.count("items").await, items, "garbage wrote nothing");
+    let long_subjects: i64 = {
+        use sqlx::Row;
+        sqlx::query("SELECT COUNT(*) AS n FROM login_throttle WHERE LENGTH(subject) > 300")
+            .fetch_one(h.db.pool())
+            .await
+            .expect("count")
+            .try_get("n")
+            .expect("n")
+    };
+    assert_eq!(
+        long_subjects, 0,
+        "no overlong email was stored as a throttle subject"
+    );
+}
+
 /// Tells a story twice, as two tests: on SQLite, and on PostgreSQL.
 macro_rules! on_both_databases {
     ($story:ident: $sqlite:ident, $postgres:ident) => {
@@ -1168,3 +1303,4 @@ macro_rules! on_both_databases {
 on_both_databases!(story: story_on_sqlite, story_on_postgres);
 on_both_databases!(vault_story: vault_on_sqlite, vault_on_postgres);
 on_both_databases!(import_story: import_on_sqlite, import_on_postgres);
+on_both_databases!(concurrency_story: concurrency_on_sqlite, concurrency_on_postgres);

@@ -34,6 +34,7 @@ pub async fn prelogin(email: String) -> Result<KdfParams, AppError> {
     ssr::answer(
         async move {
             let st = ssr::state()?;
+            ssr::check_login_email(&email)?;
             let norm = crate::domain::validate::normalize_email(&email);
             let user = crate::db::users::find_by_email(&st.db, &norm).await?;
             Ok(user.map(|u| u.kdf).unwrap_or_default())
@@ -129,7 +130,7 @@ pub mod ssr {
     use crate::db::throttle::{self as throttle_db, Scope};
     use crate::db::{now_ms, users, Db};
     use crate::domain::authz::{authorize_account, Action};
-    use crate::domain::throttle::{after_failure, gate, Gate, Policy};
+    use crate::domain::throttle::{after_failure, gate, take_back, Gate, Policy};
     use crate::domain::validate::{self, collect};
     use crate::domain::{AccountInfo, AppError, Field, Lang, Problem};
     use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -221,16 +222,40 @@ pub mod ssr {
         Ok(user.info())
     }
 
-    /// Applies both throttles: refuses, or waits as long as the stricter one asks, before the
-    /// credentials are checked.
-    async fn throttle_gate(db: &Db, account: &str, addr: &str) -> Result<(), AppError> {
+    /// Admits one attempt at `account`'s password from `addr`: refuses it, or counts it as a
+    /// failure in both scopes (in one transaction, before the credentials are checked, so that
+    /// parallel guesses cannot all pass) and waits as long as the stricter scope asks. Returns the
+    /// error to give if the password turns out wrong: a lock this attempt brought about, if any.
+    async fn admit_attempt(
+        db: &Db,
+        account: &str,
+        addr: &str,
+    ) -> Result<Option<AppError>, AppError> {
         let now = now_ms();
+        let policies = [Policy::ACCOUNT, Policy::ADDRESS];
+        let before = throttle_db::update(
+            db,
+            &[(Scope::Account, account), (Scope::Address, addr)],
+            |counters| {
+                let gates = policies
+                    .iter()
+                    .zip(counters)
+                    .map(|(p, c)| gate(*p, Some(*c), now));
+                let refused = gates.clone().any(|g| matches!(g, Gate::Refuse { .. }));
+                (!refused).then(|| {
+                    policies
+                        .iter()
+                        .zip(counters)
+                        .map(|(p, c)| after_failure(*p, Some(*c), now))
+                        .collect()
+                })
+            },
+        )
+        .await?;
         let mut delay = 0;
-        for (scope, policy, subject) in [
-            (Scope::Account, Policy::ACCOUNT, account),
-            (Scope::Address, Policy::ADDRESS, addr),
-        ] {
-            match gate(policy, throttle_db::load(db, scope, subject).await?, now) {
+        let mut locks = None;
+        for (policy, counter) in policies.into_iter().zip(before) {
+            match gate(policy, Some(counter), now) {
                 Gate::Allow => {}
                 Gate::Delay(ms) => delay = delay.max(ms),
                 Gate::Refuse { retry_after_ms } => {
@@ -240,43 +265,52 @@ pub mod ssr {
                     })
                 }
             }
+            if let Some(until) = after_failure(policy, Some(counter), now).locked_until {
+                locks = Some(AppError::Throttled {
+                    retry_after_secs: u32::try_from((until - now) / 1000).unwrap_or(u32::MAX),
+                });
+            }
         }
         if let Ok(ms @ 1..) = u64::try_from(delay) {
             tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
         }
+        Ok(locks)
+    }
+
+    /// The password was right: the account's failures are forgotten, and the address gets back the
+    /// attempt counted in advance (an office behind one address may log in all day).
+    async fn attempt_succeeded(db: &Db, account: &str, addr: &str) -> Result<(), AppError> {
+        throttle_db::clear(db, Scope::Account, account).await?;
+        throttle_db::update(db, &[(Scope::Address, addr)], |c| {
+            Some(c.iter().map(|c| take_back(Policy::ADDRESS, *c)).collect())
+        })
+        .await?;
         Ok(())
     }
 
-    /// Counts a failure in both scopes; if that locks either, says so right away.
-    async fn record_failure(
-        db: &Db,
+    /// The password was wrong: the attempt stays counted.
+    fn attempt_failed(
+        locks: Option<AppError>,
         account: &str,
         addr: &str,
-    ) -> Result<Option<AppError>, AppError> {
-        let now = now_ms();
-        let mut locked = None;
-        for (scope, policy, subject) in [
-            (Scope::Account, Policy::ACCOUNT, account),
-            (Scope::Address, Policy::ADDRESS, addr),
-        ] {
-            let counter = after_failure(policy, throttle_db::load(db, scope, subject).await?, now);
-            throttle_db::store(db, scope, subject, counter).await?;
-            if let Some(until) = counter.locked_until {
-                let secs = u32::try_from((until - now) / 1000).unwrap_or(u32::MAX);
-                locked = Some(AppError::Throttled {
-                    retry_after_secs: secs,
-                });
-            }
-        }
+        otherwise: AppError,
+    ) -> AppError {
         tracing::warn!(account, addr, "failed login");
-        Ok(locked)
+        locks.unwrap_or(otherwise)
+    }
+
+    /// Before login, an email is only looked up; still, it must be one that could have an
+    /// account, so that no text of any length or content reaches the throttle's table or a query.
+    pub fn check_login_email(email: &str) -> Result<(), AppError> {
+        collect([(Field::Email, validate::email_problem(email))])
     }
 
     pub async fn login(email: String, auth_hash: String) -> Result<LoginAnswer, AppError> {
         let st = state()?;
+        check_login_email(&email)?;
         let norm = validate::normalize_email(&email);
         let addr = client_addr(st.trust_proxy).await;
-        throttle_gate(&st.db, &norm, &addr).await?;
+        let locks = admit_attempt(&st.db, &norm, &addr).await?;
         let user = users::find_by_email(&st.db, &norm).await?;
         let stored = user
             .as_ref()
@@ -285,16 +319,19 @@ pub mod ssr {
         let ok = blocking(move || verify_auth(&presented, &stored)).await?;
         match user {
             Some(user) if ok => {
-                throttle_db::clear(&st.db, Scope::Account, &norm).await?;
+                attempt_succeeded(&st.db, &norm, &addr).await?;
                 sign_in(&session().await?, &user).await?;
                 Ok(LoginAnswer {
                     account: user.info(),
                     keys: user.protected_keys(),
                 })
             }
-            _ => Err(record_failure(&st.db, &norm, &addr)
-                .await?
-                .unwrap_or(AppError::InvalidCredentials)),
+            _ => Err(attempt_failed(
+                locks,
+                &norm,
+                &addr,
+                AppError::InvalidCredentials,
+            )),
         }
     }
 
@@ -334,14 +371,18 @@ pub mod ssr {
         // A stolen session must not become a way to guess the password: same throttle as login.
         let norm = caller.user.email_normalized.clone();
         let addr = client_addr(st.trust_proxy).await;
-        throttle_gate(&st.db, &norm, &addr).await?;
+        let locks = admit_attempt(&st.db, &norm, &addr).await?;
         let presented = decode_auth_hash(&current_auth_hash).unwrap_or_default();
         let stored = caller.user.auth_hash_argon2.clone();
         if !blocking(move || verify_auth(&presented, &stored)).await? {
-            return Err(record_failure(&st.db, &norm, &addr)
-                .await?
-                .unwrap_or(AppError::field(Field::MasterPassword, Problem::Invalid)));
+            return Err(attempt_failed(
+                locks,
+                &norm,
+                &addr,
+                AppError::field(Field::MasterPassword, Problem::Invalid),
+            ));
         }
+        attempt_succeeded(&st.db, &norm, &addr).await?;
         let new_hash = blocking(move || hash_auth(new_bytes)).await??;
         let stamp = crate::db::new_id();
         let changed = users::change_password(

@@ -92,13 +92,16 @@ pub async fn client_addr(trust_proxy: bool) -> String {
     use std::net::SocketAddr;
     if trust_proxy {
         if let Some(parts) = use_context::<http::request::Parts>() {
-            if let Some(first) = parts
+            // The last entry is the one our proxy added; the ones before it are the client's say.
+            if let Some(last) = parts
                 .headers
                 .get("x-forwarded-for")
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
+                .and_then(|v| v.rsplit(',').next())
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
             {
-                return first.trim().to_owned();
+                return last.to_owned();
             }
         }
     }

@@ -7,7 +7,7 @@ pub mod users;
 pub mod vault;
 
 use sqlx::any::AnyPoolOptions;
-use sqlx::AnyPool;
+use sqlx::{Any, AnyPool, Transaction};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +66,17 @@ impl Db {
             }
         };
         result.map_err(|e| sqlx::Error::Migrate(Box::new(e)))
+    }
+
+    /// A transaction that will write. On SQLite it takes the write lock at its start (`BEGIN
+    /// IMMEDIATE`): a deferred transaction that reads first and writes later cannot wait for
+    /// another writer (SQLite answers "database is locked" at once, since waiting could deadlock),
+    /// whereas one that asks first simply queues on the busy timeout.
+    pub async fn begin_write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
     }
 
     pub fn pool(&self) -> &AnyPool {

@@ -1,6 +1,6 @@
 //! Stored counters of failed logins, per account and per client address.
 
-use super::Db;
+use super::{now_ms, Db};
 use crate::domain::throttle::{Counter, FORGET_AFTER_MS};
 use crate::domain::AppError;
 use sqlx::Row;
@@ -20,38 +20,56 @@ impl Scope {
     }
 }
 
-pub async fn load(db: &Db, scope: Scope, subject: &str) -> Result<Option<Counter>, AppError> {
-    let row = sqlx::query(
-        "SELECT failures, window_started_at, locked_until FROM login_throttle WHERE scope = $1 AND subject = $2",
-    )
-    .bind(scope.code())
-    .bind(subject)
-    .fetch_optional(db.pool())
-    .await?;
-    row.map(|r| {
-        Ok(Counter {
-            failures: u32::try_from(r.try_get::<i64, _>("failures")?).unwrap_or(u32::MAX),
-            window_started_at: r.try_get("window_started_at")?,
-            locked_until: r.try_get("locked_until")?,
-        })
-    })
-    .transpose()
-}
-
-pub async fn store(db: &Db, scope: Scope, subject: &str, counter: Counter) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO login_throttle (scope, subject, failures, window_started_at, locked_until) \
-         VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (scope, subject) DO UPDATE SET failures = $3, window_started_at = $4, locked_until = $5",
-    )
-    .bind(scope.code())
-    .bind(subject)
-    .bind(i64::from(counter.failures))
-    .bind(counter.window_started_at)
-    .bind(counter.locked_until)
-    .execute(db.pool())
-    .await?;
-    Ok(())
+/// Reads the counters of `subjects` and stores what `next` makes of them, in one write
+/// transaction that holds their rows throughout: parallel attempts on one subject queue here, so
+/// each sees the count the one before it left. `next` returns `None` to store nothing. Returns the
+/// counters as they were (a subject without failures reads as a fresh counter).
+pub async fn update(
+    db: &Db,
+    subjects: &[(Scope, &str)],
+    next: impl FnOnce(&[Counter]) -> Option<Vec<Counter>>,
+) -> Result<Vec<Counter>, AppError> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let mut before = Vec::with_capacity(subjects.len());
+    for (scope, subject) in subjects {
+        // The no-op update on conflict takes the row lock on PostgreSQL, and makes a row to lock
+        // when there was none (SQLite's IMMEDIATE transaction already excludes other writers).
+        let row = sqlx::query(
+            "INSERT INTO login_throttle (scope, subject, failures, window_started_at, locked_until) \
+             VALUES ($1, $2, 0, $3, NULL) \
+             ON CONFLICT (scope, subject) DO UPDATE SET failures = login_throttle.failures \
+             RETURNING failures, window_started_at, locked_until",
+        )
+        .bind(scope.code())
+        .bind(*subject)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        before.push(Counter {
+            failures: u32::try_from(row.try_get::<i64, _>("failures")?).unwrap_or(u32::MAX),
+            window_started_at: row.try_get("window_started_at")?,
+            locked_until: row.try_get("locked_until")?,
+        });
+    }
+    let Some(after) = next(&before) else {
+        return Ok(before); // rolled back on drop: nothing stored, not even the fresh rows
+    };
+    for ((scope, subject), counter) in subjects.iter().zip(after) {
+        sqlx::query(
+            "UPDATE login_throttle SET failures = $3, window_started_at = $4, locked_until = $5 \
+             WHERE scope = $1 AND subject = $2",
+        )
+        .bind(scope.code())
+        .bind(*subject)
+        .bind(i64::from(counter.failures))
+        .bind(counter.window_started_at)
+        .bind(counter.locked_until)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(before)
 }
 
 pub async fn clear(db: &Db, scope: Scope, subject: &str) -> Result<(), AppError> {

@@ -140,7 +140,7 @@ pub async fn create_item(
     access: &AccountAccess,
     input: &ItemInput,
 ) -> Result<ItemRecord, AppError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     ensure_room(&mut tx, access, "items", 1, ITEMS_MAX, Field::ItemData).await?;
     check_folder(&mut tx, access, input.folder_id.as_ref()).await?;
     let id = new_id();
@@ -170,7 +170,7 @@ const IMPORT_BATCH: usize = 100;
 
 /// Stores an import's folders and items in one transaction, within the vault's limits.
 pub async fn import(db: &Db, access: &AccountAccess, input: &ImportInput) -> Result<u64, AppError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let (items, folders) = (input.items.len(), input.folders.len());
     ensure_room(
         &mut tx,
@@ -251,7 +251,7 @@ pub async fn update_item(
     expected_revision: i64,
     input: &ItemInput,
 ) -> Result<ItemRecord, AppError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     check_folder(&mut tx, access, input.folder_id.as_ref()).await?;
     let done = sqlx::query(
         "UPDATE items SET item_type = $1, folder_id = $2, favorite = $3, data = $4, revision = revision + 1, \
@@ -347,7 +347,7 @@ pub async fn create_folder(
     access: &AccountAccess,
     name: &str,
 ) -> Result<FolderRecord, AppError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     ensure_room(
         &mut tx,
         access,
@@ -402,7 +402,7 @@ pub async fn rename_folder(
 
 /// Deletes a folder; its items stay, with no folder.
 pub async fn delete_folder(db: &Db, access: &AccountAccess, id: &FolderId) -> Result<(), AppError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE items SET folder_id = NULL, revision = revision + 1 WHERE folder_id = $1 AND user_id = $2")
         .bind(id.as_str())
         .bind(access.target().as_str())

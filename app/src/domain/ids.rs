@@ -3,12 +3,33 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// Ids are UUIDs in hyphenated text. They are checked where they enter, as they are decoded, so
+/// nothing else (a NUL character, a megabyte of text) reaches a query as an id.
+fn is_id_text(text: &str) -> bool {
+    text.len() == 36
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
 macro_rules! id_type {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         #[serde(transparent)]
         pub struct $name(String);
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = String::deserialize(d)?;
+                if is_id_text(&raw) {
+                    Ok(Self(raw))
+                } else {
+                    Err(serde::de::Error::custom("not an id"))
+                }
+            }
+        }
 
         impl $name {
             /// Wraps a stored id. Ids are opaque: only the server mints them.
@@ -42,3 +63,29 @@ id_type!(
     /// Identifies a folder of one user's vault.
     FolderId
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_uuid_text_decodes_as_an_id() {
+        let ok: ItemId =
+            serde_json::from_str("\"0b6f3f4e-9a3c-4c7e-8f1a-2d5b6c7d8e9f\"").expect("a uuid");
+        assert_eq!(ok.as_str(), "0b6f3f4e-9a3c-4c7e-8f1a-2d5b6c7d8e9f");
+        for bad in [
+            "\"\"",
+            "\"no-such-item\"",
+            "\"0b6f3f4e-9a3c-4c7e-8f1a-2d5b6c7d8e9\\u0000\"",
+            "\"0b6f3f4e-9a3c-4c7e-8f1a-2d5b6c7d8e9fa\"",
+            "\"0b6f3f4e_9a3c-4c7e-8f1a-2d5b6c7d8e9f\"",
+            "\"0b6f3f4e-9a3c-4c7e-8f1a-2d5b6c7d8é\"",
+            "17",
+        ] {
+            assert!(
+                serde_json::from_str::<FolderId>(bad).is_err(),
+                "{bad} must be refused"
+            );
+        }
+    }
+}

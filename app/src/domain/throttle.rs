@@ -99,6 +99,18 @@ pub fn after_failure(policy: Policy, counter: Option<Counter>, now: Millis) -> C
     c
 }
 
+/// The counter once an attempt that `after_failure` counted in advance turns out to have been
+/// right: the attempt is taken back, and so is a lock that it alone brought about. (Attempts are
+/// counted before they are checked, so that parallel guesses cannot all pass one gate.)
+pub fn take_back(policy: Policy, counter: Counter) -> Counter {
+    let mut c = counter;
+    c.failures = c.failures.saturating_sub(1);
+    if c.failures < policy.lock_after {
+        c.locked_until = None;
+    }
+    c
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +141,34 @@ mod tests {
         let later = 4 + p.lock_ms + 1;
         assert_eq!(gate(p, c, later), Gate::Allow);
         assert_eq!(after_failure(p, c, later).failures, 1);
+    }
+
+    #[test]
+    fn a_right_attempt_is_taken_back_with_the_lock_it_caused() {
+        let p = Policy::ADDRESS;
+        let mut c = after_failure(p, None, 0);
+        for i in 1..p.lock_after {
+            c = after_failure(p, Some(c), i.into());
+        }
+        assert!(c.locked_until.is_some(), "the 20th attempt locks");
+        let back = take_back(p, c);
+        assert_eq!(back.failures, p.lock_after - 1);
+        assert_eq!(back.locked_until, None);
+        assert_eq!(gate(p, Some(back), 30), Gate::Delay(3_000));
+        // A lock that earlier failures had already caused stays.
+        let over = after_failure(p, Some(c), 31);
+        assert!(take_back(p, over).locked_until.is_some());
+        assert_eq!(
+            take_back(
+                p,
+                Counter {
+                    failures: 0,
+                    window_started_at: 0,
+                    locked_until: None
+                }
+            )
+            .failures,
+            0
+        );
     }
 }

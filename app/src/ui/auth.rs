@@ -3,7 +3,7 @@
 
 use super::browser::{remember_lang, yield_to_paint};
 use super::components::{
-    report, FormErrors, PasswordField, StrengthMeter, SubmitButton, TextField,
+    report, AccountUsername, FormErrors, PasswordField, StrengthMeter, SubmitButton, TextField,
 };
 use super::state::{use_auth, use_i18n, use_toasts, use_vault};
 use crate::api::auth::{account_keys, login, prelogin, register, RegisterRequest};
@@ -353,6 +353,7 @@ pub fn UnlockForm(account: AccountInfo) -> impl IntoView {
             <p class="lead">{move || i18n.fmt(Key::LoggedInAs, &[("email", &email)])}</p>
             <p>{move || i18n.t(Key::VaultLockedHelp)}</p>
             <form on:submit=on_submit novalidate method="post">
+                <AccountUsername email=account.email.clone() />
                 <PasswordField id="unlock-password" label=Key::MasterPassword value=password error=errors.message(Field::MasterPassword) />
                 <SubmitButton label=Key::Unlock pending=pending pending_label=Key::DerivingKeys />
             </form>

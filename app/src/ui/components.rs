@@ -121,6 +121,13 @@ pub fn TextField(
 }
 
 /// A master password input with a show/hide button.
+/// The account's email in a form that asks only for its master password, so that the browser's
+/// password manager knows whose password it is. Hidden: it is not a control a person uses.
+#[component]
+pub fn AccountUsername(email: String) -> impl IntoView {
+    view! { <input type="email" name="username" autocomplete="username" value=email readonly hidden /> }
+}
+
 #[component]
 pub fn PasswordField(
     #[prop(into)] id: String,

@@ -3,7 +3,7 @@
 use super::auth::{derive, open_own_keys};
 use super::browser::{lock_minutes, remember_lang, set_lock_minutes};
 use super::components::{
-    report, FormErrors, PasswordField, StrengthMeter, SubmitButton, TextField,
+    report, AccountUsername, FormErrors, PasswordField, StrengthMeter, SubmitButton, TextField,
 };
 use super::state::{use_auth, use_i18n, use_toasts};
 use super::vault::RequireAccount;
@@ -25,7 +25,7 @@ pub fn SettingsPage() -> impl IntoView {
             <h1>{move || use_i18n().t(Key::AccountSettings)}</h1>
             <ProfileForm account=account.clone() />
             <LockTimeoutSetting />
-            <ChangePasswordForm />
+            <ChangePasswordForm email=account.email.clone() />
         } />
     }
 }
@@ -121,7 +121,7 @@ fn LockTimeoutSetting() -> impl IntoView {
 }
 
 #[component]
-fn ChangePasswordForm() -> impl IntoView {
+fn ChangePasswordForm(email: String) -> impl IntoView {
     let i18n = use_i18n();
     let toasts = use_toasts();
     let current = RwSignal::new(String::new());
@@ -188,6 +188,7 @@ fn ChangePasswordForm() -> impl IntoView {
             <h2 id="change-password-heading">{move || i18n.t(Key::ChangeMasterPassword)}</h2>
             <p class="help">{move || i18n.t(Key::ChangeMasterPasswordHelp)}</p>
             <form on:submit=on_submit novalidate method="post">
+                <AccountUsername email=email />
                 <PasswordField id="current-password" label=Key::CurrentMasterPassword value=current error=errors.message(Field::MasterPassword) />
                 <PasswordField id="new-password" label=Key::NewMasterPassword value=new_pw error=errors.message(Field::NewMasterPassword) autocomplete="new-password" help=Key::MasterPasswordHelp />
                 <StrengthMeter password=new_pw />
