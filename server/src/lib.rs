@@ -107,7 +107,15 @@ pub async fn build(config: &Config) -> Result<Server, StartError> {
                 move || app::shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler(app::shell))
+        // Unknown paths render the app too (its "not found" page, or a page the browser's router
+        // knows under a trailing slash): with the same state, so the header knows who is signed in.
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            app::shell,
+        ))
         .with_state(leptos_options)
         .layer(axum::middleware::from_fn(
             security::malformed_is_bad_request,

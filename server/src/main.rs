@@ -86,7 +86,11 @@ fn init_logging(json: bool) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // Colours only for a person at a terminal, not in files or a journal.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(ansi);
     if json {
         builder.json().init();
     } else {
@@ -108,20 +112,39 @@ async fn serve(config: Config) -> Result<(), String> {
     );
     let purger = tokio::spawn(purge_hourly(server.state.db.clone()));
     tracing::info!(addr = %config.addr, database = %redact(&config.database_url), "keyhaven is listening");
-    let served = axum::serve(
+    // After the signal, open requests get a grace period; a client that keeps its connection
+    // half-sent must not keep the server from stopping.
+    let (stopping, mut stop_seen) = tokio::sync::watch::channel(false);
+    let serving = axum::serve(
         listener,
         server
             .router
             .into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await;
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stopping.send(true);
+    });
+    let grace_over = async move {
+        let _ = stop_seen.wait_for(|s| *s).await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    let served = tokio::select! {
+        served = std::future::IntoFuture::into_future(serving) => served,
+        () = grace_over => {
+            tracing::warn!("requests still open after {} s; closing them", SHUTDOWN_GRACE.as_secs());
+            Ok(())
+        }
+    };
     sweeper.abort();
     purger.abort();
     server.state.db.close().await;
     tracing::info!("keyhaven stopped");
     served.map_err(|e| e.to_string())
 }
+
+/// How long open requests may take to finish once the server is told to stop.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Once at start and then hourly: items older than the trash retention are deleted for good, and
 /// login throttle counters the policy no longer counts are dropped.
@@ -149,14 +172,30 @@ fn logged(what: &str, purged: Result<u64, app::domain::AppError>) {
     }
 }
 
-/// Hides a password in a database URL before it is logged.
+/// Hides the credentials in a database URL before it is logged: the user info, and a
+/// `password` parameter.
 fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let base = match (base.find("://"), base.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
-            format!("{}://***@{}", &url[..scheme], &url[at + 1..])
+            format!("{}://***@{}", &base[..scheme], &base[at + 1..])
         }
-        _ => url.to_owned(),
-    }
+        _ => base.to_owned(),
+    };
+    let Some(query) = query else { return base };
+    let params: Vec<&str> = query
+        .split('&')
+        .map(|p| {
+            if p.to_ascii_lowercase().starts_with("password=") {
+                "password=***"
+            } else {
+                p
+            }
+        })
+        .collect();
+    format!("{base}?{}", params.join("&"))
 }
 
 async fn shutdown_signal() {
@@ -182,16 +221,27 @@ async fn shutdown_signal() {
 }
 
 async fn operator(config: Config, action: OperatorAction) -> Result<(), String> {
-    if config.database_url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| e.to_string())?;
+    // An operator is marked on an existing instance: a missing SQLite file means a wrong
+    // KEYHAVEN_DATA_DIR or DATABASE_URL, not a new database to make.
+    if let Some(rest) = config.database_url.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches("//");
+        let path = path.split('?').next().unwrap_or(path);
+        if !path.is_empty() && path != ":memory:" && !std::path::Path::new(path).is_file() {
+            return Err(format!(
+                "there is no Keyhaven database at {path}: check KEYHAVEN_DATA_DIR or DATABASE_URL (the server creates it when it first starts)."
+            ));
+        }
     }
     let db = app::db::Db::open(&config.database_url, 1)
         .await
         .map_err(|e| format!("the database could not be opened: {e}"))?;
     let (email, grant) = match &action {
-        OperatorAction::Grant { email } => (email, true),
-        OperatorAction::Revoke { email } => (email, false),
+        OperatorAction::Grant { email } => (email.trim(), true),
+        OperatorAction::Revoke { email } => (email.trim(), false),
     };
+    if email.is_empty() {
+        return Err("give the email address of the account.".into());
+    }
     let norm = app::domain::validate::normalize_email(email);
     let found = app::db::users::set_operator(&db, &norm, grant)
         .await
@@ -205,4 +255,25 @@ async fn operator(config: Config, action: OperatorAction) -> Result<(), String> 
         if grant { "is now" } else { "is no longer" }
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn database_credentials_stay_out_of_the_log() {
+        assert_eq!(
+            redact("postgres://kh:s3cret@db.example/kh"),
+            "postgres://***@db.example/kh"
+        );
+        assert_eq!(
+            redact("postgres://db.example/kh?user=kh&Password=s3cret&sslmode=require"),
+            "postgres://db.example/kh?user=kh&password=***&sslmode=require"
+        );
+        assert_eq!(
+            redact("sqlite://data/keyhaven.db?mode=rwc"),
+            "sqlite://data/keyhaven.db?mode=rwc"
+        );
+    }
 }

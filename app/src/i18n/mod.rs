@@ -141,6 +141,20 @@ pub fn format(lang: Lang, key: Key, args: &[(&str, &str)]) -> String {
     out
 }
 
+/// `many` with `{n}` filled in, or `one` where the language uses the singular for `n` (French
+/// for 0 and 1, English and Dutch for 1 only).
+pub fn count(lang: Lang, one: Key, many: Key, n: u64) -> String {
+    let singular = match lang {
+        Lang::Fr => n <= 1,
+        Lang::En | Lang::Nl => n == 1,
+    };
+    format(
+        lang,
+        if singular { one } else { many },
+        &[("n", &n.to_string())],
+    )
+}
+
 /// A field error in words, for the message under that field.
 pub fn problem_message(lang: Lang, field: Field, problem: Problem) -> String {
     match (field, problem) {
@@ -183,7 +197,12 @@ pub fn error_message(lang: Lang, error: &AppError) -> String {
         AppError::InvalidCredentials => text(lang, Key::ErrInvalidCredentials).into(),
         AppError::Throttled { retry_after_secs } => {
             let minutes = retry_after_secs.div_ceil(60).max(1);
-            format(lang, Key::ErrThrottled, &[("n", &minutes.to_string())])
+            count(
+                lang,
+                Key::ErrThrottledOne,
+                Key::ErrThrottled,
+                minutes.into(),
+            )
         }
         AppError::CrossSite => text(lang, Key::ErrCrossSite).into(),
         AppError::Internal => text(lang, Key::ErrInternal).into(),
@@ -306,6 +325,29 @@ mod tests {
             },
         );
         assert!(msg.contains('2') && !msg.contains('{'), "{msg}");
+        let one = error_message(
+            Lang::En,
+            &AppError::Throttled {
+                retry_after_secs: 59,
+            },
+        );
+        assert!(one.ends_with("in 1 minute."), "{one}");
+        assert_eq!(
+            count(Lang::En, Key::ItemCountOne, Key::ItemCount, 0),
+            "0 items"
+        );
+        assert_eq!(
+            count(Lang::Fr, Key::ItemCountOne, Key::ItemCount, 0),
+            "0 élément"
+        );
+        assert_eq!(
+            count(Lang::Nl, Key::ItemCountOne, Key::ItemCount, 1),
+            "1 item"
+        );
+        assert_eq!(
+            count(Lang::Fr, Key::ItemCountOne, Key::ItemCount, 2),
+            "2 éléments"
+        );
         let msg = problem_message(Lang::Fr, Field::Name, Problem::TooLong { max: 100 });
         assert!(msg.contains("100"), "{msg}");
         let msg = import_error(

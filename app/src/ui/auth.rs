@@ -19,6 +19,7 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
 use zeroize::Zeroizing;
 
 /// The password-derived pieces for an account (`email_normalized` is the KDF salt).
@@ -91,13 +92,22 @@ async fn enter_vault(account: &AccountInfo, keys: UnlockedKeys) {
     auth.refresh();
 }
 
+/// Navigation that replaces the login or registration page in the history, so that Back from
+/// the vault leaves for wherever the person came from instead of bouncing off that page.
+fn replace_history() -> NavigateOptions {
+    NavigateOptions {
+        replace: true,
+        ..Default::default()
+    }
+}
+
 /// Sends a signed-in visitor of the login or registration page to the vault.
 #[component]
 fn RedirectIfSignedIn() -> impl IntoView {
     let auth = use_auth();
     view! {
         <Transition fallback=|| ()>
-            {move || Suspend::new(async move { auth.account.await.map(|_| view! { <Redirect path="/vault" /> }) })}
+            {move || Suspend::new(async move { auth.account.await.map(|_| view! { <Redirect path="/vault" options=replace_history() /> }) })}
         </Transition>
     }
 }
@@ -139,7 +149,7 @@ pub fn LoginPage() -> impl IntoView {
                     password.set(String::new());
                     enter_vault(&account, keys).await;
                     pending.set(false);
-                    navigate("/vault", Default::default());
+                    navigate("/vault", replace_history());
                 }
                 Err(e) => {
                     pending.set(false);
@@ -257,7 +267,7 @@ pub fn RegisterPage() -> impl IntoView {
                     enter_vault(&account, keys).await;
                     pending.set(false);
                     toasts.success(i18n.t(Key::AccountCreated).to_owned());
-                    navigate("/vault", Default::default());
+                    navigate("/vault", replace_history());
                 }
                 Err(e) => {
                     pending.set(false);

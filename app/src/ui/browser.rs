@@ -184,6 +184,59 @@ mod imp {
             let _ = el.focus();
         }
     }
+
+    /// Moves focus to the first field a refused form marked invalid, once it has rendered, so
+    /// that a screen reader reads that field with its error and a keyboard user lands on it.
+    pub fn focus_first_invalid() {
+        leptos::prelude::request_animation_frame(|| {
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| {
+                    d.query_selector("main [aria-invalid=\"true\"]")
+                        .ok()
+                        .flatten()
+                })
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = el.focus();
+            }
+        });
+    }
+
+    /// Closes the open header menus that `target` is not inside: a click or focus elsewhere
+    /// (`None`: every menu, as after choosing an entry). With `refocus`, focus returns to the
+    /// button of the menu that was open (as after Escape).
+    pub fn close_menus(target: Option<web_sys::EventTarget>, refocus: bool) {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Ok(open) = doc.query_selector_all("details.menu-box[open]") else {
+            return;
+        };
+        let inside = target.and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+        for i in 0..open.length() {
+            let Some(menu) = open
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            else {
+                continue;
+            };
+            if inside.as_ref().is_some_and(|n| menu.contains(Some(n))) {
+                continue;
+            }
+            let _ = menu.remove_attribute("open");
+            if refocus {
+                if let Some(button) = menu
+                    .query_selector("summary")
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = button.focus();
+                }
+            }
+        }
+    }
 }
 
 #[cfg(not(feature = "hydrate"))]
@@ -215,6 +268,8 @@ mod imp {
         None
     }
     pub fn focus(_: &str) {}
+    pub fn focus_first_invalid() {}
+    pub fn close_menus(_: Option<leptos::web_sys::EventTarget>, _: bool) {}
     pub fn mark(_: &str) {}
 }
 

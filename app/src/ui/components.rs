@@ -1,7 +1,7 @@
 //! Form pieces shared by every page: labelled fields with their errors, the password strength
 //! meter, the toast region.
 
-use super::state::{use_i18n, use_toasts, I18n, ToastKind};
+use super::state::{use_i18n, use_toasts, Auth, I18n, ToastKind, Toasts, Vault};
 use crate::domain::{validate::password_strength, AppError, Field, FieldError};
 use crate::i18n::{problem_message, Key};
 use leptos::prelude::*;
@@ -31,6 +31,7 @@ impl FormErrors {
         match error {
             AppError::Invalid(fields) if !fields.is_empty() => {
                 self.errors.set(fields.clone());
+                super::browser::focus_first_invalid();
                 true
             }
             _ => false,
@@ -60,7 +61,26 @@ impl Default for FormErrors {
 /// Shows a server error: under its field if it names one, otherwise as a toast.
 pub fn report(errors: FormErrors, error: &AppError) {
     if !errors.show(error) {
-        use_toasts().error(errors.i18n.error(error));
+        toast_error(error);
+    }
+}
+
+/// Shows a server error as a toast. If it says the session is over (logged out elsewhere, or the
+/// master password was changed on another device), the vault's keys leave memory too and the
+/// account is asked for again, so the page moves to the login form instead of going on showing
+/// a vault it can no longer save.
+pub fn toast_error(error: &AppError) {
+    // Looked up softly: this may run in a task that outlived its page.
+    if let (Some(toasts), Some(i18n)) = (use_context::<Toasts>(), use_context::<I18n>()) {
+        toasts.error(i18n.error(error));
+    }
+    if *error == AppError::Unauthenticated {
+        if let Some(vault) = use_context::<Vault>() {
+            vault.lock();
+        }
+        if let Some(auth) = use_context::<Auth>() {
+            auth.refresh();
+        }
     }
 }
 

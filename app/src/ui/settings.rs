@@ -36,7 +36,9 @@ fn ProfileForm(account: AccountInfo) -> impl IntoView {
     let auth = use_auth();
     let toasts = use_toasts();
     let name = RwSignal::new(account.name.clone());
-    let language = RwSignal::new(account.language);
+    // The language in use: the header's switch may have changed it since the account was read.
+    let language = RwSignal::new(i18n.lang.get_untracked());
+    Effect::new(move |_| language.set(i18n.lang.get()));
     let pending = RwSignal::new(false);
     let errors = FormErrors::new();
 

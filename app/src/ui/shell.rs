@@ -80,12 +80,13 @@ pub fn App() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     PAGE_READY.set(Some(hydrated));
     Effect::new(move |_| start_lock_timer());
+    Effect::new(move |_| close_menus_as_menus_close());
     let i18n = use_i18n();
 
     view! {
         <Title text=move || i18n.t(Key::AppName).to_owned() />
         <Router>
-            <a class="skip-link" href="#main">{move || i18n.t(Key::SkipToContent)}</a>
+            <a class="skip-link" href="#main" on:click=|ev| { ev.prevent_default(); browser::focus("main"); }>{move || i18n.t(Key::SkipToContent)}</a>
             <Header />
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
@@ -158,6 +159,22 @@ fn start_lock_timer() {
         },
         std::time::Duration::from_secs(5),
     );
+}
+
+/// Header menus are `<details>`; these make them close as menus do: on Escape (focus back on
+/// the menu's button), and when a click or the focus goes elsewhere (browser only).
+fn close_menus_as_menus_close() {
+    let _ = window_event_listener(leptos::ev::keydown, |ev| {
+        if ev.key() == "Escape" {
+            browser::close_menus(None, true);
+        }
+    });
+    let _ = window_event_listener(leptos::ev::pointerdown, |ev| {
+        browser::close_menus(ev.target(), false);
+    });
+    let _ = window_event_listener(leptos::ev::focusin, |ev| {
+        browser::close_menus(ev.target(), false);
+    });
 }
 
 #[component]
@@ -237,9 +254,9 @@ fn ProductSwitcher(account: Option<AccountInfo>) -> impl IntoView {
     (!entries.is_empty()).then(|| {
         view! {
             <nav class="menu" aria-label=move || i18n.t(Key::ProductSwitcher)>
-                <details>
+                <details class="menu-box">
                     <summary>{move || i18n.t(Key::ProductPasswordManager)}</summary>
-                    <ul class="menu-list">
+                    <ul class="menu-list" on:click=|_| browser::close_menus(None, false)>
                         {entries
                             .into_iter()
                             .map(|p| view! { <li><A href=p.href>{move || i18n.t(p.label)}</A></li> })
@@ -329,9 +346,9 @@ fn AccountMenu(account: AccountInfo) -> impl IntoView {
     };
     view! {
         <nav class="menu account" aria-label=move || i18n.t(Key::AccountMenu)>
-            <details>
+            <details class="menu-box">
                 <summary>{account.name.clone()}</summary>
-                <ul class="menu-list">
+                <ul class="menu-list" on:click=|_| browser::close_menus(None, false)>
                     <li class="muted">{move || i18n.fmt(Key::LoggedInAs, &[("email", &email)])}</li>
                     <li><A href="/settings">{move || i18n.t(Key::AccountSettings)}</A></li>
                     <li><button type="button" class="ghost" on:click=move |_| vault.lock()>{move || i18n.t(Key::LockNow)}</button></li>

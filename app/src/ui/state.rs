@@ -35,6 +35,10 @@ impl I18n {
     pub fn fmt(&self, key: Key, args: &[(&str, &str)]) -> String {
         i18n::format(self.lang.get(), key, args)
     }
+    /// A count in words, singular or plural as the language has it.
+    pub fn count(&self, one: Key, many: Key, n: u64) -> String {
+        i18n::count(self.lang.get(), one, many, n)
+    }
     pub fn error(&self, error: &AppError) -> String {
         i18n::error_message(self.lang.get(), error)
     }
@@ -116,8 +120,14 @@ impl Toasts {
     pub fn push(&self, kind: ToastKind, text: String) {
         let id = self.next.get_value();
         self.next.set_value(id + 1);
-        self.items
-            .update(|items| items.push(Toast { id, kind, text }));
+        // The same message again replaces the one showing (it is read out once more), and only
+        // the newest few stay, so repeated failures never pile up over the page.
+        self.items.update(|items| {
+            items.retain(|t| t.kind != kind || t.text != text);
+            items.push(Toast { id, kind, text });
+            let excess = items.len().saturating_sub(3);
+            items.drain(..excess);
+        });
         let items = self.items;
         set_timeout(
             move || items.update(|list| list.retain(|t| t.id != id)),

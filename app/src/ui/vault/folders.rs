@@ -157,7 +157,7 @@ fn DeleteFolder(editing: RwSignal<Editing>, id: FolderId) -> impl IntoView {
                     ui.reload();
                     toasts.success(i18n.t(Key::FolderDeleted).to_owned());
                 }
-                Err(e) => toasts.error(i18n.error(&e)),
+                Err(e) => crate::ui::components::toast_error(&e),
             }
         });
     };

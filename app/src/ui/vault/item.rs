@@ -139,7 +139,7 @@ pub fn ItemView(entry: Entry) -> impl IntoView {
                     ui.pane.set(Pane::Nothing);
                     toasts.success(i18n.t(done).to_owned());
                 }
-                Err(e) => toasts.error(i18n.error(&e)),
+                Err(e) => crate::ui::components::toast_error(&e),
             }
         });
     };

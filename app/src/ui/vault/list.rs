@@ -13,7 +13,7 @@ use crate::domain::vault::{ItemRecord, ItemType, VaultSnapshot};
 use crate::domain::{FolderId, ItemId};
 use crate::i18n::Key;
 use crate::ui::browser::{focus, mark};
-use crate::ui::state::{use_i18n, use_toasts, use_vault, I18n, Toasts, Vault};
+use crate::ui::state::{use_i18n, use_toasts, use_vault, I18n, Vault};
 use leptos::html;
 use leptos::lazy;
 use leptos::prelude::*;
@@ -81,7 +81,6 @@ pub struct VaultUi {
     pub query: RwSignal<String>,
     pub pane: RwSignal<Pane>,
     vault: Vault,
-    toasts: Toasts,
     i18n: I18n,
 }
 
@@ -99,7 +98,6 @@ impl VaultUi {
             query: RwSignal::new(String::new()),
             pane: RwSignal::new(Pane::Nothing),
             vault: use_vault(),
-            toasts: use_toasts(),
             i18n: use_i18n(),
         }
     }
@@ -110,7 +108,7 @@ impl VaultUi {
         spawn_local(async move {
             match vault_list().await {
                 Ok(snapshot) => this.show(snapshot),
-                Err(e) => this.toasts.error(this.i18n.error(&e)),
+                Err(e) => crate::ui::components::toast_error(&e),
             }
         });
     }
@@ -381,7 +379,7 @@ pub fn VaultView() -> impl IntoView {
                     <TrashBar shown=shown />
                 </Show>
                 <p class="muted small" aria-live="polite">
-                    {move || ui.loaded.get().then(|| i18n.fmt(Key::ItemCount, &[("n", &shown.with(Vec::len).to_string())]))}
+                    {move || ui.loaded.get().then(|| i18n.count(Key::ItemCountOne, Key::ItemCount, shown.with(Vec::len) as u64))}
                 </p>
                 <div
                     class="items-scroll"
@@ -516,7 +514,7 @@ fn TrashBar(shown: Memo<Vec<Arc<Entry>>>) -> impl IntoView {
                     confirming.set(false);
                     toasts.success(i18n.t(Key::TrashEmptied).to_owned());
                 }
-                Err(e) => toasts.error(i18n.error(&e)),
+                Err(e) => crate::ui::components::toast_error(&e),
             }
         });
     };

@@ -42,7 +42,7 @@ pub fn ImportPane() -> impl IntoView {
                 Ok(n) => {
                     ui.reload();
                     ui.pane.set(Pane::Nothing);
-                    toasts.success(i18n.fmt(Key::ImportDone, &[("n", &n.to_string())]));
+                    toasts.success(i18n.count(Key::ImportDoneOne, Key::ImportDone, n));
                 }
                 Err(Failure::File(message)) => file_error.set(Some(message)),
                 // Every failure is about the file (or its sending): one message, under it.
