@@ -37,6 +37,14 @@ impl Config {
         })?;
         let data_dir = PathBuf::from(get("KEYHAVEN_DATA_DIR").unwrap_or_else(|| "./data".into()));
         let database_url = match get("DATABASE_URL") {
+            Some(url) if url.contains(":memory:") || url.trim_end_matches('/') == "sqlite:" => {
+                return Err(ConfigError(
+                    "DATABASE_URL must name a database file (for example sqlite:///var/lib/keyhaven/keyhaven.db); an in-memory database would lose everything.".into(),
+                ))
+            }
+            Some(url) if app::db::Backend::of_url(&url) == Some(app::db::Backend::Sqlite) => {
+                sqlite_created_if_missing(&url)
+            }
             Some(url) if app::db::Backend::of_url(&url).is_some() => url,
             Some(_) => {
                 return Err(ConfigError(
@@ -89,6 +97,18 @@ impl Config {
                 self.site_dir.display()
             )))
         }
+    }
+}
+
+/// An SQLite URL that creates its file when missing, as the built-in default does, unless the
+/// URL sets its own mode.
+fn sqlite_created_if_missing(url: &str) -> String {
+    if url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
     }
 }
 
@@ -158,6 +178,8 @@ mod tests {
             ("KEYHAVEN_TRUST_PROXY", "maybe"),
             ("KEYHAVEN_SESSION_DAYS", "0"),
             ("KEYHAVEN_LOG_FORMAT", "xml"),
+            ("DATABASE_URL", "sqlite::memory:"),
+            ("DATABASE_URL", "sqlite:"),
         ] {
             let err = with(&[(key, value)]).unwrap_err().0;
             assert!(err.starts_with(key), "{err}");
@@ -168,5 +190,15 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.database_url, "postgres://postgres@127.0.0.1/k");
+        let file = |url: &str| with(&[("DATABASE_URL", url)]).unwrap().database_url;
+        assert_eq!(file("sqlite:///srv/kh.db"), "sqlite:///srv/kh.db?mode=rwc");
+        assert_eq!(
+            file("sqlite:///srv/kh.db?cache=shared"),
+            "sqlite:///srv/kh.db?cache=shared&mode=rwc"
+        );
+        assert_eq!(
+            file("sqlite:///srv/kh.db?mode=ro"),
+            "sqlite:///srv/kh.db?mode=ro"
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! command line; tests build the same router in-process.
 
 pub mod config;
+pub mod listen;
 pub mod security;
 pub mod sessions;
 
@@ -33,9 +34,9 @@ pub struct Server {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    #[error("the database could not be opened: {0}")]
+    #[error("the database (DATABASE_URL, or the SQLite file in KEYHAVEN_DATA_DIR) could not be opened: {0}")]
     Database(#[from] sqlx::Error),
-    #[error("the data directory {0} could not be created: {1}")]
+    #[error("KEYHAVEN_DATA_DIR ({0}) could not be created: {1}")]
     DataDir(String, std::io::Error),
 }
 

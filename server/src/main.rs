@@ -2,7 +2,6 @@
 
 use clap::{Parser, Subcommand};
 use server::config::Config;
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use tower_sessions::session_store::ExpiredDeletion;
 
@@ -112,39 +111,13 @@ async fn serve(config: Config) -> Result<(), String> {
     );
     let purger = tokio::spawn(purge_hourly(server.state.db.clone()));
     tracing::info!(addr = %config.addr, database = %redact(&config.database_url), "keyhaven is listening");
-    // After the signal, open requests get a grace period; a client that keeps its connection
-    // half-sent must not keep the server from stopping.
-    let (stopping, mut stop_seen) = tokio::sync::watch::channel(false);
-    let serving = axum::serve(
-        listener,
-        server
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        shutdown_signal().await;
-        let _ = stopping.send(true);
-    });
-    let grace_over = async move {
-        let _ = stop_seen.wait_for(|s| *s).await;
-        tokio::time::sleep(SHUTDOWN_GRACE).await;
-    };
-    let served = tokio::select! {
-        served = std::future::IntoFuture::into_future(serving) => served,
-        () = grace_over => {
-            tracing::warn!("requests still open after {} s; closing them", SHUTDOWN_GRACE.as_secs());
-            Ok(())
-        }
-    };
+    server::listen::serve(listener, server.router, shutdown_signal()).await;
     sweeper.abort();
     purger.abort();
     server.state.db.close().await;
     tracing::info!("keyhaven stopped");
-    served.map_err(|e| e.to_string())
+    Ok(())
 }
-
-/// How long open requests may take to finish once the server is told to stop.
-const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Once at start and then hourly: items older than the trash retention are deleted for good, and
 /// login throttle counters the policy no longer counts are dropped.

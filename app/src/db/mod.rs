@@ -7,7 +7,7 @@ pub mod users;
 pub mod vault;
 
 use sqlx::any::AnyPoolOptions;
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::{Any, AnyPool, Connection, Transaction};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +41,9 @@ impl Db {
         let backend = Backend::of_url(url).ok_or_else(|| {
             sqlx::Error::Configuration("DATABASE_URL must start with sqlite: or postgres:".into())
         })?;
+        // One connection first: a refused or unknown server is reported as such at once, where
+        // the pool would retry for half a minute and then say only that it timed out.
+        sqlx::AnyConnection::connect(url).await?.close().await?;
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .connect(url)
