@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { expectAccessible, hydrated, logIn, openAccountMenu, register, rememberSecret, uniqueEmail, visit } from './helpers';
+import { changeMasterPassword, expectAccessible, hydrated, logIn, openAccountMenu, register, rememberSecret, uniqueEmail, visit } from './helpers';
 
 test('create account, log out, log in, lock, unlock, change master password', async ({ page }) => {
   const email = uniqueEmail('story');
@@ -36,12 +36,7 @@ test('create account, log out, log in, lock, unlock, change master password', as
   await expect(page.getByRole('heading', { name: 'Your vault is locked' })).toBeVisible();
 
   // Change the master password.
-  await visit(page, '/settings');
-  await page.getByLabel('Current master password').fill(first);
-  await page.getByLabel('New master password', { exact: true }).fill(second);
-  await page.getByLabel('Confirm new master password').fill(second);
-  await page.getByRole('button', { name: 'Change master password' }).click();
-  await expect(page.getByText('Master password changed.')).toBeVisible({ timeout: 30_000 });
+  await changeMasterPassword(page, first, second);
 
   await openAccountMenu(page);
   await page.getByRole('button', { name: 'Log out' }).click();

@@ -52,6 +52,17 @@ export async function logIn(page: Page, email: string, password: string) {
   await page.getByRole('button', { name: 'Log in' }).click();
 }
 
+/** Changes the master password on the settings page and waits until it is done. */
+export async function changeMasterPassword(page: Page, from: string, to: string) {
+  rememberSecret(to);
+  await visit(page, '/settings');
+  await page.getByLabel('Current master password').fill(from);
+  await page.getByLabel('New master password', { exact: true }).fill(to);
+  await page.getByLabel('Confirm new master password').fill(to);
+  await page.getByRole('button', { name: 'Change master password' }).click();
+  await expect(page.getByText('Master password changed.')).toBeVisible({ timeout: 30_000 });
+}
+
 export async function openAccountMenu(page: Page) {
   await page.getByRole('navigation', { name: 'Account menu' }).locator('summary').click();
 }

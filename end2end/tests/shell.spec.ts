@@ -1,13 +1,12 @@
 import { test, expect } from '@playwright/test';
 import {
-  expectAccessible, hydrated, list, logIn, newItem, openAccountMenu, register, rememberSecret, save, uniqueEmail, visit,
+  changeMasterPassword, expectAccessible, hydrated, list, logIn, newItem, openAccountMenu, register, save, uniqueEmail, visit,
 } from './helpers';
 
 test('a session ended on another device sends this tab to the login page, vault cleared', async ({ browser }) => {
   const email = uniqueEmail('elsewhere');
   const first = 'Harbour lights 38 over dunes';
   const second = 'Granite willow 71 at dusk!';
-  rememberSecret(second);
   const here = await (await browser.newContext()).newPage();
   await register(here, email, 'Kim Elsewhere', first);
 
@@ -16,12 +15,7 @@ test('a session ended on another device sends this tab to the login page, vault 
   await expect(there.getByRole('heading', { name: 'My vault' })).toBeVisible({ timeout: 30_000 });
   await newItem(there, 'secure_note', 'Typed on the other device');
 
-  await visit(here, '/settings');
-  await here.getByLabel('Current master password').fill(first);
-  await here.getByLabel('New master password', { exact: true }).fill(second);
-  await here.getByLabel('Confirm new master password').fill(second);
-  await here.getByRole('button', { name: 'Change master password' }).click();
-  await expect(here.getByText('Master password changed.')).toBeVisible({ timeout: 30_000 });
+  await changeMasterPassword(here, first, second);
 
   // The other device's next call is refused: it says so and leaves the vault for the login page.
   await there.getByRole('button', { name: 'Save', exact: true }).click();

@@ -332,22 +332,14 @@ mod tests {
             },
         );
         assert!(one.ends_with("in 1 minute."), "{one}");
-        assert_eq!(
-            count(Lang::En, Key::ItemCountOne, Key::ItemCount, 0),
-            "0 items"
-        );
-        assert_eq!(
-            count(Lang::Fr, Key::ItemCountOne, Key::ItemCount, 0),
-            "0 élément"
-        );
-        assert_eq!(
-            count(Lang::Nl, Key::ItemCountOne, Key::ItemCount, 1),
-            "1 item"
-        );
-        assert_eq!(
-            count(Lang::Fr, Key::ItemCountOne, Key::ItemCount, 2),
-            "2 éléments"
-        );
+        for (lang, n, words) in [
+            (Lang::En, 0, "0 items"),
+            (Lang::Fr, 0, "0 élément"),
+            (Lang::Nl, 1, "1 item"),
+            (Lang::Fr, 2, "2 éléments"),
+        ] {
+            assert_eq!(count(lang, Key::ItemCountOne, Key::ItemCount, n), words);
+        }
         let msg = problem_message(Lang::Fr, Field::Name, Problem::TooLong { max: 100 });
         assert!(msg.contains("100"), "{msg}");
         let msg = import_error(
