@@ -65,6 +65,17 @@ pub fn hint_problem(hint: &str) -> Option<Problem> {
     }
 }
 
+/// True if `hint` gives the master password away: it contains the password, or it is a piece of
+/// the password at least half as long as it (case aside; the hint is stored in plain text).
+pub fn hint_reveals(hint: &str, password: &str) -> bool {
+    let (hint, password) = (hint.trim().to_lowercase(), password.to_lowercase());
+    if hint.is_empty() || password.is_empty() {
+        return false;
+    }
+    hint.contains(&password)
+        || (password.contains(&hint) && hint.chars().count() * 2 >= password.chars().count())
+}
+
 /// Collects the problems of several fields into one error, or `Ok` when there are none.
 pub fn collect(checks: impl IntoIterator<Item = (Field, Option<Problem>)>) -> Result<(), AppError> {
     let errors: Vec<FieldError> = checks
@@ -119,6 +130,19 @@ pub fn password_strength(password: &str) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hint_may_not_give_the_password_away() {
+        let pw = "Tangerine orbit 47 lanterns!";
+        assert!(hint_reveals("my pw is tangerine orbit 47 lanterns!", pw));
+        assert!(
+            hint_reveals("Tangerine orbit 47", pw),
+            "more than half of it"
+        );
+        assert!(!hint_reveals("orbit", pw), "a word of it is a hint");
+        assert!(!hint_reveals("the fruit and the lamps", pw));
+        assert!(!hint_reveals("", pw));
+    }
 
     #[test]
     fn emails() {

@@ -139,7 +139,7 @@ messages! {
     ErrInvalid => ["This value is not valid.", "Deze waarde is ongeldig.", "Cette valeur n'est pas valide."],
     ErrMismatch => ["The passwords do not match.", "De wachtwoorden komen niet overeen.", "Les mots de passe ne correspondent pas."],
     ErrOutOfRange => ["This value is outside the allowed range.", "Deze waarde valt buiten het toegestane bereik.", "Cette valeur est hors de la plage autorisée."],
-    ErrHintRevealsPassword => ["The hint must not contain your master password.", "De hint mag je hoofdwachtwoord niet bevatten.", "L'indice ne doit pas contenir votre mot de passe principal."],
+    ErrHintRevealsPassword => ["The hint must not give away your master password.", "De hint mag je hoofdwachtwoord niet verraden.", "L'indice ne doit pas révéler votre mot de passe principal."],
     ErrWrongMasterPassword => ["That master password is not right.", "Dat hoofdwachtwoord klopt niet.", "Ce mot de passe principal est incorrect."],
     ErrKeyMaterial => ["The encryption keys sent by this browser are malformed. Reload the page and try again.", "De versleutelingssleutels van deze browser zijn misvormd. Herlaad de pagina en probeer het opnieuw.", "Les clés de chiffrement envoyées par ce navigateur sont mal formées. Rechargez la page et réessayez."],
     ErrInvalidInput => ["Some of the input is not valid. Check the highlighted fields.", "Een deel van de invoer is ongeldig. Controleer de gemarkeerde velden.", "Une partie de la saisie n'est pas valide. Vérifiez les champs signalés."],

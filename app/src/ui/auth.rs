@@ -219,8 +219,7 @@ pub fn RegisterPage() -> impl IntoView {
             (
                 Field::Hint,
                 validate::hint_problem(&hint_v).or_else(|| {
-                    (!pw.is_empty() && hint_v.to_lowercase().contains(&pw.to_lowercase()))
-                        .then_some(Problem::RevealsPassword)
+                    validate::hint_reveals(&hint_v, &pw).then_some(Problem::RevealsPassword)
                 }),
             ),
             (

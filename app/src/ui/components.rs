@@ -178,9 +178,11 @@ pub fn PasswordField(
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))
                 />
+                // Named with its field too: a form with two password fields has two such buttons.
                 <button
                     type="button"
                     class="ghost"
+                    aria-label=move || format!("{} ({})", i18n.t(if shown.get() { Key::HidePassword } else { Key::ShowPassword }), i18n.t(label))
                     aria-controls=id.clone()
                     aria-pressed=move || if shown.get() { "true" } else { "false" }
                     on:click=move |_| shown.update(|s| *s = !*s)
