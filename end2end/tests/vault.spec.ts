@@ -129,3 +129,48 @@ test('personal vault: each type created, viewed, edited, searched, filtered, tra
     /Bank of Examples.*vera\.kowalski/, /Passport details/, /Travel card/,
   ], { timeout: 30_000 });
 });
+
+test('a save that lost a race keeps what was typed; a folder deleted meanwhile is said, and saving again works', async ({ browser }) => {
+  const password = 'Saffron ledger 83 kites';
+  const context = await browser.newContext();
+  const one = await context.newPage();
+  await register(one, uniqueEmail('conflict'), 'Cora', password);
+  await newItem(one, 'secure_note', 'Shared note');
+  await save(one, 'Shared note');
+
+  // A second tab of the same browser edits the note first.
+  const two = await context.newPage();
+  await two.goto('/vault');
+  await hydrated(two);
+  await two.getByLabel('Master password').fill(password);
+  await two.getByRole('button', { name: 'Unlock' }).click();
+  await list(two).getByRole('button', { name: /Shared note/ }).click();
+  await two.getByRole('button', { name: 'Edit' }).click();
+  rememberSecret('from the second tab');
+  await two.getByLabel('Notes').fill('from the second tab');
+  await save(two, 'Shared note');
+
+  // The first tab still edits the version it opened: refused, and its text stays in the form.
+  const careful = 'careful text typed in the first tab';
+  rememberSecret(careful);
+  await one.getByRole('button', { name: 'Edit' }).click();
+  await one.getByLabel('Notes').fill(careful);
+  await one.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(one.getByText('so it was not saved').last()).toBeVisible();
+  await expect(one.getByLabel('Notes')).toHaveValue(careful);
+  await expect(one.getByLabel('Name', { exact: true })).toHaveValue('Shared note');
+
+  // A new item starts in the folder being viewed; the folder is deleted before it is saved.
+  await one.getByRole('button', { name: 'New folder' }).click();
+  await one.getByLabel('Folder name').fill('Doomed');
+  rememberSecret('Doomed');
+  await one.getByRole('button', { name: 'Save folder' }).click();
+  await one.getByRole('button', { name: /Doomed/ }).click();
+  await newItem(one, 'secure_note', 'Orphan note');
+  await one.getByRole('button', { name: 'Delete folder' }).click();
+  await one.getByRole('group', { name: 'Delete folder' }).getByRole('button', { name: 'Delete folder' }).click();
+  await expect(one.getByText('Folder deleted. Its items are now without a folder.')).toBeVisible();
+  await one.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(one.getByText('That folder no longer exists').last()).toBeVisible();
+  await save(one, 'Orphan note');
+});

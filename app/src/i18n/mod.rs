@@ -162,6 +162,7 @@ pub fn problem_message(lang: Lang, field: Field, problem: Problem) -> String {
         (Field::Email, Problem::Taken) => text(lang, Key::ErrEmailTaken).into(),
         (Field::MasterPassword, Problem::Invalid) => text(lang, Key::ErrWrongMasterPassword).into(),
         (Field::KeyMaterial, _) => text(lang, Key::ErrKeyMaterial).into(),
+        (Field::Folder, Problem::Invalid) => text(lang, Key::ErrFolderGone).into(),
         (_, Problem::Required) => text(lang, Key::ErrRequired).into(),
         (_, Problem::TooLong { max }) => {
             format(lang, Key::ErrTooLong, &[("max", &max.to_string())])

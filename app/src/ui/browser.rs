@@ -76,14 +76,23 @@ mod imp {
         js_sys::Date::now()
     }
 
-    /// Copies `text`, then clears the clipboard after 30 s (where the browser allows it).
+    thread_local! {
+        /// Counts copies, so that only the latest one's timer clears the clipboard.
+        static COPIES: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    }
+
+    /// Copies `text`, and clears the clipboard 30 s later unless something was copied here since.
     pub fn copy_to_clipboard(text: &str) {
         let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) else {
             return;
         };
         let _ = clipboard.write_text(text);
+        let copy = COPIES.get() + 1;
+        COPIES.set(copy);
         gloo_timers::callback::Timeout::new(30_000, move || {
-            let _ = clipboard.write_text("");
+            if COPIES.get() == copy {
+                let _ = clipboard.write_text("");
+            }
         })
         .forget();
     }

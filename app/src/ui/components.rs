@@ -10,6 +10,8 @@ use leptos::prelude::*;
 #[derive(Clone, Copy)]
 pub struct FormErrors {
     errors: RwSignal<Vec<FieldError>>,
+    /// The fields this form shows errors for (those it asked `message` of).
+    shown: StoredValue<Vec<Field>>,
     i18n: I18n,
 }
 
@@ -18,6 +20,7 @@ impl FormErrors {
     pub fn new() -> Self {
         FormErrors {
             errors: RwSignal::new(Vec::new()),
+            shown: StoredValue::new(Vec::new()),
             i18n: use_i18n(),
         }
     }
@@ -26,10 +29,15 @@ impl FormErrors {
         self.errors.set(Vec::new());
     }
 
-    /// Shows a validation error on its fields; returns true if it was one.
+    /// Shows a validation error on its fields; returns true if it was one that names a field
+    /// this form shows (otherwise the caller says it another way, so it is never lost).
     pub fn show(&self, error: &AppError) -> bool {
+        let on_this_form = |fields: &[FieldError]| {
+            self.shown
+                .with_value(|shown| fields.iter().any(|fe| shown.contains(&fe.field)))
+        };
         match error {
-            AppError::Invalid(fields) if !fields.is_empty() => {
+            AppError::Invalid(fields) if on_this_form(fields) => {
                 self.errors.set(fields.clone());
                 super::browser::focus_first_invalid();
                 true
@@ -40,6 +48,11 @@ impl FormErrors {
 
     /// The message for `field`, in the current language.
     pub fn message(&self, field: Field) -> Signal<Option<String>> {
+        self.shown.update_value(|shown| {
+            if !shown.contains(&field) {
+                shown.push(field);
+            }
+        });
         let (errors, i18n) = (self.errors, self.i18n);
         Signal::derive(move || {
             let lang = i18n.lang.get();
@@ -178,11 +191,9 @@ pub fn PasswordField(
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))
                 />
-                // Named with its field too: a form with two password fields has two such buttons.
                 <button
                     type="button"
                     class="ghost"
-                    aria-label=move || format!("{} ({})", i18n.t(if shown.get() { Key::HidePassword } else { Key::ShowPassword }), i18n.t(label))
                     aria-controls=id.clone()
                     aria-pressed=move || if shown.get() { "true" } else { "false" }
                     on:click=move |_| shown.update(|s| *s = !*s)

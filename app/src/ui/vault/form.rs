@@ -144,6 +144,8 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
     );
     let generating = RwSignal::new(false);
     let none = Signal::derive(|| None::<String>);
+    // The form opens where the person is typing next (on a phone it is below the list).
+    Effect::new(|_| crate::ui::browser::focus("item-name"));
     let target = existing
         .as_ref()
         .map(|e| (e.record.id.clone(), e.record.revision, e.data.clone()));
@@ -239,11 +241,18 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
                     ui.pane.set(Pane::View(id));
                     toasts.success(i18n.t(Key::ItemSaved).to_owned());
                 }
-                Err(AppError::Conflict) => {
-                    toasts.error(i18n.error(&AppError::Conflict));
-                    ui.reload();
+                // The form keeps what was typed: reloading the list would refill it with the
+                // other version and lose the edit.
+                Err(AppError::Conflict) => toasts.error(i18n.error(&AppError::Conflict)),
+                Err(e) => {
+                    // The folder was deleted meanwhile: the item goes in no folder if saved again.
+                    if let AppError::Invalid(fields) = &e {
+                        if fields.iter().any(|fe| fe.field == Field::Folder) {
+                            folder.set(None);
+                        }
+                    }
+                    report(errors, &e);
                 }
-                Err(e) => report(errors, &e),
             }
         });
     };
