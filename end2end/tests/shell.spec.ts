@@ -31,6 +31,26 @@ test('a session ended on another device sends this tab to the login page, vault 
   await expect(here.getByRole('heading', { name: 'My vault' })).toBeVisible({ timeout: 30_000 });
 });
 
+test('logging out in one tab signs the other tabs of this browser out too', async ({ browser }) => {
+  const password = 'Meadow cipher 45 larks!';
+  const context = await browser.newContext();
+  const one = await context.newPage();
+  await register(one, uniqueEmail('tabs'), 'Tab Two', password);
+  const two = await context.newPage();
+  await two.goto('/vault');
+  await hydrated(two);
+  await two.getByLabel('Master password').fill(password);
+  await two.getByRole('button', { name: 'Unlock' }).click();
+  await expect(two.getByRole('heading', { name: 'My vault' })).toBeVisible({ timeout: 30_000 });
+
+  await openAccountMenu(one);
+  await one.getByRole('button', { name: 'Log out' }).click();
+  await expect(one.getByRole('heading', { name: 'Log in to Keyhaven' })).toBeVisible();
+  // The other tab follows without being touched.
+  await expect(two.getByRole('heading', { name: 'Log in to Keyhaven' })).toBeVisible();
+  await expect(list(two)).toHaveCount(0);
+});
+
 test('header menus close on Escape, on a choice and on a click elsewhere', async ({ page }) => {
   await register(page, uniqueEmail('menus'), 'Menu Tester', 'Lantern meadow 52 foxes');
   const menu = page.getByRole('navigation', { name: 'Account menu' });

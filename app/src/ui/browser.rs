@@ -64,6 +64,19 @@ mod imp {
         let _ = LocalStorage::set("keyhaven.theme", theme.code());
     }
 
+    const LOGGED_OUT_KEY: &str = "keyhaven.loggedOut";
+
+    /// Tells this browser's other tabs that the account logged out (they hear it as a `storage`
+    /// event; the writing tab does not).
+    pub fn announce_logout() {
+        let _ = LocalStorage::set(LOGGED_OUT_KEY, now_ms());
+    }
+
+    /// True for the `storage` event that `announce_logout` causes in another tab.
+    pub fn is_logout_announcement(ev: &web_sys::StorageEvent) -> bool {
+        ev.key().as_deref() == Some(LOGGED_OUT_KEY)
+    }
+
     pub fn lock_minutes() -> u32 {
         LocalStorage::get(LOCK_MINUTES_KEY).unwrap_or(DEFAULT_LOCK_MINUTES)
     }
@@ -256,6 +269,10 @@ mod imp {
     }
     pub fn remember_lang(_: Lang) {}
     pub fn remember_theme(_: Theme) {}
+    pub fn announce_logout() {}
+    pub fn is_logout_announcement(_: &leptos::web_sys::StorageEvent) -> bool {
+        false
+    }
     pub fn lock_minutes() -> u32 {
         DEFAULT_LOCK_MINUTES
     }

@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
     PAGE_READY.set(Some(hydrated));
     Effect::new(move |_| start_lock_timer());
     Effect::new(move |_| close_menus_as_menus_close());
+    Effect::new(move |_| follow_logout_in_other_tabs());
     let i18n = use_i18n();
 
     view! {
@@ -174,6 +175,18 @@ fn close_menus_as_menus_close() {
     });
     let _ = window_event_listener(leptos::ev::focusin, |ev| {
         browser::close_menus(ev.target(), false);
+    });
+}
+
+/// A logout in another tab of this browser ends this tab's vault too: the keys leave memory and
+/// the page asks for the account again, which sends it to the login form (browser only).
+fn follow_logout_in_other_tabs() {
+    let (vault, auth) = (use_vault(), use_auth());
+    let _ = window_event_listener(leptos::ev::storage, move |ev| {
+        if browser::is_logout_announcement(&ev) {
+            vault.lock();
+            auth.refresh();
+        }
     });
 }
 
@@ -339,6 +352,7 @@ fn AccountMenu(account: AccountInfo) -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             let _ = crate::api::auth::logout().await;
+            browser::announce_logout();
             vault.lock();
             auth.refresh();
             navigate("/login", Default::default());
