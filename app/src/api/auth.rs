@@ -233,29 +233,30 @@ pub mod ssr {
     ) -> Result<Option<AppError>, AppError> {
         let now = now_ms();
         let policies = [Policy::ACCOUNT, Policy::ADDRESS];
-        let before = throttle_db::update(
+        // Decided once, inside the transaction, from the counters as they were.
+        let mut gates = Vec::new();
+        let mut next = Vec::new();
+        throttle_db::update(
             db,
             &[(Scope::Account, account), (Scope::Address, addr)],
             |counters| {
-                let gates = policies
-                    .iter()
-                    .zip(counters)
-                    .map(|(p, c)| gate(*p, Some(*c), now));
-                let refused = gates.clone().any(|g| matches!(g, Gate::Refuse { .. }));
-                (!refused).then(|| {
-                    policies
-                        .iter()
-                        .zip(counters)
-                        .map(|(p, c)| after_failure(*p, Some(*c), now))
-                        .collect()
-                })
+                let pairs = policies.iter().zip(counters);
+                gates = pairs
+                    .clone()
+                    .map(|(p, c)| gate(*p, Some(*c), now))
+                    .collect();
+                next = pairs
+                    .map(|(p, c)| after_failure(*p, Some(*c), now))
+                    .collect();
+                let refused = gates.iter().any(|g| matches!(g, Gate::Refuse { .. }));
+                (!refused).then(|| next.clone())
             },
         )
         .await?;
         let mut delay = 0;
         let mut locks = None;
-        for (policy, counter) in policies.into_iter().zip(before) {
-            match gate(policy, Some(counter), now) {
+        for (gate, counter) in gates.into_iter().zip(next) {
+            match gate {
                 Gate::Allow => {}
                 Gate::Delay(ms) => delay = delay.max(ms),
                 Gate::Refuse { retry_after_ms } => {
@@ -265,7 +266,7 @@ pub mod ssr {
                     })
                 }
             }
-            if let Some(until) = after_failure(policy, Some(counter), now).locked_until {
+            if let Some(until) = counter.locked_until {
                 locks = Some(AppError::Throttled {
                     retry_after_secs: u32::try_from((until - now) / 1000).unwrap_or(u32::MAX),
                 });
