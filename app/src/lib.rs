@@ -8,6 +8,8 @@ pub mod crypto;
 pub mod db;
 pub mod domain;
 pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod ui;
 
 pub use ui::shell::{shell, App};

@@ -1,8 +1,10 @@
 //! Settings from the environment, checked once at start. A wrong value stops the server with one
 //! sentence that names the setting.
 
+use app::mail::{Security, SmtpSettings};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -14,6 +16,17 @@ pub struct Config {
     pub secure_cookies: bool,
     pub session_days: i64,
     pub db_max_connections: u32,
+    /// Open client connections at once, in all and per client address.
+    pub max_connections: usize,
+    pub max_connections_per_address: usize,
+    /// A request body must arrive within this time (an import within ten times it).
+    pub body_timeout: Duration,
+    /// Mail goes through this SMTP server; without one, into `outbox_dir`.
+    pub smtp: Option<SmtpSettings>,
+    pub outbox_dir: PathBuf,
+    /// The address people reach this instance at, for links in mails.
+    pub public_url: String,
+    pub require_email_verification: bool,
     pub log_json: bool,
 }
 
@@ -58,6 +71,24 @@ impl Config {
         };
         let site_dir =
             PathBuf::from(get("KEYHAVEN_SITE_DIR").unwrap_or_else(|| "target/site".into()));
+        let smtp = smtp_settings(&get)?;
+        let require_email_verification = flag(&get, "KEYHAVEN_REQUIRE_EMAIL_VERIFICATION", false)?;
+        if require_email_verification && smtp.is_none() {
+            return Err(ConfigError(
+                "KEYHAVEN_REQUIRE_EMAIL_VERIFICATION needs an SMTP server (KEYHAVEN_SMTP_HOST): links in the local outbox would reach nobody.".into(),
+            ));
+        }
+        let public_url = get("KEYHAVEN_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{addr_text}"))
+            .trim_end_matches('/')
+            .to_owned();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError(format!(
+                "KEYHAVEN_PUBLIC_URL must start with https:// or http://, not '{public_url}'."
+            )));
+        }
+        let outbox_dir =
+            get("KEYHAVEN_OUTBOX_DIR").map_or_else(|| data_dir.join("outbox"), PathBuf::from);
         Ok(Config {
             addr,
             data_dir,
@@ -74,6 +105,30 @@ impl Config {
                 200,
             )?)
             .unwrap_or(8),
+            max_connections: usize::try_from(number(
+                &get,
+                "KEYHAVEN_MAX_CONNECTIONS",
+                512,
+                1,
+                100_000,
+            )?)
+            .unwrap_or(512),
+            max_connections_per_address: usize::try_from(number(
+                &get,
+                "KEYHAVEN_MAX_CONNECTIONS_PER_ADDRESS",
+                64,
+                1,
+                100_000,
+            )?)
+            .unwrap_or(64),
+            body_timeout: Duration::from_secs(
+                u64::try_from(number(&get, "KEYHAVEN_BODY_TIMEOUT_SECS", 30, 1, 3600)?)
+                    .unwrap_or(30),
+            ),
+            smtp,
+            outbox_dir,
+            public_url,
+            require_email_verification,
             log_json: match get("KEYHAVEN_LOG_FORMAT").as_deref() {
                 None | Some("text") => false,
                 Some("json") => true,
@@ -98,6 +153,47 @@ impl Config {
             )))
         }
     }
+}
+
+fn smtp_settings(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<SmtpSettings>, ConfigError> {
+    let Some(host) = get("KEYHAVEN_SMTP_HOST") else {
+        return Ok(None);
+    };
+    let security = match get("KEYHAVEN_SMTP_SECURITY")
+        .map(|v| v.trim().to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("starttls") => Security::StartTls,
+        Some("tls") => Security::Tls,
+        Some("none") => Security::None,
+        Some(other) => {
+            return Err(ConfigError(format!(
+                "KEYHAVEN_SMTP_SECURITY must be starttls, tls or none, not '{other}'."
+            )))
+        }
+    };
+    let default_port = match security {
+        Security::Tls => 465,
+        Security::StartTls => 587,
+        Security::None => 25,
+    };
+    let port = u16::try_from(number(get, "KEYHAVEN_SMTP_PORT", default_port, 1, 65_535)?)
+        .unwrap_or(default_port as u16);
+    let Some(from) = get("KEYHAVEN_SMTP_FROM") else {
+        return Err(ConfigError(
+            "KEYHAVEN_SMTP_FROM must name the sender (for example Keyhaven <keyhaven@example.org>) when KEYHAVEN_SMTP_HOST is set.".into(),
+        ));
+    };
+    Ok(Some(SmtpSettings {
+        host: host.trim().to_owned(),
+        port,
+        security,
+        username: get("KEYHAVEN_SMTP_USERNAME"),
+        password: get("KEYHAVEN_SMTP_PASSWORD"),
+        from,
+    }))
 }
 
 /// An SQLite URL that creates its file when missing, as the built-in default does, unless the
@@ -178,6 +274,11 @@ mod tests {
             ("KEYHAVEN_TRUST_PROXY", "maybe"),
             ("KEYHAVEN_SESSION_DAYS", "0"),
             ("KEYHAVEN_LOG_FORMAT", "xml"),
+            ("KEYHAVEN_MAX_CONNECTIONS", "0"),
+            ("KEYHAVEN_REQUIRE_EMAIL_VERIFICATION", "true"),
+            ("KEYHAVEN_PUBLIC_URL", "keyhaven.example.org"),
+            ("KEYHAVEN_BODY_TIMEOUT_SECS", "0"),
+            ("KEYHAVEN_MAX_CONNECTIONS_PER_ADDRESS", "lots"),
             ("DATABASE_URL", "sqlite::memory:"),
             ("DATABASE_URL", "sqlite:"),
         ] {
@@ -190,6 +291,18 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.database_url, "postgres://postgres@127.0.0.1/k");
+        let smtp = with(&[("KEYHAVEN_SMTP_HOST", "mail.example.org")])
+            .unwrap_err()
+            .0;
+        assert!(smtp.starts_with("KEYHAVEN_SMTP_FROM"), "{smtp}");
+        let smtp = with(&[
+            ("KEYHAVEN_SMTP_HOST", "mail.example.org"),
+            ("KEYHAVEN_SMTP_FROM", "Keyhaven <kh@example.org>"),
+            ("KEYHAVEN_SMTP_SECURITY", "ssl"),
+        ])
+        .unwrap_err()
+        .0;
+        assert!(smtp.starts_with("KEYHAVEN_SMTP_SECURITY"), "{smtp}");
         let file = |url: &str| with(&[("DATABASE_URL", url)]).unwrap().database_url;
         assert_eq!(file("sqlite:///srv/kh.db"), "sqlite:///srv/kh.db?mode=rwc");
         assert_eq!(

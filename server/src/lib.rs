@@ -24,6 +24,9 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 pub const SESSION_COOKIE: &str = "keyhaven_session";
+/// The name over HTTPS: browsers accept a `__Host-` cookie only when it is `Secure`, for the whole
+/// site and from the site itself, so a sibling subdomain or a plain-HTTP page cannot plant one.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-keyhaven_session";
 
 /// Everything a running server holds.
 pub struct Server {
@@ -36,6 +39,10 @@ pub struct Server {
 pub enum StartError {
     #[error("the database (DATABASE_URL, or the SQLite file in KEYHAVEN_DATA_DIR) could not be opened: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("{0}")]
+    Mail(String),
+    #[error("the instance secret could not be read or made: {0}")]
+    Secret(String),
     #[error("KEYHAVEN_DATA_DIR ({0}) could not be created: {1}")]
     DataDir(String, std::io::Error),
 }
@@ -46,10 +53,19 @@ pub async fn build(config: &Config) -> Result<Server, StartError> {
             .map_err(|e| StartError::DataDir(config.data_dir.display().to_string(), e))?;
     }
     let db = Db::open(&config.database_url, config.db_max_connections).await?;
-    let sessions = Store::open(&config.database_url).await?;
+    let sessions = Store::new(db.clone());
     let state = AppState {
         db: db.clone(),
         trust_proxy: config.trust_proxy,
+        prelogin_key: app::db::secrets::get_or_make(&db, "prelogin")
+            .await
+            .map_err(|e| StartError::Secret(e.to_string()))?,
+        mail: match &config.smtp {
+            Some(smtp) => app::mail::Mailer::smtp(smtp).map_err(StartError::Mail)?,
+            None => app::mail::Mailer::outbox(config.outbox_dir.clone()),
+        },
+        public_url: config.public_url.clone(),
+        require_email_verification: config.require_email_verification,
     };
 
     let leptos_options = LeptosOptions::builder()
@@ -61,7 +77,12 @@ pub async fn build(config: &Config) -> Result<Server, StartError> {
         .build();
     let routes = generate_route_list(app::App);
     let session_layer = SessionManagerLayer::new(sessions.clone())
-        .with_name(SESSION_COOKIE)
+        .with_name(if config.secure_cookies {
+            SECURE_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
+        })
+        .with_path("/")
         .with_same_site(SameSite::Strict)
         .with_http_only(true)
         .with_secure(config.secure_cookies)
@@ -121,11 +142,19 @@ pub async fn build(config: &Config) -> Result<Server, StartError> {
         .layer(axum::middleware::from_fn(
             security::malformed_is_bad_request,
         ))
+        // Inside the session layer: how much body a request may send depends on who sends it.
+        .layer(axum::middleware::from_fn_with_state(
+            security::BodyGate {
+                state: state.clone(),
+                deadline: config.body_timeout,
+                import_deadline: config.body_timeout * 10,
+            },
+            security::body_limit,
+        ))
         .layer(session_layer)
         .layer(axum::middleware::from_fn(security::cross_site_guard))
-        .layer(axum::middleware::from_fn(security::body_limit))
         .layer(axum::extract::DefaultBodyLimit::disable());
-    for layer in security::header_layers() {
+    for layer in security::header_layers(config.secure_cookies) {
         router = router.layer(layer);
     }
     let router = router

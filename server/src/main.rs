@@ -3,7 +3,6 @@
 use clap::{Parser, Subcommand};
 use server::config::Config;
 use std::process::ExitCode;
-use tower_sessions::session_store::ExpiredDeletion;
 
 // Large vault answers are built and freed on many threads; glibc keeps such memory in per-thread
 // arenas, jemalloc (with background purging) hands it back: 108 MB → 59 MB after 500 calls of a
@@ -20,7 +19,9 @@ static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 #[command(
     after_help = "Settings come from the environment: KEYHAVEN_ADDR, KEYHAVEN_DATA_DIR, DATABASE_URL, \
 KEYHAVEN_SITE_DIR, KEYHAVEN_TRUST_PROXY, KEYHAVEN_SECURE_COOKIES, KEYHAVEN_SESSION_DAYS, \
-KEYHAVEN_DB_MAX_CONNECTIONS, KEYHAVEN_LOG_FORMAT, RUST_LOG. See README.md."
+KEYHAVEN_DB_MAX_CONNECTIONS, KEYHAVEN_MAX_CONNECTIONS, KEYHAVEN_MAX_CONNECTIONS_PER_ADDRESS, \
+KEYHAVEN_REQUIRE_EMAIL_VERIFICATION, KEYHAVEN_SMTP_*, KEYHAVEN_PUBLIC_URL, KEYHAVEN_LOG_FORMAT, \
+RUST_LOG. See README.md."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -103,16 +104,14 @@ async fn serve(config: Config) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|e| format!("KEYHAVEN_ADDR {} cannot be used: {e}", config.addr))?;
-    let sweeper = tokio::spawn(
-        server
-            .sessions
-            .clone()
-            .continuously_delete_expired(tokio::time::Duration::from_secs(3600)),
-    );
     let purger = tokio::spawn(purge_hourly(server.state.db.clone()));
     tracing::info!(addr = %config.addr, database = %redact(&config.database_url), "keyhaven is listening");
-    server::listen::serve(listener, server.router, shutdown_signal()).await;
-    sweeper.abort();
+    let limits = server::listen::Limits {
+        total: config.max_connections,
+        // Behind a proxy every connection comes from the proxy.
+        per_peer: (!config.trust_proxy).then_some(config.max_connections_per_address),
+    };
+    server::listen::serve(listener, server.router, limits, shutdown_signal()).await;
     purger.abort();
     server.state.db.close().await;
     tracing::info!("keyhaven stopped");
@@ -120,7 +119,8 @@ async fn serve(config: Config) -> Result<(), String> {
 }
 
 /// Once at start and then hourly: items older than the trash retention are deleted for good, and
-/// login throttle counters the policy no longer counts are dropped.
+/// throttle counters the policies no longer count, expired sessions and expired verification
+/// links are dropped.
 async fn purge_hourly(db: app::db::Db) {
     let mut tick = tokio::time::interval(tokio::time::Duration::from_secs(3600));
     loop {
@@ -131,8 +131,16 @@ async fn purge_hourly(db: app::db::Db) {
             app::db::vault::purge_expired_trash(&db, now).await,
         );
         logged(
-            "login throttle counters",
+            "throttle counters",
             app::db::throttle::purge_forgotten(&db, now).await,
+        );
+        logged(
+            "expired sessions",
+            app::db::sessions::delete_expired(&db, now / 1000).await,
+        );
+        logged(
+            "expired verification links",
+            app::db::verifications::purge_expired(&db, now).await,
         );
     }
 }

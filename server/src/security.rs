@@ -1,24 +1,33 @@
 //! Response headers every answer carries, and the guard that refuses cross-site writes.
 
+use app::api::context::{AppState, SESSION_STAMP, SESSION_USER};
 use app::domain::{AppError, Field, Problem};
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE, HOST, ORIGIN};
 use http::{Method, StatusCode};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_sessions::Session;
 
 /// Headers for every response. Pages set their own CSP (with the per-request script nonce); this
-/// strict one covers everything else.
-pub fn header_layers() -> Vec<SetResponseHeaderLayer<HeaderValue>> {
+/// strict one covers everything else. Pages and server-function answers carry account data, so
+/// nothing but the static files (which say `no-cache` themselves) may be stored by a browser or a
+/// proxy. Behind HTTPS (secure cookies on), browsers are told to use nothing else.
+pub fn header_layers(https: bool) -> Vec<SetResponseHeaderLayer<HeaderValue>> {
     let fixed = |name: &'static str, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static(name),
             HeaderValue::from_static(value),
         )
     };
-    vec![
+    let mut layers = vec![
+        fixed("cache-control", "no-store"),
         fixed(
             "content-security-policy",
             "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
@@ -31,7 +40,11 @@ pub fn header_layers() -> Vec<SetResponseHeaderLayer<HeaderValue>> {
             "permissions-policy",
             "camera=(), microphone=(), geolocation=(), payment=()",
         ),
-    ]
+    ];
+    if https {
+        layers.push(fixed("strict-transport-security", "max-age=63072000"));
+    }
+    layers
 }
 
 /// Refuses state-changing requests that a browser marks as coming from another site. Session
@@ -100,35 +113,123 @@ fn is_same_site(req: &Request) -> bool {
     }
 }
 
-/// Request bodies are bounded per endpoint: an import carries a whole vault, everything else is
-/// small. Axum's own 2 MB default is switched off in favour of this one gate.
+/// Request bodies are bounded by who sends them and where: an import carries a whole vault and is
+/// accepted only from a signed-in session; other signed-in calls are small; a stranger's call
+/// (registration, login) is tiny. Axum's own 2 MB default is switched off in favour of this gate.
 pub const BODY_MAX: usize = 2 * 1024 * 1024;
 pub const IMPORT_BODY_MAX: usize = 64 * 1024 * 1024;
+pub const STRANGER_BODY_MAX: usize = 64 * 1024;
+const IMPORT_PATH: &str = "/api/items_import";
 
-pub async fn body_limit(req: Request, next: Next) -> Response {
-    // The field the refusal names, so the form that sent it can show it: the import file, or
-    // the item (the only other payload that can grow).
-    let (max, field) = if req.uri().path() == "/api/items_import" {
-        (IMPORT_BODY_MAX, Field::ImportFile)
-    } else {
-        (BODY_MAX, Field::ItemData)
+/// What the body gate needs: the app's state (to check a session) and the deadlines.
+#[derive(Clone)]
+pub struct BodyGate {
+    pub state: AppState,
+    /// A body must have arrived this long after its request began (a client that trickles a
+    /// body byte by byte would otherwise hold a connection and a task as long as it likes)…
+    pub deadline: Duration,
+    /// …and an import, which may be large, this long.
+    pub import_deadline: Duration,
+}
+
+/// Whether the request's session signs in an account that still holds it (the stamp matches).
+async fn signed_in(state: &AppState, session: Option<&Session>, strict: bool) -> bool {
+    let Some(session) = session else { return false };
+    let Ok(Some(uid)) = session.get::<String>(SESSION_USER).await else {
+        return false;
     };
+    if !strict {
+        return true;
+    }
+    let Ok(stamp) = session.get::<String>(SESSION_STAMP).await else {
+        return false;
+    };
+    matches!(
+        app::db::users::find_by_id(&state.db, &app::domain::UserId::from_stored(uid)).await,
+        Ok(Some(user)) if stamp.as_deref() == Some(user.security_stamp.as_str())
+    )
+}
+
+pub async fn body_limit(State(gate): State<BodyGate>, req: Request, next: Next) -> Response {
+    let state = &gate.state;
+    let import = req.uri().path() == IMPORT_PATH;
+    let session = req.extensions().get::<Session>().cloned();
+    // Only a body-carrying request is worth a look at its session.
     let declared = req
         .headers()
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
+    let bodiless = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || declared == Some(0);
+    let (max, deadline, field) = if bodiless {
+        (STRANGER_BODY_MAX, gate.deadline, None)
+    } else if signed_in(state, session.as_ref(), import).await {
+        // The field the refusal names, so the form that sent it can show it: the import file,
+        // or the item (the only other payload that can grow).
+        if import {
+            (
+                IMPORT_BODY_MAX,
+                gate.import_deadline,
+                Some(Field::ImportFile),
+            )
+        } else {
+            (BODY_MAX, gate.deadline, Some(Field::ItemData))
+        }
+    } else if import {
+        return error_response(StatusCode::UNAUTHORIZED, &AppError::Unauthenticated);
+    } else {
+        (STRANGER_BODY_MAX, gate.deadline, None)
+    };
     if declared.is_some_and(|n| n > max) {
-        let error = AppError::field(
-            field,
-            Problem::TooLarge {
-                max_mb: (max / (1024 * 1024)) as u32,
-            },
-        );
+        let error = match field {
+            Some(field) => AppError::field(
+                field,
+                Problem::TooLarge {
+                    max_mb: (max / (1024 * 1024)) as u32,
+                },
+            ),
+            None => AppError::Invalid(Vec::new()),
+        };
         return error_response(StatusCode::PAYLOAD_TOO_LARGE, &error);
     }
-    // A body without a length (chunked) is cut off at the same bound while it is read.
+    // A body without a length (chunked) is cut off at the same bound while it is read, and any
+    // body at its deadline.
     let (parts, body) = req.into_parts();
-    let limited = Body::new(http_body_util::Limited::new(body, max));
+    let limited = Body::new(Deadline {
+        body: Body::new(http_body_util::Limited::new(body, max)),
+        sleep: Box::pin(tokio::time::sleep(deadline)),
+    });
     next.run(Request::from_parts(parts, limited)).await
+}
+
+/// A body that fails once its deadline has passed.
+struct Deadline {
+    body: Body,
+    sleep: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl http_body::Body for Deadline {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        if self.sleep.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(Some(Err(axum::Error::new(
+                "the request body did not arrive in time",
+            ))));
+        }
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
+    }
 }

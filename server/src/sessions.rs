@@ -1,78 +1,86 @@
 //! Sessions live in the database (never in process memory), so any number of server processes can
-//! share them. The store is tower-sessions' own SQLx store for whichever backend is configured.
+//! share them; they are stored under a hash of their id (`app::db::sessions`).
 
+use app::api::context::SESSION_USER;
+use app::db::{sessions, Db};
 use async_trait::async_trait;
-use sqlx::postgres::PgPoolOptions;
-use sqlx::sqlite::SqlitePoolOptions;
+use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
-use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
-use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+use tower_sessions::session_store::{self, SessionStore};
 
 #[derive(Clone, Debug)]
-pub enum Store {
-    Sqlite(SqliteStore),
-    Postgres(PostgresStore),
+pub struct Store {
+    db: Db,
 }
 
 impl Store {
-    pub async fn open(url: &str) -> Result<Store, sqlx::Error> {
-        let store = match app::db::Backend::of_url(url) {
-            Some(app::db::Backend::Postgres) => Store::Postgres(PostgresStore::new(
-                PgPoolOptions::new().max_connections(4).connect(url).await?,
-            )),
-            _ => Store::Sqlite(
-                SqliteStore::new(
-                    SqlitePoolOptions::new()
-                        .max_connections(4)
-                        .connect(url)
-                        .await?,
-                )
-                .with_table_name("sessions")
-                .map_err(|m| sqlx::Error::Configuration(m.into()))?,
-            ),
-        };
-        match &store {
-            Store::Sqlite(s) => s.migrate().await?,
-            Store::Postgres(s) => s.migrate().await?,
-        }
-        Ok(store)
+    pub fn new(db: Db) -> Store {
+        Store { db }
     }
+
+    async fn write(&self, record: &Record, new: bool) -> session_store::Result<bool> {
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let key = sessions::key(&record.id.to_string());
+        let user_id = record.data.get(SESSION_USER).and_then(|v| v.as_str());
+        let stored = sessions::Stored {
+            key: &key,
+            user_id,
+            data: &data,
+            expires_at: record.expiry_date.unix_timestamp(),
+        };
+        if new {
+            sessions::insert(&self.db, &stored).await.map_err(backend)
+        } else {
+            sessions::upsert(&self.db, &stored).await.map_err(backend)?;
+            Ok(true)
+        }
+    }
+}
+
+fn backend(e: app::domain::AppError) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
+}
+
+fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
 }
 
 #[async_trait]
 impl SessionStore for Store {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        match self {
-            Store::Sqlite(s) => s.create(record).await,
-            Store::Postgres(s) => s.create(record).await,
+        while !self.write(record, true).await? {
+            record.id = Id::default();
         }
+        Ok(())
     }
-    async fn save(&self, record: &Record) -> session_store::Result<()> {
-        match self {
-            Store::Sqlite(s) => s.save(record).await,
-            Store::Postgres(s) => s.save(record).await,
-        }
-    }
-    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match self {
-            Store::Sqlite(s) => s.load(id).await,
-            Store::Postgres(s) => s.load(id).await,
-        }
-    }
-    async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        match self {
-            Store::Sqlite(s) => s.delete(id).await,
-            Store::Postgres(s) => s.delete(id).await,
-        }
-    }
-}
 
-#[async_trait]
-impl ExpiredDeletion for Store {
-    async fn delete_expired(&self) -> session_store::Result<()> {
-        match self {
-            Store::Sqlite(s) => s.delete_expired().await,
-            Store::Postgres(s) => s.delete_expired().await,
-        }
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.write(record, false).await.map(|_| ())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let key = sessions::key(&id.to_string());
+        let Some((data, expires_at)) = sessions::load(&self.db, &key, now())
+            .await
+            .map_err(backend)?
+        else {
+            return Ok(None);
+        };
+        let data =
+            serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date = OffsetDateTime::from_unix_timestamp(expires_at)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date,
+        }))
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        sessions::delete(&self.db, &sessions::key(&id.to_string()))
+            .await
+            .map_err(backend)
     }
 }

@@ -19,6 +19,9 @@ pub struct RegisterRequest {
     pub protected_user_key: String,
     pub public_key: String,
     pub protected_private_key: String,
+    /// The token of the link mailed to `email`, where the instance verifies addresses first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -27,8 +30,9 @@ pub struct LoginAnswer {
     pub keys: ProtectedKeys,
 }
 
-/// The KDF settings to use for an email. Unknown emails get the defaults, so this does not tell
-/// whether an account exists.
+/// The KDF settings to use for an email. An email without an account gets settings chosen by a
+/// keyed hash of it, stable over time, so neither the answer nor its change tells whether an
+/// account exists.
 #[server(prefix = "/api", endpoint = "prelogin", input = Json, output = Json)]
 pub async fn prelogin(email: String) -> Result<KdfParams, AppError> {
     ssr::answer(
@@ -37,7 +41,7 @@ pub async fn prelogin(email: String) -> Result<KdfParams, AppError> {
             ssr::check_login_email(&email)?;
             let norm = crate::domain::validate::normalize_email(&email);
             let user = crate::db::users::find_by_email(&st.db, &norm).await?;
-            Ok(user.map(|u| u.kdf).unwrap_or_default())
+            Ok(user.map_or_else(|| ssr::decoy_kdf(&st.prelogin_key, &norm), |u| u.kdf))
         }
         .await,
     )
@@ -107,6 +111,12 @@ pub async fn set_language(language: Lang) -> Result<AccountInfo, AppError> {
     ssr::answer(async move { ssr::update_profile(None, language).await }.await)
 }
 
+/// Ends every session of the caller's account, this one included.
+#[server(prefix = "/api", endpoint = "sign_out_everywhere", input = Json, output = Json)]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    ssr::answer(async move { ssr::sign_out_everywhere().await }.await)
+}
+
 #[server(prefix = "/api", endpoint = "change_master_password", input = Json, output = Json)]
 pub async fn change_master_password(
     current_auth_hash: String,
@@ -126,11 +136,12 @@ pub async fn change_master_password(
 pub mod ssr {
     use super::{LoginAnswer, RegisterRequest};
     pub use crate::api::context::*;
+    use crate::api::throttle::{self, admit, Admitted, Check};
     use crate::crypto::{account, unb64, EncString};
-    use crate::db::throttle::{self as throttle_db, Scope};
-    use crate::db::{now_ms, users, Db};
+    use crate::db::throttle::Scope;
+    use crate::db::{now_ms, users, verifications, Db};
     use crate::domain::authz::{authorize_account, Action};
-    use crate::domain::throttle::{after_failure, gate, take_back, Gate, Policy};
+    use crate::domain::throttle::{address_subject, pair_subject, Policy};
     use crate::domain::validate::{self, collect};
     use crate::domain::{AccountInfo, AppError, Field, Lang, Problem};
     use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -160,6 +171,17 @@ pub mod ssr {
         DECOY.get_or_init(|| hash_auth(vec![0u8; 32]).unwrap_or_default())
     }
 
+    /// `prelogin`'s answer for an email without an account.
+    pub fn decoy_kdf(key: &[u8; 32], email_normalized: &str) -> crate::crypto::KdfParams {
+        use hmac::{Hmac, Mac};
+        let mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).map(|m| {
+            m.chain_update(email_normalized.as_bytes())
+                .finalize()
+                .into_bytes()
+        });
+        crate::crypto::KdfParams::decoy(mac.map_or(255, |m| m[0]))
+    }
+
     /// A well-formed auth hash is 32 bytes in base64.
     fn decode_auth_hash(text: &str) -> Option<Vec<u8>> {
         unb64(text).ok().filter(|b| b.len() == 32)
@@ -185,10 +207,19 @@ pub mod ssr {
         };
         account::check_shape(&material)
             .map_err(|_| AppError::field(Field::KeyMaterial, Problem::Invalid))?;
+        let addr = address_subject(&client_addr(st.trust_proxy).await);
+        admit(
+            &st.db,
+            &[Check::new(Scope::Register, &addr, Policy::REGISTER)],
+        )
+        .await?;
         let email_normalized = validate::normalize_email(&req.email);
-        if users::find_by_email(&st.db, &email_normalized)
-            .await?
-            .is_some()
+        // Where addresses are verified first, only the holder of a link learns that the address
+        // is taken (from the unique constraint below): nobody else is told anything about it.
+        if !st.require_email_verification
+            && users::find_by_email(&st.db, &email_normalized)
+                .await?
+                .is_some()
         {
             return Err(AppError::field(Field::Email, Problem::Taken));
         }
@@ -196,9 +227,16 @@ pub mod ssr {
             .ok_or_else(|| AppError::field(Field::KeyMaterial, Problem::Invalid))?;
         let stored_hash = blocking(move || hash_auth(auth_bytes)).await??;
         let stamp = crate::db::new_id();
+        let mut tx = st.db.begin_write().await?;
+        if st.require_email_verification {
+            let token = req.verification.as_deref().unwrap_or_default();
+            if !verifications::consume(&mut tx, token, &email_normalized).await? {
+                return Err(AppError::field(Field::VerificationLink, Problem::Invalid));
+            }
+        }
         // The unique constraint still decides a race between two registrations of one email.
         let id = users::insert(
-            &st.db,
+            &mut tx,
             users::NewUser {
                 email: req.email.trim(),
                 email_normalized: &email_normalized,
@@ -214,6 +252,7 @@ pub mod ssr {
             },
         )
         .await?;
+        tx.commit().await?;
         let user = users::find_by_id(&st.db, &id)
             .await?
             .ok_or_else(|| AppError::internal("user vanished"))?;
@@ -222,82 +261,54 @@ pub mod ssr {
         Ok(user.info())
     }
 
-    /// Admits one attempt at `account`'s password from `addr`: refuses it, or counts it as a
-    /// failure in both scopes (in one transaction, before the credentials are checked, so that
-    /// parallel guesses cannot all pass) and waits as long as the stricter scope asks. Returns the
-    /// error to give if the password turns out wrong: a lock this attempt brought about, if any.
-    async fn admit_attempt(
-        db: &Db,
-        account: &str,
-        addr: &str,
-    ) -> Result<Option<AppError>, AppError> {
-        let now = now_ms();
-        let policies = [Policy::ACCOUNT, Policy::ADDRESS];
-        // Decided once, inside the transaction, from the counters as they were.
-        let mut gates = Vec::new();
-        let mut next = Vec::new();
-        throttle_db::update(
+    /// Counts one login attempt for `account` from `addr` in its three scopes (see
+    /// `domain::throttle`), before the password is checked.
+    async fn admit_login(db: &Db, account: &str, addr: &str) -> Result<Admitted, AppError> {
+        let pair = pair_subject(account, addr);
+        admit(
             db,
-            &[(Scope::Account, account), (Scope::Address, addr)],
-            |counters| {
-                let pairs = policies.iter().zip(counters);
-                gates = pairs
-                    .clone()
-                    .map(|(p, c)| gate(*p, Some(*c), now))
-                    .collect();
-                next = pairs
-                    .map(|(p, c)| after_failure(*p, Some(*c), now))
-                    .collect();
-                let refused = gates.iter().any(|g| matches!(g, Gate::Refuse { .. }));
-                (!refused).then(|| next.clone())
-            },
+            &[
+                Check::new(Scope::Pair, &pair, Policy::PAIR),
+                Check::new(Scope::Account, account, Policy::ACCOUNT),
+                Check::new(Scope::Address, addr, Policy::ADDRESS),
+            ],
         )
-        .await?;
-        let mut delay = 0;
-        let mut locks = None;
-        for (gate, counter) in gates.into_iter().zip(next) {
-            match gate {
-                Gate::Allow => {}
-                Gate::Delay(ms) => delay = delay.max(ms),
-                Gate::Refuse { retry_after_ms } => {
-                    return Err(AppError::Throttled {
-                        retry_after_secs: u32::try_from(retry_after_ms / 1000 + 1)
-                            .unwrap_or(u32::MAX),
-                    })
-                }
-            }
-            if let Some(until) = counter.locked_until {
-                locks = Some(AppError::Throttled {
-                    retry_after_secs: u32::try_from((until - now) / 1000).unwrap_or(u32::MAX),
-                });
-            }
-        }
-        if let Ok(ms @ 1..) = u64::try_from(delay) {
-            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
-        }
-        Ok(locks)
+        .await
     }
 
     /// The password was right: the account's failures are forgotten, and the address gets back the
-    /// attempt counted in advance (an office behind one address may log in all day).
-    async fn attempt_succeeded(db: &Db, account: &str, addr: &str) -> Result<(), AppError> {
-        throttle_db::clear(db, Scope::Account, account).await?;
-        throttle_db::update(db, &[(Scope::Address, addr)], |c| {
-            Some(c.iter().map(|c| take_back(Policy::ADDRESS, *c)).collect())
-        })
-        .await?;
-        Ok(())
+    /// attempt counted in advance plus this person's earlier mistakes on this account (an office
+    /// behind one address may log in, and mistype, all day).
+    async fn login_succeeded(
+        db: &Db,
+        account: &str,
+        addr: &str,
+        admitted: &Admitted,
+    ) -> Result<(), AppError> {
+        let now = now_ms();
+        let pair_before = admitted
+            .before
+            .first()
+            .map_or(0, |c| c.live(Policy::PAIR, now));
+        throttle::clear(db, Scope::Pair, &pair_subject(account, addr)).await?;
+        throttle::clear(db, Scope::Account, account).await?;
+        throttle::forgive(
+            db,
+            Check::new(Scope::Address, addr, Policy::ADDRESS),
+            pair_before.saturating_add(1),
+        )
+        .await
     }
 
     /// The password was wrong: the attempt stays counted.
     fn attempt_failed(
-        locks: Option<AppError>,
+        admitted: Admitted,
         account: &str,
         addr: &str,
         otherwise: AppError,
     ) -> AppError {
         tracing::warn!(account, addr, "failed login");
-        locks.unwrap_or(otherwise)
+        admitted.lock.unwrap_or(otherwise)
     }
 
     /// Before login, an email is only looked up; still, it must be one that could have an
@@ -310,8 +321,8 @@ pub mod ssr {
         let st = state()?;
         check_login_email(&email)?;
         let norm = validate::normalize_email(&email);
-        let addr = client_addr(st.trust_proxy).await;
-        let locks = admit_attempt(&st.db, &norm, &addr).await?;
+        let addr = address_subject(&client_addr(st.trust_proxy).await);
+        let admitted = admit_login(&st.db, &norm, &addr).await?;
         let user = users::find_by_email(&st.db, &norm).await?;
         let stored = user
             .as_ref()
@@ -320,7 +331,7 @@ pub mod ssr {
         let ok = blocking(move || verify_auth(&presented, &stored)).await?;
         match user {
             Some(user) if ok => {
-                attempt_succeeded(&st.db, &norm, &addr).await?;
+                login_succeeded(&st.db, &norm, &addr, &admitted).await?;
                 sign_in(&session().await?, &user).await?;
                 Ok(LoginAnswer {
                     account: user.info(),
@@ -328,7 +339,7 @@ pub mod ssr {
                 })
             }
             _ => Err(attempt_failed(
-                locks,
+                admitted,
                 &norm,
                 &addr,
                 AppError::InvalidCredentials,
@@ -352,6 +363,17 @@ pub mod ssr {
         Ok(info)
     }
 
+    pub async fn sign_out_everywhere() -> Result<(), AppError> {
+        let st = state()?;
+        let caller = caller(&st.db).await?;
+        let access = authorize_account(&caller.actor, &caller.user.id, Action::SignOutEverywhere)?;
+        users::set_stamp(&st.db, &access, &crate::db::new_id()).await?;
+        crate::db::sessions::delete_for_user(&st.db, access.target().as_str()).await?;
+        caller.session.flush().await.map_err(AppError::internal)?;
+        tracing::info!(user = %caller.user.id, "signed out everywhere");
+        Ok(())
+    }
+
     pub async fn change_master_password(
         current_auth_hash: String,
         new_auth_hash: String,
@@ -369,21 +391,20 @@ pub mod ssr {
         if !wrapped_ok {
             return Err(AppError::field(Field::KeyMaterial, Problem::Invalid));
         }
-        // A stolen session must not become a way to guess the password: same throttle as login.
-        let norm = caller.user.email_normalized.clone();
-        let addr = client_addr(st.trust_proxy).await;
-        let locks = admit_attempt(&st.db, &norm, &addr).await?;
+        // A stolen session must not become a way to guess the password, so the session's own
+        // guesses are throttled; login guesses made elsewhere never block it.
+        let session_key = caller.session_key();
+        let check = Check::new(Scope::Session, &session_key, Policy::SESSION);
+        let admitted = admit(&st.db, &[check]).await?;
         let presented = decode_auth_hash(&current_auth_hash).unwrap_or_default();
         let stored = caller.user.auth_hash_argon2.clone();
         if !blocking(move || verify_auth(&presented, &stored)).await? {
-            return Err(attempt_failed(
-                locks,
-                &norm,
-                &addr,
-                AppError::field(Field::MasterPassword, Problem::Invalid),
-            ));
+            tracing::warn!(user = %caller.user.id, "wrong current master password");
+            return Err(admitted
+                .lock
+                .unwrap_or(AppError::field(Field::MasterPassword, Problem::Invalid)));
         }
-        attempt_succeeded(&st.db, &norm, &addr).await?;
+        throttle::clear(&st.db, Scope::Session, &session_key).await?;
         let new_hash = blocking(move || hash_auth(new_bytes)).await??;
         let stamp = crate::db::new_id();
         let changed = users::change_password(
@@ -399,7 +420,13 @@ pub mod ssr {
             // Someone changed it between our read and write; the current password is stale.
             return Err(AppError::field(Field::MasterPassword, Problem::Invalid));
         }
-        // This session carries the new stamp; every other one now fails the stamp check.
+        // This session carries the new stamp under a new id (whoever copied the old id holds
+        // nothing); every other session now fails the stamp check.
+        caller
+            .session
+            .cycle_id()
+            .await
+            .map_err(AppError::internal)?;
         caller
             .session
             .insert(SESSION_STAMP, &stamp)

@@ -16,6 +16,13 @@ pub struct AppState {
     pub db: Db,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
     pub trust_proxy: bool,
+    /// Keys `prelogin`'s answer for emails without an account (`db::secrets`).
+    pub prelogin_key: [u8; 32],
+    pub mail: crate::mail::Mailer,
+    /// The address people reach this instance at, for links in mails (no trailing slash).
+    pub public_url: String,
+    /// New accounts need a link mailed to their address first (only with SMTP).
+    pub require_email_verification: bool,
 }
 
 pub fn state() -> Result<AppState, AppError> {
@@ -65,6 +72,19 @@ pub async fn optional_caller(db: &Db) -> Result<Option<Caller>, AppError> {
             session.flush().await.map_err(AppError::internal)?;
             Ok(None)
         }
+    }
+}
+
+impl Caller {
+    /// The stored key of this session (see `db::sessions::key`), to throttle what it does.
+    pub fn session_key(&self) -> String {
+        crate::db::sessions::key(
+            &self
+                .session
+                .id()
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+        )
     }
 }
 

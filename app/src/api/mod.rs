@@ -5,4 +5,7 @@ pub mod auth;
 pub mod codec;
 #[cfg(feature = "ssr")]
 pub mod context;
+pub mod mail_requests;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 pub mod vault;

@@ -6,10 +6,11 @@ use crate::domain::vault::{FolderRecord, ImportInput, ItemInput, ItemRecord, Vau
 use crate::domain::{AppError, FolderId, ItemId};
 use leptos::prelude::*;
 
-/// Every item (trash included) and folder of the caller's vault.
+/// A page of the items (trash included) of the caller's vault, from the one after `after`, and
+/// with the first page, every folder.
 #[server(prefix = "/api", endpoint = "vault_list", input = Json, output = Json)]
-pub async fn vault_list() -> Result<VaultSnapshot, AppError> {
-    ssr::answer(ssr::list().await)
+pub async fn vault_list(after: Option<ItemId>) -> Result<VaultSnapshot, AppError> {
+    ssr::answer(ssr::list(after).await)
 }
 
 #[server(prefix = "/api", endpoint = "item_create", input = Json, output = Json)]
@@ -91,11 +92,17 @@ pub mod ssr {
         Ok((st, access))
     }
 
-    pub async fn list() -> Result<VaultSnapshot, AppError> {
+    pub async fn list(after: Option<ItemId>) -> Result<VaultSnapshot, AppError> {
         let (st, access) = own_vault(Action::ReadVault).await?;
+        let folders = match after {
+            None => store::list_folders(&st.db, &access).await?,
+            Some(_) => Vec::new(),
+        };
+        let (items, next) = store::list_items(&st.db, &access, after.as_ref()).await?;
         Ok(VaultSnapshot {
-            items: store::list_items(&st.db, &access).await?,
-            folders: store::list_folders(&st.db, &access).await?,
+            items,
+            folders,
+            next,
         })
     }
 

@@ -98,6 +98,17 @@ impl Default for KdfParams {
 }
 
 impl KdfParams {
+    /// The settings `prelogin` gives an email without an account, from a byte that a keyed hash of
+    /// the email chose: one of the settings registration offers, in roughly the proportions
+    /// people pick them, and the same for that email every time.
+    pub fn decoy(seed: u8) -> Self {
+        if seed < 64 {
+            Self::argon2id_default()
+        } else {
+            Self::default()
+        }
+    }
+
     pub fn argon2id_default() -> Self {
         KdfParams::Argon2id {
             memory_kib: ARGON2_DEFAULT_MEMORY_KIB,

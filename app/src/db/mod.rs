@@ -2,9 +2,12 @@
 //! placeholders and portable types (TEXT, BIGINT), so one query text runs on both. Where the
 //! dialects differ, the migrations are kept per backend.
 
+pub mod secrets;
+pub mod sessions;
 pub mod throttle;
 pub mod users;
 pub mod vault;
+pub mod verifications;
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::{Any, AnyPool, Connection, Transaction};

@@ -1,14 +1,26 @@
-//! Stored counters of failed logins, per account and per client address.
+//! Stored throttle counters (failed logins, registrations, mails sent on a stranger's request),
+//! one row per scope and subject.
 
 use super::{now_ms, Db};
 use crate::domain::throttle::{Counter, FORGET_AFTER_MS};
 use crate::domain::AppError;
 use sqlx::Row;
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scope {
+    /// Failed logins for an account, from anywhere.
     Account,
+    /// Failed logins from an address, for any account.
     Address,
+    /// Failed logins for one account from one address.
+    Pair,
+    /// Wrong current passwords given by one signed-in session.
+    Session,
+    /// Accounts created from an address.
+    Register,
+    /// Mails sent on a stranger's request, per address and per recipient.
+    MailAddress,
+    MailRecipient,
 }
 
 impl Scope {
@@ -16,6 +28,11 @@ impl Scope {
         match self {
             Scope::Account => "account",
             Scope::Address => "address",
+            Scope::Pair => "pair",
+            Scope::Session => "session",
+            Scope::Register => "register",
+            Scope::MailAddress => "mail_address",
+            Scope::MailRecipient => "mail_recipient",
         }
     }
 }

@@ -4,7 +4,7 @@ use super::{new_id, now_ms, Db};
 use crate::crypto::KdfParams;
 use crate::domain::authz::AccountAccess;
 use crate::domain::{AccountInfo, AppError, Lang, ProtectedKeys, UserId};
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
 /// A user as stored, minus nothing: server code only.
 #[derive(Clone, Debug)]
@@ -115,7 +115,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<UserRow, AppError> {
     })
 }
 
-pub async fn insert(db: &Db, user: NewUser<'_>) -> Result<UserId, AppError> {
+pub async fn insert(tx: &mut Transaction<'_, Any>, user: NewUser<'_>) -> Result<UserId, AppError> {
     let id = new_id();
     let now = now_ms();
     let (kind, iterations, memory, parallelism) = kdf_columns(user.kdf);
@@ -141,7 +141,7 @@ pub async fn insert(db: &Db, user: NewUser<'_>) -> Result<UserId, AppError> {
     .bind(user.protected_private_key)
     .bind(user.security_stamp)
     .bind(now)
-    .execute(db.pool())
+    .execute(&mut **tx)
     .await?;
     Ok(UserId::from_stored(id))
 }
@@ -154,6 +154,25 @@ pub async fn find_by_email(db: &Db, email_normalized: &str) -> Result<Option<Use
     .fetch_optional(db.pool())
     .await?;
     row.as_ref().map(from_row).transpose()
+}
+
+/// Who to mail a master password hint to, in which language, and the hint (if the account has
+/// one).
+pub async fn hint_of(
+    db: &Db,
+    email_normalized: &str,
+) -> Result<Option<(String, Lang, Option<String>)>, AppError> {
+    let row = sqlx::query("SELECT email, language, hint FROM users WHERE email_normalized = $1")
+        .bind(email_normalized)
+        .fetch_optional(db.pool())
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let language: String = row.try_get("language")?;
+    Ok(Some((
+        row.try_get("email")?,
+        Lang::from_code(&language).unwrap_or_default(),
+        row.try_get("hint")?,
+    )))
 }
 
 /// Loads the account behind a session. Not a guarded read: it is how the actor itself is found.
@@ -205,6 +224,17 @@ pub async fn change_password(
     .execute(db.pool())
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Gives the account a new security stamp: every session that carries the old one ends.
+pub async fn set_stamp(db: &Db, access: &AccountAccess, new_stamp: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET security_stamp = $1, updated_at = $2 WHERE id = $3")
+        .bind(new_stamp)
+        .bind(now_ms())
+        .bind(access.target().as_str())
+        .execute(db.pool())
+        .await?;
+    Ok(())
 }
 
 /// Grants or revokes the operator flag (command line only). Returns false if no such account.

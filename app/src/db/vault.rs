@@ -5,7 +5,8 @@
 use super::{new_id, now_ms, Db};
 use crate::domain::authz::AccountAccess;
 use crate::domain::vault::{
-    FolderRecord, ImportInput, ItemInput, ItemRecord, ItemType, FOLDERS_MAX, ITEMS_MAX, TRASH_MS,
+    FolderRecord, ImportInput, ItemInput, ItemRecord, ItemType, FOLDERS_MAX, ITEMS_MAX,
+    LIST_PAGE_BYTES, LIST_PAGE_ITEMS, TRASH_MS, VAULT_BYTES_MAX,
 };
 use crate::domain::{AppError, Field, FolderId, ItemId, Problem};
 use sqlx::any::AnyRow;
@@ -48,18 +49,37 @@ fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
-pub async fn list_items(db: &Db, access: &AccountAccess) -> Result<Vec<ItemRecord>, AppError> {
+/// A page of the vault's items in id order, from the one after `after`: at most
+/// `LIST_PAGE_ITEMS`, ending with the one that takes it past `LIST_PAGE_BYTES`. Returns the page
+/// and where the next one starts.
+pub async fn list_items(
+    db: &Db,
+    access: &AccountAccess,
+    after: Option<&ItemId>,
+) -> Result<(Vec<ItemRecord>, Option<ItemId>), AppError> {
     use futures_util::TryStreamExt;
-    // Row by row, so a 10,000-item vault is held once (as records), not twice (rows + records).
-    let sql = format!("SELECT {ITEM_COLUMNS} FROM items WHERE user_id = $1");
+    // One row more than a page tells whether another page follows. Read row by row, and stop
+    // reading once the page is full.
+    let sql = format!(
+        "SELECT {ITEM_COLUMNS} FROM items WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3"
+    );
     let mut rows = sqlx::query(&sql)
         .bind(access.target().as_str())
+        .bind(after.map_or("", ItemId::as_str))
+        .bind(i64::try_from(LIST_PAGE_ITEMS + 1).unwrap_or(i64::MAX))
         .fetch(db.pool());
     let mut items = Vec::new();
+    let mut bytes = 0;
     while let Some(row) = rows.try_next().await? {
-        items.push(item_from_row(&row)?);
+        if items.len() == LIST_PAGE_ITEMS || bytes > LIST_PAGE_BYTES {
+            let next = items.last().map(|i: &ItemRecord| i.id.clone());
+            return Ok((items, next));
+        }
+        let item = item_from_row(&row)?;
+        bytes += item.data.len();
+        items.push(item);
     }
-    Ok(items)
+    Ok((items, None))
 }
 
 pub async fn list_folders(db: &Db, access: &AccountAccess) -> Result<Vec<FolderRecord>, AppError> {
@@ -82,6 +102,46 @@ async fn count(
     .fetch_one(&mut **tx)
     .await?;
     Ok(row.try_get("n")?)
+}
+
+/// Refuses (as `field` at its limit) when `adding` more items of `adding_bytes` sealed bytes
+/// would take the vault past its item count or its sealed bytes (`bytes_freed` are the bytes of an
+/// item being replaced).
+async fn ensure_item_room(
+    tx: &mut Transaction<'_, Any>,
+    access: &AccountAccess,
+    adding: usize,
+    adding_bytes: usize,
+    bytes_freed: i64,
+    field: Field,
+) -> Result<(), AppError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(size), 0) AS BIGINT) AS bytes FROM items WHERE user_id = $1",
+    )
+    .bind(access.target().as_str())
+    .fetch_one(&mut **tx)
+    .await?;
+    let wide = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    let count = row.try_get::<i64, _>("n")?.saturating_add(wide(adding));
+    if count > i64::from(ITEMS_MAX) {
+        return Err(AppError::field(
+            field,
+            Problem::LimitReached { max: ITEMS_MAX },
+        ));
+    }
+    let bytes = row
+        .try_get::<i64, _>("bytes")?
+        .saturating_add(wide(adding_bytes))
+        .saturating_sub(bytes_freed);
+    if bytes > VAULT_BYTES_MAX {
+        return Err(AppError::field(
+            field,
+            Problem::TooLarge {
+                max_mb: u32::try_from(VAULT_BYTES_MAX / (1024 * 1024)).unwrap_or(u32::MAX),
+            },
+        ));
+    }
+    Ok(())
 }
 
 /// Refuses (as `field` at its limit) when `adding` more rows would take the vault's `table` past
@@ -141,13 +201,13 @@ pub async fn create_item(
     input: &ItemInput,
 ) -> Result<ItemRecord, AppError> {
     let mut tx = db.begin_write().await?;
-    ensure_room(&mut tx, access, "items", 1, ITEMS_MAX, Field::ItemData).await?;
+    ensure_item_room(&mut tx, access, 1, input.data.len(), 0, Field::ItemData).await?;
     check_folder(&mut tx, access, input.folder_id.as_ref()).await?;
     let id = new_id();
     let now = now_ms();
     sqlx::query(
-        "INSERT INTO items (id, user_id, item_type, folder_id, favorite, data, revision, created_at, revised_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
+        "INSERT INTO items (id, user_id, item_type, folder_id, favorite, data, revision, created_at, revised_at, size) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7, $8)",
     )
     .bind(&id)
     .bind(access.target().as_str())
@@ -156,6 +216,7 @@ pub async fn create_item(
     .bind(i64::from(input.favorite))
     .bind(&input.data)
     .bind(now)
+    .bind(i64::try_from(input.data.len()).unwrap_or(i64::MAX))
     .execute(&mut *tx)
     .await?;
     let item = fetch_item(&mut tx, access, &id)
@@ -172,15 +233,8 @@ const IMPORT_BATCH: usize = 100;
 pub async fn import(db: &Db, access: &AccountAccess, input: &ImportInput) -> Result<u64, AppError> {
     let mut tx = db.begin_write().await?;
     let (items, folders) = (input.items.len(), input.folders.len());
-    ensure_room(
-        &mut tx,
-        access,
-        "items",
-        items,
-        ITEMS_MAX,
-        Field::ImportFile,
-    )
-    .await?;
+    let bytes = input.items.iter().map(|i| i.data.len()).sum();
+    ensure_item_room(&mut tx, access, items, bytes, 0, Field::ImportFile).await?;
     ensure_room(
         &mut tx,
         access,
@@ -205,23 +259,24 @@ pub async fn import(db: &Db, access: &AccountAccess, input: &ImportInput) -> Res
     for batch in input.items.chunks(IMPORT_BATCH) {
         let rows = (0..batch.len())
             .map(|i| {
-                let p = i * 6;
+                let p = i * 7;
                 format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, 1, ${}, ${})",
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, 1, ${}, ${})",
                     p + 1,
                     p + 2,
                     p + 3,
                     p + 4,
                     p + 5,
                     p + 6,
-                    batch.len() * 6 + 1,
-                    batch.len() * 6 + 1
+                    p + 7,
+                    batch.len() * 7 + 1,
+                    batch.len() * 7 + 1
                 )
             })
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
-            "INSERT INTO items (id, user_id, item_type, folder_id, favorite, data, revision, created_at, revised_at) VALUES {rows}"
+            "INSERT INTO items (id, user_id, item_type, folder_id, favorite, data, size, revision, created_at, revised_at) VALUES {rows}"
         );
         let mut query = sqlx::query(&sql);
         for item in batch {
@@ -235,7 +290,8 @@ pub async fn import(db: &Db, access: &AccountAccess, input: &ImportInput) -> Res
                 .bind(item.item_type.code())
                 .bind(folder)
                 .bind(i64::from(item.favorite))
-                .bind(item.data.as_str());
+                .bind(item.data.as_str())
+                .bind(i64::try_from(item.data.len()).unwrap_or(i64::MAX));
         }
         query.bind(now).execute(&mut *tx).await?;
     }
@@ -253,9 +309,24 @@ pub async fn update_item(
 ) -> Result<ItemRecord, AppError> {
     let mut tx = db.begin_write().await?;
     check_folder(&mut tx, access, input.folder_id.as_ref()).await?;
+    let old_size = sqlx::query("SELECT size FROM items WHERE id = $1 AND user_id = $2")
+        .bind(id.as_str())
+        .bind(access.target().as_str())
+        .fetch_optional(&mut *tx)
+        .await?
+        .map_or(Ok(0), |r| r.try_get::<i64, _>("size"))?;
+    ensure_item_room(
+        &mut tx,
+        access,
+        0,
+        input.data.len(),
+        old_size,
+        Field::ItemData,
+    )
+    .await?;
     let done = sqlx::query(
         "UPDATE items SET item_type = $1, folder_id = $2, favorite = $3, data = $4, revision = revision + 1, \
-         revised_at = $5 WHERE id = $6 AND user_id = $7 AND revision = $8 AND deleted_at IS NULL",
+         revised_at = $5, size = $9 WHERE id = $6 AND user_id = $7 AND revision = $8 AND deleted_at IS NULL",
     )
     .bind(input.item_type.code())
     .bind(input.folder_id.as_ref().map(FolderId::as_str))
@@ -265,6 +336,7 @@ pub async fn update_item(
     .bind(id.as_str())
     .bind(access.target().as_str())
     .bind(expected_revision)
+    .bind(i64::try_from(input.data.len()).unwrap_or(i64::MAX))
     .execute(&mut *tx)
     .await?;
     let current = fetch_item(&mut tx, access, id.as_str()).await?;

@@ -32,16 +32,19 @@ pub enum Action {
     ReadVault,
     /// Create, change, trash, restore or delete items and folders of the personal vault.
     WriteVault,
+    /// End every session of the account.
+    SignOutEverywhere,
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::ReadAccount,
         Action::ReadAccountKeys,
         Action::UpdateProfile,
         Action::ChangeMasterPassword,
         Action::ReadVault,
         Action::WriteVault,
+        Action::SignOutEverywhere,
     ];
 }
 
@@ -78,7 +81,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
         (
             Role::SelfAccount,
             ReadAccount | ReadAccountKeys | UpdateProfile | ChangeMasterPassword | ReadVault
-            | WriteVault,
+            | WriteVault | SignOutEverywhere,
         ) => true,
         // Operators run the instance; they never read or change someone else's account or keys.
         (Role::Operator | Role::OtherAccount, _) => false,
@@ -126,18 +129,21 @@ mod tests {
             (Role::SelfAccount, ChangeMasterPassword, true),
             (Role::SelfAccount, ReadVault, true),
             (Role::SelfAccount, WriteVault, true),
+            (Role::SelfAccount, SignOutEverywhere, true),
             (Role::OtherAccount, ReadAccount, false),
             (Role::OtherAccount, ReadAccountKeys, false),
             (Role::OtherAccount, UpdateProfile, false),
             (Role::OtherAccount, ChangeMasterPassword, false),
             (Role::OtherAccount, ReadVault, false),
             (Role::OtherAccount, WriteVault, false),
+            (Role::OtherAccount, SignOutEverywhere, false),
             (Role::Operator, ReadAccount, false),
             (Role::Operator, ReadAccountKeys, false),
             (Role::Operator, UpdateProfile, false),
             (Role::Operator, ChangeMasterPassword, false),
             (Role::Operator, ReadVault, false),
             (Role::Operator, WriteVault, false),
+            (Role::Operator, SignOutEverywhere, false),
         ];
         assert_eq!(
             table.len(),

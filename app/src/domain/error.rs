@@ -27,6 +27,8 @@ pub enum Field {
     /// A file to import, or a password that protects an export.
     ImportFile,
     ExportPassword,
+    /// The link mailed to verify an address before an account is created.
+    VerificationLink,
 }
 
 /// What is wrong with a field.

@@ -1,42 +1,127 @@
-//! Login throttling policy: pure arithmetic over a stored counter, so every server process that
-//! shares the database applies the same limits.
+//! Throttling policy: pure arithmetic over stored counters, so every server process that shares the
+//! database applies the same limits.
+//!
+//! Login guesses are counted in three scopes at once, each with its own job:
+//! - **account × address** locks: five wrong guesses from one address stop that address from
+//!   guessing this account, and nobody else;
+//! - **account** only slows down (a bounded delay), so guesses from many addresses cost time but
+//!   can never lock the owner out;
+//! - **address** locks an address that guesses across many accounts. Failures that the same
+//!   person then follows with the right password are forgiven, so an office behind one address
+//!   is not locked out by its own typing mistakes.
 
 use super::Millis;
 
-/// Limits for one scope (an account, or a client address).
+/// Limits for one scope.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Policy {
-    /// Failures after which each further attempt is delayed.
+    /// Counted events after which each further attempt is delayed.
     pub slow_after: u32,
-    /// Failures after which attempts are refused until the lock ends.
+    /// Counted events after which attempts are refused until the lock ends (`u32::MAX`: never).
     pub lock_after: u32,
-    /// Failures older than this are forgotten.
+    /// Events older than this are forgotten.
     pub window_ms: Millis,
     pub lock_ms: Millis,
+    /// The delay grows by this much per event past `slow_after`…
+    pub delay_step_ms: Millis,
+    /// …up to this bound.
+    pub delay_max_ms: Millis,
 }
+
+const MINUTE: Millis = 60_000;
+const NEVER: u32 = u32::MAX;
 
 impl Policy {
-    pub const ACCOUNT: Policy = Policy {
+    /// Wrong guesses for one account from one address.
+    pub const PAIR: Policy = Policy {
         slow_after: 3,
         lock_after: 5,
-        window_ms: 15 * 60_000,
-        lock_ms: 15 * 60_000,
+        window_ms: 15 * MINUTE,
+        lock_ms: 15 * MINUTE,
+        delay_step_ms: 500,
+        delay_max_ms: 3_000,
     };
-    /// An address may try several accounts (a shared office NAT), so it gets more room.
-    pub const ADDRESS: Policy = Policy {
+    /// Wrong guesses for one account from anywhere: a distributed attack is slowed, the owner is
+    /// never locked out.
+    pub const ACCOUNT: Policy = Policy {
         slow_after: 10,
-        lock_after: 20,
-        window_ms: 15 * 60_000,
-        lock_ms: 15 * 60_000,
+        lock_after: NEVER,
+        window_ms: 15 * MINUTE,
+        lock_ms: 0,
+        delay_step_ms: 100,
+        delay_max_ms: 2_000,
     };
+    /// Wrong guesses from one address across all accounts (forgiven when followed by the right
+    /// password for the same account).
+    pub const ADDRESS: Policy = Policy {
+        slow_after: 20,
+        lock_after: 40,
+        window_ms: 15 * MINUTE,
+        lock_ms: 60 * MINUTE,
+        delay_step_ms: 100,
+        delay_max_ms: 2_000,
+    };
+    /// Wrong current passwords given by one signed-in session (a stolen session must not become a
+    /// way to guess the password; login guesses elsewhere never block the owner's own session).
+    pub const SESSION: Policy = Policy {
+        slow_after: 3,
+        lock_after: 5,
+        window_ms: 15 * MINUTE,
+        lock_ms: 15 * MINUTE,
+        delay_step_ms: 500,
+        delay_max_ms: 3_000,
+    };
+    /// Accounts created from one address.
+    pub const REGISTER: Policy = Policy {
+        slow_after: NEVER,
+        lock_after: 30,
+        window_ms: 60 * MINUTE,
+        lock_ms: 60 * MINUTE,
+        delay_step_ms: 0,
+        delay_max_ms: 0,
+    };
+    /// Mails a stranger can make the server send (hints, verification links), per address.
+    pub const MAIL_ADDRESS: Policy = Policy {
+        slow_after: NEVER,
+        lock_after: 20,
+        window_ms: 60 * MINUTE,
+        lock_ms: 60 * MINUTE,
+        delay_step_ms: 0,
+        delay_max_ms: 0,
+    };
+    /// The same, per recipient: nobody's mailbox is flooded.
+    pub const MAIL_RECIPIENT: Policy = Policy {
+        slow_after: NEVER,
+        lock_after: 3,
+        window_ms: 60 * MINUTE,
+        lock_ms: 60 * MINUTE,
+        delay_step_ms: 0,
+        delay_max_ms: 0,
+    };
+
+    pub const ALL: [Policy; 7] = [
+        Policy::PAIR,
+        Policy::ACCOUNT,
+        Policy::ADDRESS,
+        Policy::SESSION,
+        Policy::REGISTER,
+        Policy::MAIL_ADDRESS,
+        Policy::MAIL_RECIPIENT,
+    ];
 }
 
-/// A stored counter with no lock in force and a window older than this is forgotten by `gate` and
-/// `after_failure` alike, so it can be deleted (failures for unknown emails would otherwise pile up).
-pub const FORGET_AFTER_MS: Millis = if Policy::ACCOUNT.window_ms > Policy::ADDRESS.window_ms {
-    Policy::ACCOUNT.window_ms
-} else {
-    Policy::ADDRESS.window_ms
+/// A stored counter with no lock in force and a window older than this is forgotten by every
+/// policy, so it can be deleted: the table holds only counters that still matter.
+pub const FORGET_AFTER_MS: Millis = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < Policy::ALL.len() {
+        if Policy::ALL[i].window_ms > longest {
+            longest = Policy::ALL[i].window_ms;
+        }
+        i += 1;
+    }
+    longest
 };
 
 /// What the server stored for a scope.
@@ -45,6 +130,17 @@ pub struct Counter {
     pub failures: u32,
     pub window_started_at: Millis,
     pub locked_until: Option<Millis>,
+}
+
+impl Counter {
+    /// Events the policy still counts at `now` (0 once the window is over).
+    pub fn live(&self, policy: Policy, now: Millis) -> u32 {
+        if now - self.window_started_at > policy.window_ms {
+            0
+        } else {
+            self.failures
+        }
+    }
 }
 
 /// What to do before checking the credentials.
@@ -68,17 +164,32 @@ pub fn gate(policy: Policy, counter: Option<Counter>, now: Millis) -> Gate {
             };
         }
     }
-    if now - c.window_started_at > policy.window_ms {
-        return Gate::Allow;
-    }
-    if c.failures >= policy.slow_after {
-        let steps = i64::from(c.failures - policy.slow_after + 1);
-        return Gate::Delay((steps * 500).min(3_000));
+    let live = c.live(policy, now);
+    if live >= policy.slow_after {
+        let steps = i64::from(live - policy.slow_after + 1);
+        return Gate::Delay(
+            steps
+                .saturating_mul(policy.delay_step_ms)
+                .min(policy.delay_max_ms),
+        );
     }
     Gate::Allow
 }
 
-/// The counter after one more failure.
+/// The strictest of several gates: any refusal (the longest), else the longest delay.
+pub fn strictest(gates: &[Gate]) -> Gate {
+    gates.iter().fold(Gate::Allow, |acc, g| match (acc, *g) {
+        (Gate::Refuse { retry_after_ms: a }, Gate::Refuse { retry_after_ms: b }) => Gate::Refuse {
+            retry_after_ms: a.max(b),
+        },
+        (r @ Gate::Refuse { .. }, _) | (_, r @ Gate::Refuse { .. }) => r,
+        (Gate::Delay(a), Gate::Delay(b)) => Gate::Delay(a.max(b)),
+        (d @ Gate::Delay(_), Gate::Allow) | (Gate::Allow, d @ Gate::Delay(_)) => d,
+        (Gate::Allow, Gate::Allow) => Gate::Allow,
+    })
+}
+
+/// The counter after one more event.
 pub fn after_failure(policy: Policy, counter: Option<Counter>, now: Millis) -> Counter {
     let fresh = Counter {
         failures: 0,
@@ -92,42 +203,71 @@ pub fn after_failure(policy: Policy, counter: Option<Counter>, now: Millis) -> C
     if c.locked_until.is_some_and(|u| u <= now) {
         c = fresh;
     }
-    c.failures += 1;
+    c.failures = c.failures.saturating_add(1);
     if c.failures >= policy.lock_after {
         c.locked_until = Some(now + policy.lock_ms);
     }
     c
 }
 
-/// The counter once an attempt that `after_failure` counted in advance turns out to have been
-/// right: the attempt is taken back, and so is a lock that it alone brought about. (Attempts are
-/// counted before they are checked, so that parallel guesses cannot all pass one gate.)
-pub fn take_back(policy: Policy, counter: Counter) -> Counter {
+/// The counter once `n` counted events turn out not to have been guesses: the attempt that
+/// `after_failure` counted in advance and proved right, plus (for an address) the same person's
+/// earlier mistakes on that account. A lock they alone brought about goes with them. (Attempts
+/// are counted before they are checked, so that parallel guesses cannot all pass one gate.)
+pub fn take_back(policy: Policy, counter: Counter, n: u32) -> Counter {
     let mut c = counter;
-    c.failures = c.failures.saturating_sub(1);
+    c.failures = c.failures.saturating_sub(n);
     if c.failures < policy.lock_after {
         c.locked_until = None;
     }
     c
 }
 
+/// The address a throttle counts under: IPv4 addresses as they are, IPv6 addresses by their /64
+/// network (one subscriber commonly holds a whole /64, so counting single addresses would give
+/// them 2⁶⁴ fresh starts). Anything unparsable is counted as it is.
+pub fn address_subject(addr: &str) -> String {
+    match addr.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Ok(ip) => ip.to_string(),
+        Err(_) => addr.to_owned(),
+    }
+}
+
+/// The subject of the account × address scope.
+pub fn pair_subject(account: &str, address: &str) -> String {
+    format!("{address} {account}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn slows_then_locks_then_forgets() {
-        let p = Policy::ACCOUNT;
+    /// Runs `n` attempts through `policy` as the server does (refused attempts are not checked,
+    /// so they are not counted) and returns the gates met.
+    fn attempts(policy: Policy, n: usize) -> (Vec<Gate>, Option<Counter>) {
         let mut c = None;
         let mut gates = Vec::new();
-        for i in 0..6 {
-            let g = gate(p, c, i);
+        for i in 0..n {
+            let g = gate(policy, c, i as Millis);
             gates.push(g);
-            // A refused attempt is not checked, so it is not a failure either.
             if !matches!(g, Gate::Refuse { .. }) {
-                c = Some(after_failure(p, c, i));
+                c = Some(after_failure(policy, c, i as Millis));
             }
         }
+        (gates, c)
+    }
+
+    #[test]
+    fn a_pair_slows_then_locks_then_forgets() {
+        let p = Policy::PAIR;
+        let (gates, c) = attempts(p, 6);
         assert_eq!(gates[0], Gate::Allow);
         assert_eq!(gates[2], Gate::Allow);
         assert_eq!(gates[3], Gate::Delay(500));
@@ -144,31 +284,87 @@ mod tests {
     }
 
     #[test]
-    fn a_right_attempt_is_taken_back_with_the_lock_it_caused() {
+    fn an_account_is_slowed_within_a_bound_and_never_locked() {
+        let (gates, c) = attempts(Policy::ACCOUNT, 10_000);
+        assert!(gates.iter().all(|g| !matches!(g, Gate::Refuse { .. })));
+        assert_eq!(gates[9], Gate::Allow);
+        assert_eq!(gates[10], Gate::Delay(100));
+        assert_eq!(gates[9_999], Gate::Delay(Policy::ACCOUNT.delay_max_ms));
+        assert_eq!(c.and_then(|c| c.locked_until), None);
+    }
+
+    #[test]
+    fn an_address_guessing_across_accounts_is_refused() {
+        let (gates, c) = attempts(Policy::ADDRESS, 41);
+        assert!(gates[..40]
+            .iter()
+            .all(|g| !matches!(g, Gate::Refuse { .. })));
+        assert!(
+            matches!(gates[40], Gate::Refuse { retry_after_ms } if retry_after_ms > 59 * MINUTE)
+        );
+        assert!(c.is_some_and(|c| c.locked_until.is_some()));
+    }
+
+    #[test]
+    fn mistakes_followed_by_the_right_password_are_forgiven() {
         let p = Policy::ADDRESS;
         let mut c = after_failure(p, None, 0);
         for i in 1..p.lock_after {
             c = after_failure(p, Some(c), i.into());
         }
-        assert!(c.locked_until.is_some(), "the 20th attempt locks");
-        let back = take_back(p, c);
+        assert!(c.locked_until.is_some(), "the 40th attempt locks");
+        let back = take_back(p, c, 1);
         assert_eq!(back.failures, p.lock_after - 1);
         assert_eq!(back.locked_until, None);
-        assert_eq!(gate(p, Some(back), 30), Gate::Delay(3_000));
+        assert_eq!(take_back(p, back, 3).failures, p.lock_after - 4);
         // A lock that earlier failures had already caused stays.
-        let over = after_failure(p, Some(c), 31);
-        assert!(take_back(p, over).locked_until.is_some());
+        let over = after_failure(p, Some(c), 41);
+        assert!(take_back(p, over, 1).locked_until.is_some());
+        let zero = Counter {
+            failures: 0,
+            window_started_at: 0,
+            locked_until: None,
+        };
+        assert_eq!(take_back(p, zero, 5).failures, 0);
+    }
+
+    #[test]
+    fn the_strictest_gate_wins() {
+        let refuse = |ms| Gate::Refuse { retry_after_ms: ms };
+        assert_eq!(strictest(&[]), Gate::Allow);
         assert_eq!(
-            take_back(
-                p,
-                Counter {
-                    failures: 0,
-                    window_started_at: 0,
-                    locked_until: None
-                }
-            )
-            .failures,
-            0
+            strictest(&[Gate::Allow, Gate::Delay(5), Gate::Delay(3)]),
+            Gate::Delay(5)
         );
+        assert_eq!(
+            strictest(&[Gate::Delay(5), refuse(2), refuse(9)]),
+            refuse(9)
+        );
+        assert_eq!(strictest(&[refuse(2), Gate::Allow]), refuse(2));
+    }
+
+    #[test]
+    fn every_policy_forgets_within_the_purge_horizon() {
+        for p in Policy::ALL {
+            assert!(p.window_ms <= FORGET_AFTER_MS, "{p:?}");
+            let c = after_failure(p, None, 0);
+            assert_eq!(c.live(p, FORGET_AFTER_MS + 1), 0);
+        }
+    }
+
+    #[test]
+    fn addresses_are_counted_per_ipv4_host_and_ipv6_network() {
+        assert_eq!(address_subject("203.0.113.9"), "203.0.113.9");
+        assert_eq!(
+            address_subject("2001:db8:1:2:aaaa::1"),
+            address_subject("2001:db8:1:2:ffff::9")
+        );
+        assert_eq!(address_subject("2001:db8:1:2::5"), "2001:db8:1:2::/64");
+        assert_ne!(
+            address_subject("2001:db8:1:2::5"),
+            address_subject("2001:db8:1:3::5")
+        );
+        assert_eq!(address_subject("::ffff:192.0.2.1"), "192.0.2.1");
+        assert_eq!(address_subject("unknown"), "unknown");
     }
 }

@@ -11,6 +11,14 @@ pub const ITEM_DATA_MAX: usize = 100_000;
 pub const FOLDER_NAME_MAX: usize = 1_000;
 pub const FOLDERS_MAX: u32 = 1_000;
 pub const ITEMS_MAX: u32 = 50_000;
+/// Sealed bytes one personal vault may hold in all: far beyond a real vault (10,000 items take
+/// about 5 MB), yet a bound on what one account can make the server store and send.
+pub const VAULT_BYTES_MAX: i64 = 64 * 1024 * 1024;
+/// One answer of `vault_list` holds at most this many items…
+pub const LIST_PAGE_ITEMS: usize = 2_000;
+/// …and stops after the item that takes it past this many sealed bytes, so that many lists at
+/// once cost the server little memory whatever the vault's size.
+pub const LIST_PAGE_BYTES: usize = 2 * 1024 * 1024;
 /// Ids one bulk call may name (trash, restore, delete).
 pub const BULK_MAX: usize = 500;
 /// Items stay this long in the trash before they are purged.
@@ -72,11 +80,15 @@ pub struct FolderRecord {
     pub revised_at: Millis,
 }
 
-/// Everything the vault page needs in one answer (the browser decrypts and filters it).
+/// One page of the vault (the browser fetches every page, then decrypts and filters). Folders
+/// come with the first page.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VaultSnapshot {
     pub items: Vec<ItemRecord>,
     pub folders: Vec<FolderRecord>,
+    /// Where the next page starts; `None` on the last page.
+    #[serde(default)]
+    pub next: Option<ItemId>,
 }
 
 /// What a create or update sends.

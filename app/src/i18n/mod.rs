@@ -163,6 +163,7 @@ pub fn problem_message(lang: Lang, field: Field, problem: Problem) -> String {
         (Field::MasterPassword, Problem::Invalid) => text(lang, Key::ErrWrongMasterPassword).into(),
         (Field::KeyMaterial, _) => text(lang, Key::ErrKeyMaterial).into(),
         (Field::Folder, Problem::Invalid) => text(lang, Key::ErrFolderGone).into(),
+        (Field::VerificationLink, _) => text(lang, Key::ErrVerificationLink).into(),
         (_, Problem::Required) => text(lang, Key::ErrRequired).into(),
         (_, Problem::TooLong { max }) => {
             format(lang, Key::ErrTooLong, &[("max", &max.to_string())])

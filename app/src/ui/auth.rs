@@ -7,6 +7,7 @@ use super::components::{
 };
 use super::state::{use_auth, use_i18n, use_toasts, use_vault};
 use crate::api::auth::{account_keys, login, prelogin, register, RegisterRequest};
+use crate::api::mail_requests::{password_hint, signup_mode, signup_start};
 use crate::crypto::account::{new_account_from, Derived};
 use crate::crypto::{CryptoError, KdfParams, SymmetricKey, UnlockedKeys};
 use crate::domain::validate::{self, collect, normalize_email, MASTER_PASSWORD_MIN};
@@ -170,16 +171,132 @@ pub fn LoginPage() -> impl IntoView {
                 <PasswordField id="master-password" label=Key::MasterPassword value=password error=errors.message(Field::MasterPassword) />
                 <SubmitButton label=Key::LogIn pending=pending pending_label=Key::DerivingKeys />
             </form>
+            <p class="switch"><A href="/hint">{move || i18n.t(Key::ForgotPassword)}</A></p>
             <p class="switch">{move || i18n.t(Key::NewHere)} " " <A href="/register">{move || i18n.t(Key::CreateAccount)}</A></p>
         </div>
     }
 }
 
+/// Mails the master password hint of an account to its own address.
+#[component]
+pub fn HintPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let email = RwSignal::new(String::new());
+    let pending = RwSignal::new(false);
+    let sent_to = RwSignal::new(None::<String>);
+    let errors = FormErrors::new();
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        errors.clear();
+        let email_v = email.get_untracked();
+        if let Err(e) = collect([(Field::Email, validate::email_problem(&email_v))]) {
+            errors.show(&e);
+            return;
+        }
+        pending.set(true);
+        spawn_local(async move {
+            let result = password_hint(email_v.clone()).await;
+            pending.set(false);
+            match result {
+                Ok(()) => sent_to.set(Some(email_v.trim().to_owned())),
+                Err(e) => report(errors, &e),
+            }
+        });
+    };
+    view! {
+        <Title text=move || format!("{} · Keyhaven", i18n.t(Key::HintTitle)) />
+        <div class="card narrow">
+            <h1>{move || i18n.t(Key::HintTitle)}</h1>
+            <p class="lead">{move || i18n.t(Key::HintIntro)}</p>
+            <form on:submit=on_submit novalidate method="post">
+                <TextField id="email" label=Key::Email value=email error=errors.message(Field::Email) input_type="email" autocomplete="username" required=true />
+                <SubmitButton label=Key::SendHint pending=pending pending_label=Key::SendHint />
+            </form>
+            <p role="status" class="notice">{move || sent_to.get().map(|to| i18n.fmt(Key::HintSent, &[("email", &to)]))}</p>
+            <p class="switch"><A href="/login">{move || i18n.t(Key::BackToLogin)}</A></p>
+        </div>
+    }
+}
+
+/// Creates an account. Where the instance verifies addresses first, the page asks for the
+/// address alone until it is opened from the mailed link.
 #[component]
 pub fn RegisterPage() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let token = move || query.with(|q| q.get("token"));
+    let mode = Resource::new(|| (), |_| signup_mode());
+    view! {
+        <RedirectIfSignedIn />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let verify_first = mode.await.unwrap_or(false);
+                match token() {
+                    None if verify_first => view! { <SignupStart /> }.into_any(),
+                    token => {
+                        let email = query.with_untracked(|q| q.get("email")).unwrap_or_default();
+                        view! { <RegisterForm token=token email=email /> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The first step where addresses are verified: the address, to mail a link to.
+#[component]
+fn SignupStart() -> impl IntoView {
+    let i18n = use_i18n();
+    let email = RwSignal::new(String::new());
+    let pending = RwSignal::new(false);
+    let sent_to = RwSignal::new(None::<String>);
+    let errors = FormErrors::new();
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        errors.clear();
+        let email_v = email.get_untracked();
+        if let Err(e) = collect([(Field::Email, validate::email_problem(&email_v))]) {
+            errors.show(&e);
+            return;
+        }
+        pending.set(true);
+        let language = i18n.lang.get_untracked();
+        spawn_local(async move {
+            let result = signup_start(email_v.clone(), language).await;
+            pending.set(false);
+            match result {
+                Ok(()) => sent_to.set(Some(email_v.trim().to_owned())),
+                Err(e) => report(errors, &e),
+            }
+        });
+    };
+    view! {
+        <Title text=move || format!("{} · Keyhaven", i18n.t(Key::CreateAccount)) />
+        <div class="card narrow">
+            <h1>{move || i18n.t(Key::CreateAccountTitle)}</h1>
+            <p class="lead">{move || i18n.t(Key::SignupStartIntro)}</p>
+            <form on:submit=on_submit novalidate method="post">
+                <TextField id="email" label=Key::Email value=email error=errors.message(Field::Email) input_type="email" autocomplete="email" required=true />
+                <SubmitButton label=Key::SendLink pending=pending pending_label=Key::SendLink />
+            </form>
+            <p role="status" class="notice">{move || sent_to.get().map(|to| i18n.fmt(Key::LinkSent, &[("email", &to)]))}</p>
+            <p class="switch">{move || i18n.t(Key::HaveAccount)} " " <A href="/login">{move || i18n.t(Key::LogIn)}</A></p>
+        </div>
+    }
+}
+
+#[component]
+fn RegisterForm(token: Option<String>, email: String) -> impl IntoView {
     let i18n = use_i18n();
     let toasts = use_toasts();
-    let email = RwSignal::new(String::new());
+    let link_error = token.is_some();
+    let token = StoredValue::new(token);
+    let email = RwSignal::new(email);
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
@@ -254,6 +371,7 @@ pub fn RegisterPage() -> impl IntoView {
                     protected_user_key: material.protected_user_key,
                     public_key: material.public_key,
                     protected_private_key: material.protected_private_key,
+                    verification: token.get_value(),
                 })
                 .await?;
                 Ok::<_, AppError>((account, keys))
@@ -278,9 +396,14 @@ pub fn RegisterPage() -> impl IntoView {
 
     view! {
         <Title text=move || format!("{} · Keyhaven", i18n.t(Key::CreateAccount)) />
-        <RedirectIfSignedIn />
         <div class="card narrow">
             <h1>{move || i18n.t(Key::CreateAccountTitle)}</h1>
+            {move || (link_error && errors.message(Field::VerificationLink).get().is_some()).then(|| view! {
+                <p class="field-error" role="alert">
+                    {move || errors.message(Field::VerificationLink).get().unwrap_or_default()}
+                    " " <A href="/register">{move || i18n.t(Key::SendLink)}</A>
+                </p>
+            })}
             <div class="notice warning" role="note">
                 <h2>{move || i18n.t(Key::NoRecoveryTitle)}</h2>
                 <p>{move || i18n.t(Key::NoRecoveryText)}</p>

@@ -7,7 +7,7 @@ use super::components::{
 };
 use super::state::{use_auth, use_i18n, use_toasts};
 use super::vault::RequireAccount;
-use crate::api::auth::{change_master_password, update_profile};
+use crate::api::auth::{change_master_password, sign_out_everywhere, update_profile};
 use crate::domain::validate::{self, collect, MASTER_PASSWORD_MIN};
 use crate::domain::{AccountInfo, AppError, Field, Lang, Problem};
 use crate::i18n::Key;
@@ -26,7 +26,54 @@ pub fn SettingsPage() -> impl IntoView {
             <ProfileForm account=account.clone() />
             <LockTimeoutSetting />
             <ChangePasswordForm email=account.email.clone() />
+            <SessionsSection />
         } />
+    }
+}
+
+/// Ends every session of the account, on every device, this one included.
+#[component]
+fn SessionsSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let vault = super::state::use_vault();
+    let navigate = leptos_router::hooks::use_navigate();
+    let confirming = RwSignal::new(false);
+    let pending = RwSignal::new(false);
+    let sign_out = move |_| {
+        let navigate = navigate.clone();
+        pending.set(true);
+        spawn_local(async move {
+            let result = sign_out_everywhere().await;
+            pending.set(false);
+            match result {
+                Ok(()) => {
+                    super::browser::announce_logout();
+                    vault.lock();
+                    auth.refresh();
+                    navigate("/login", Default::default());
+                }
+                Err(e) => super::components::toast_error(&e),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="sessions-heading">
+            <h2 id="sessions-heading">{move || i18n.t(Key::Sessions)}</h2>
+            <p>{move || i18n.t(Key::SignOutEverywhereHelp)}</p>
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! {
+                    <button type="button" on:click=move |_| confirming.set(true)>{move || i18n.t(Key::SignOutEverywhere)}</button>
+                }
+            >
+                <div class="confirm" role="group" aria-label=move || i18n.t(Key::SignOutEverywhere)>
+                    <p>{move || i18n.t(Key::ConfirmSignOutEverywhere)}</p>
+                    <button type="button" class="danger" disabled=move || pending.get() on:click=sign_out.clone()>{move || i18n.t(Key::SignOutEverywhere)}</button>
+                    <button type="button" on:click=move |_| confirming.set(false)>{move || i18n.t(Key::Cancel)}</button>
+                </div>
+            </Show>
+        </section>
     }
 }
 

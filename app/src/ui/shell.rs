@@ -1,6 +1,6 @@
 //! The frame around every page: the HTML document, the header with its menus, the routes.
 
-use super::auth::{LoginPage, RegisterPage};
+use super::auth::{HintPage, LoginPage, RegisterPage};
 use super::browser::{self, remember_lang, remember_theme, Prefs};
 use super::components::ToastRegion;
 use super::settings::SettingsPage;
@@ -94,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home ssr=SsrMode::Async />
                     <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/hint") view={Lazy::<HintRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/vault") view={Lazy::<VaultRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
@@ -141,6 +142,7 @@ macro_rules! lazy_page {
 
 lazy_page!(LoginRoute, LoginPage);
 lazy_page!(RegisterRoute, RegisterPage);
+lazy_page!(HintRoute, HintPage);
 lazy_page!(VaultRoute, VaultPage);
 lazy_page!(SettingsRoute, SettingsPage);
 

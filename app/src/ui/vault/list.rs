@@ -102,14 +102,27 @@ impl VaultUi {
         }
     }
 
-    /// Fetches and decrypts the whole vault.
+    /// Fetches every page of the vault, then decrypts it.
     pub fn reload(&self) {
         let this = *self;
         spawn_local(async move {
-            match vault_list().await {
-                Ok(snapshot) => this.show(snapshot),
-                Err(e) => crate::ui::components::toast_error(&e),
+            // Page by page: the server answers a bounded page, however large the vault.
+            let mut whole = VaultSnapshot::default();
+            let mut after = None;
+            loop {
+                match vault_list(after).await {
+                    Ok(page) => {
+                        whole.items.extend(page.items);
+                        whole.folders.extend(page.folders);
+                        after = page.next;
+                        if after.is_none() {
+                            break;
+                        }
+                    }
+                    Err(e) => return crate::ui::components::toast_error(&e),
+                }
             }
+            this.show(whole);
         });
     }
 

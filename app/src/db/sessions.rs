@@ -1,0 +1,94 @@
+//! Stored sessions. A session is found by a hash of its id, never the id itself: a copy of the
+//! database (a backup, a leaked dump) holds no cookie value that would sign anyone in.
+
+use super::Db;
+use crate::domain::AppError;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+/// The stored key of the session id `id` (the cookie's value). SHA-256 suffices: the id is 128
+/// random bits, so there is nothing to guess that a slow hash would protect.
+pub fn key(id: &str) -> String {
+    hex::encode(Sha256::digest(format!("keyhaven session {id}").as_bytes()))
+}
+
+/// One stored session: its data as JSON, the account it signs in (so all of an account's sessions
+/// can be ended at once), and when it expires (Unix seconds).
+pub struct Stored<'a> {
+    pub key: &'a str,
+    pub user_id: Option<&'a str>,
+    pub data: &'a str,
+    pub expires_at: i64,
+}
+
+/// Stores a new session; `false` when the key is taken (the caller draws another id).
+pub async fn insert(db: &Db, s: &Stored<'_>) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "INSERT INTO user_sessions (key, user_id, data, expires_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(s.key)
+    .bind(s.user_id)
+    .bind(s.data)
+    .bind(s.expires_at)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn upsert(db: &Db, s: &Stored<'_>) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO user_sessions (key, user_id, data, expires_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (key) DO UPDATE SET user_id = excluded.user_id, data = excluded.data, \
+         expires_at = excluded.expires_at",
+    )
+    .bind(s.key)
+    .bind(s.user_id)
+    .bind(s.data)
+    .bind(s.expires_at)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// The data and expiry of a session that has not expired at `now` (Unix seconds).
+pub async fn load(db: &Db, key: &str, now: i64) -> Result<Option<(String, i64)>, AppError> {
+    let row = sqlx::query(
+        "SELECT data, expires_at FROM user_sessions WHERE key = $1 AND expires_at > $2",
+    )
+    .bind(key)
+    .bind(now)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(match row {
+        Some(r) => Some((r.try_get("data")?, r.try_get("expires_at")?)),
+        None => None,
+    })
+}
+
+pub async fn delete(db: &Db, key: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM user_sessions WHERE key = $1")
+        .bind(key)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Deletes every session that expired before `now` (Unix seconds). A system task.
+pub async fn delete_expired(db: &Db, now: i64) -> Result<u64, AppError> {
+    let done = sqlx::query("DELETE FROM user_sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Ends every session of an account ("sign out everywhere", a new master password). The security
+/// stamp already refuses them; deleting them also tidies the table at once.
+pub async fn delete_for_user(db: &Db, user_id: &str) -> Result<u64, AppError> {
+    let done = sqlx::query("DELETE FROM user_sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -1,0 +1,217 @@
+//! Mail (server only): over SMTP when `KEYHAVEN_SMTP_*` is configured, otherwise into a local
+//! outbox folder of `.eml` files that the operator can read and the server logs. Mail is sent in
+//! the background, so no answer waits for it, and none reveals by its timing whether a mail went
+//! out (answers about whether an account exists must look alike).
+
+use crate::domain::Lang;
+use lettre::message::{header::ContentType, Mailbox, Message};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How the SMTP connection is secured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Security {
+    /// TLS from the first byte (usually port 465).
+    Tls,
+    /// Plain, then upgraded with STARTTLS, which must succeed (usually port 587).
+    StartTls,
+    /// No encryption: only for a relay on the same host or a test server.
+    None,
+}
+
+#[derive(Clone, Debug)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub from: String,
+}
+
+/// One mail to send, in plain text.
+#[derive(Clone, Debug)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Outbox(PathBuf),
+}
+
+/// Cheap to clone; shared by every request.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: Arc<Transport>,
+    from: Mailbox,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &*self.transport {
+            Transport::Smtp(_) => write!(f, "Mailer(smtp, from {})", self.from),
+            Transport::Outbox(dir) => write!(f, "Mailer(outbox {})", dir.display()),
+        }
+    }
+}
+
+impl Mailer {
+    pub fn smtp(settings: &SmtpSettings) -> Result<Mailer, String> {
+        let from: Mailbox = settings
+            .from
+            .parse()
+            .map_err(|e| format!("KEYHAVEN_SMTP_FROM is not a mail address: {e}"))?;
+        let builder = match settings.security {
+            Security::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&settings.host),
+            Security::StartTls => {
+                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&settings.host)
+            }
+            Security::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
+                &settings.host,
+            )),
+        }
+        .map_err(|e| format!("KEYHAVEN_SMTP_HOST cannot be used: {e}"))?;
+        let mut builder = builder
+            .port(settings.port)
+            .timeout(Some(Duration::from_secs(30)));
+        if let (Some(user), Some(password)) = (&settings.username, &settings.password) {
+            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+        }
+        Ok(Mailer {
+            transport: Arc::new(Transport::Smtp(builder.build())),
+            from,
+        })
+    }
+
+    pub fn outbox(dir: PathBuf) -> Mailer {
+        Mailer {
+            transport: Arc::new(Transport::Outbox(dir)),
+            from: Mailbox::new(
+                Some("Keyhaven".into()),
+                lettre::Address::new("keyhaven", "localhost").expect("a valid address"),
+            ),
+        }
+    }
+
+    /// Whether mail really leaves the machine (only then can an address be verified).
+    pub fn is_smtp(&self) -> bool {
+        matches!(&*self.transport, Transport::Smtp(_))
+    }
+
+    /// Sends `mail` in the background; a failure is logged.
+    pub fn send_later(&self, mail: Mail) {
+        let mailer = self.clone();
+        tokio::spawn(async move {
+            let to = mail.to.clone();
+            if let Err(e) = mailer.send(mail).await {
+                tracing::warn!(to, error = %e, "a mail could not be sent");
+            }
+        });
+    }
+
+    pub async fn send(&self, mail: Mail) -> Result<(), String> {
+        let to: Mailbox = mail.to.parse().map_err(|e| format!("bad recipient: {e}"))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(mail.subject.clone())
+            .header(ContentType::TEXT_PLAIN)
+            .body(readable_body(mail.body))
+            .map_err(|e| e.to_string())?;
+        match &*self.transport {
+            Transport::Smtp(smtp) => {
+                smtp.send(message).await.map_err(|e| e.to_string())?;
+                tracing::info!(to = mail.to, subject = mail.subject, "mail sent");
+            }
+            Transport::Outbox(dir) => {
+                let path = dir.join(format!(
+                    "{}-{}.eml",
+                    crate::db::now_ms(),
+                    crate::db::new_id()
+                ));
+                let bytes = message.formatted();
+                let dir = dir.clone();
+                let written = path.clone();
+                tokio::task::spawn_blocking(move || {
+                    std::fs::create_dir_all(&dir)?;
+                    std::fs::write(&written, bytes)
+                })
+                .await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| e.to_string())?;
+                tracing::info!(
+                    to = mail.to,
+                    subject = mail.subject,
+                    file = %path.display(),
+                    "mail written to the outbox (no SMTP server is configured)"
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Always quoted-printable: readable as it is where it is plain ASCII, and one predictable
+/// encoding for whoever reads the mails (a client, a test).
+fn readable_body(text: String) -> lettre::message::Body {
+    use lettre::message::{header::ContentTransferEncoding, Body};
+    Body::new_with_encoding(text, ContentTransferEncoding::QuotedPrintable)
+        .unwrap_or_else(Body::new)
+}
+
+/// The texts of the mails, per language. Kept apart from the UI's texts, which the browser
+/// carries; these are only ever needed here.
+pub mod texts {
+    use super::Lang;
+
+    pub fn hint(lang: Lang, hint: Option<&str>) -> (String, String) {
+        let subject = match lang {
+            Lang::En => "Your Keyhaven master password hint",
+            Lang::Nl => "De hint voor je Keyhaven-hoofdwachtwoord",
+            Lang::Fr => "L'indice de votre mot de passe principal Keyhaven",
+        };
+        let body = match (lang, hint) {
+            (Lang::En, Some(h)) => format!("Someone (hopefully you) asked for the hint of your master password.\n\nYour hint: {h}\n\nIf it was not you, you can ignore this mail: nobody can sign in with the hint alone."),
+            (Lang::En, None) => "Someone (hopefully you) asked for the hint of your master password, but your account has no hint.\n\nIf it was not you, you can ignore this mail.".to_owned(),
+            (Lang::Nl, Some(h)) => format!("Iemand (hopelijk jij) heeft de hint voor je hoofdwachtwoord opgevraagd.\n\nJe hint: {h}\n\nWas jij het niet, dan kun je deze mail negeren: met de hint alleen kan niemand inloggen."),
+            (Lang::Nl, None) => "Iemand (hopelijk jij) heeft de hint voor je hoofdwachtwoord opgevraagd, maar je account heeft geen hint.\n\nWas jij het niet, dan kun je deze mail negeren.".to_owned(),
+            (Lang::Fr, Some(h)) => format!("Quelqu'un (vous, nous l'espérons) a demandé l'indice de votre mot de passe principal.\n\nVotre indice : {h}\n\nSi ce n'était pas vous, ignorez ce message : l'indice seul ne permet à personne de se connecter."),
+            (Lang::Fr, None) => "Quelqu'un (vous, nous l'espérons) a demandé l'indice de votre mot de passe principal, mais votre compte n'a pas d'indice.\n\nSi ce n'était pas vous, ignorez ce message.".to_owned(),
+        };
+        (subject.to_owned(), body)
+    }
+
+    pub fn verify(lang: Lang, link: &str) -> (String, String) {
+        let subject = match lang {
+            Lang::En => "Create your Keyhaven account",
+            Lang::Nl => "Maak je Keyhaven-account aan",
+            Lang::Fr => "Créez votre compte Keyhaven",
+        };
+        let body = match lang {
+            Lang::En => format!("Open this link to create your Keyhaven account with this address. It works for 24 hours.\n\n{link}\n\nIf you did not ask for it, you can ignore this mail."),
+            Lang::Nl => format!("Open deze link om met dit adres je Keyhaven-account aan te maken. De link werkt 24 uur.\n\n{link}\n\nHeb je hier niet om gevraagd, dan kun je deze mail negeren."),
+            Lang::Fr => format!("Ouvrez ce lien pour créer votre compte Keyhaven avec cette adresse. Il est valable 24 heures.\n\n{link}\n\nSi vous ne l'avez pas demandé, ignorez ce message."),
+        };
+        (subject.to_owned(), body)
+    }
+
+    pub fn already_registered(lang: Lang, login: &str) -> (String, String) {
+        let subject = match lang {
+            Lang::En => "You already have a Keyhaven account",
+            Lang::Nl => "Je hebt al een Keyhaven-account",
+            Lang::Fr => "Vous avez déjà un compte Keyhaven",
+        };
+        let body = match lang {
+            Lang::En => format!("Someone (hopefully you) asked to create a Keyhaven account with this address, but it already has one. Log in here:\n\n{login}\n\nIf it was not you, you can ignore this mail."),
+            Lang::Nl => format!("Iemand (hopelijk jij) wilde met dit adres een Keyhaven-account aanmaken, maar er bestaat er al een. Log hier in:\n\n{login}\n\nWas jij het niet, dan kun je deze mail negeren."),
+            Lang::Fr => format!("Quelqu'un (vous, nous l'espérons) a demandé à créer un compte Keyhaven avec cette adresse, mais elle en a déjà un. Connectez-vous ici :\n\n{login}\n\nSi ce n'était pas vous, ignorez ce message."),
+        };
+        (subject.to_owned(), body)
+    }
+}

@@ -1,0 +1,665 @@
+//! What a hostile stranger on the internet tries first, told on SQLite and on PostgreSQL: locking
+//! people out by guessing, finding out who has an account, exhausting the server with bodies, and
+//! living on in a copied session.
+
+mod common;
+
+use app::crypto::KdfParams;
+use axum::body::Body;
+use common::*;
+use http::{Request, StatusCode};
+use serde_json::{json, Value};
+
+fn login_args(email: &str, auth_hash: &str) -> Value {
+    json!({"email": email, "auth_hash": auth_hash})
+}
+
+/// Registers `email` with `p`'s key material (the server cannot tell; it saves a derivation per
+/// account) and returns the session cookie.
+async fn sign_up_as(h: &Harness, addr: &str, p: &Person, email: &str) -> Reply {
+    let mut args = register_args(p, "Person");
+    args["req"]["email"] = json!(email);
+    h.call_from(addr, "register", args, None, &[]).await
+}
+
+async fn lockout_story(h: &Harness) {
+    // An attacker's 50 wrong guesses lock out the attacker's address, not the owner.
+    let hal = person("hal@example.org", "hal's own long master password");
+    let hal_s = h.signed_up("10.0.0.7", &hal, "Hal").await;
+    let wrong = auth_hash("not hal's password at all", hal.email);
+    let mut answers = Vec::new();
+    for _ in 0..50 {
+        let r = h
+            .call_from(
+                "10.66.0.1",
+                "login",
+                login_args(hal.email, &wrong),
+                None,
+                &[],
+            )
+            .await;
+        answers.push(r.body["error"].as_str().unwrap_or_default().to_owned());
+    }
+    assert_eq!(
+        answers
+            .iter()
+            .filter(|e| *e == "invalid_credentials")
+            .count(),
+        4,
+        "four guesses are checked and answered, the fifth locks: {answers:?}"
+    );
+    assert!(answers[4..].iter().all(|e| e == "throttled"));
+    let right = login_args(hal.email, &hal.material.auth_hash);
+    let owner = h
+        .call_from("10.0.0.7", "login", right.clone(), None, &[])
+        .await;
+    assert_eq!(
+        owner.status,
+        StatusCode::OK,
+        "the owner logs in: {}",
+        owner.text
+    );
+    let elsewhere = h
+        .call_from("192.0.2.44", "login", right.clone(), None, &[])
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::OK, "from anywhere else too");
+    let attacker = h.call_from("10.66.0.1", "login", right, None, &[]).await;
+    assert_eq!(
+        attacker.body["error"], "throttled",
+        "the guessing address stays locked, even with the right password"
+    );
+
+    // The owner's signed-in session changes the master password whatever strangers guess.
+    let fresh = Derived::new(
+        "hal's second master password",
+        "hal@example.org",
+        &KdfParams::default(),
+    )
+    .expect("derive");
+    let rewrapped = fresh.wrap_user_key(&hal.keys.user_key).expect("wrap");
+    let change = |current: &str| json!({"current_auth_hash": current, "new_auth_hash": fresh.auth_hash, "new_protected_user_key": rewrapped});
+    for _ in 0..3 {
+        h.call_from(
+            "10.66.0.2",
+            "login",
+            login_args(hal.email, &wrong),
+            None,
+            &[],
+        )
+        .await;
+    }
+    let changed = h
+        .call_from(
+            "10.66.0.1",
+            "change_master_password",
+            change(&hal.material.auth_hash),
+            Some(&hal_s),
+            &[],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
+    let hal_s = changed.cookie();
+
+    // A session's own wrong guesses are limited (a stolen session cannot guess on and on).
+    let mut own = Vec::new();
+    for _ in 0..6 {
+        let r = h
+            .call_from(
+                "10.0.0.7",
+                "change_master_password",
+                change(&wrong),
+                Some(&hal_s),
+                &[],
+            )
+            .await;
+        own.push(r.body["error"].as_str().unwrap_or_default().to_owned());
+    }
+    assert_eq!(&own[..4], ["invalid"; 4], "{own:?}");
+    assert!(own[4..].iter().all(|e| e == "throttled"), "{own:?}");
+
+    // 30 people behind one office address log in, a third of them after a typing mistake.
+    let staff = person("staff@example.org", "one derivation serves them all");
+    let office = "198.51.100.10";
+    for i in 0..30 {
+        let email = format!("staff{i}@example.org");
+        let r = sign_up_as(h, office, &staff, &email).await;
+        assert_eq!(r.status, StatusCode::OK, "registration {i}: {}", r.text);
+    }
+    let typo = auth_hash("a typo of the password", "staff@example.org");
+    for i in 0..30 {
+        let email = format!("staff{i}@example.org");
+        if i % 3 == 0 {
+            let r = h
+                .call_from(office, "login", login_args(&email, &typo), None, &[])
+                .await;
+            assert_eq!(r.body["error"], "invalid_credentials", "{}", r.text);
+        }
+        let r = h
+            .call_from(
+                office,
+                "login",
+                login_args(&email, &staff.material.auth_hash),
+                None,
+                &[],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "login {i}: {}", r.text);
+    }
+    // Registration is throttled per address: the office's 31st account must wait.
+    let r = sign_up_as(h, office, &staff, "staff30@example.org").await;
+    assert_eq!(r.body["error"], "throttled", "{}", r.text);
+
+    // One address guessing across many accounts is refused, for every account.
+    let sprayer = "203.0.113.99";
+    let typo_ref = typo.as_str();
+    let guesses = (0..8).flat_map(|i| {
+        (0..5).map(move |_| {
+            let email = format!("staff{i}@example.org");
+            async move {
+                h.call_from(sprayer, "login", login_args(&email, typo_ref), None, &[])
+                    .await
+            }
+        })
+    });
+    let answers = futures::future::join_all(guesses).await;
+    assert!(answers.iter().all(|r| matches!(
+        r.body["error"].as_str(),
+        Some("invalid_credentials" | "throttled")
+    )));
+    let next = h
+        .call_from(
+            sprayer,
+            "login",
+            login_args("staff9@example.org", &staff.material.auth_hash),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(next.body["error"], "throttled", "{}", next.text);
+    let owner9 = h
+        .call_from(
+            office,
+            "login",
+            login_args("staff9@example.org", &staff.material.auth_hash),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        owner9.status,
+        StatusCode::OK,
+        "the account itself is not locked"
+    );
+
+    // IPv6 neighbours in one /64 are one address to the throttle.
+    for n in 0..5 {
+        let r = h
+            .call_from(
+                &format!("2001:db8:5:6::{n:x}"),
+                "login",
+                login_args(hal.email, &wrong),
+                None,
+                &[],
+            )
+            .await;
+        assert!(!r.status.is_success());
+    }
+    let r = h
+        .call_from(
+            "2001:db8:5:6::ffff",
+            "login",
+            login_args(hal.email, &wrong),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(r.body["error"], "throttled", "{}", r.text);
+}
+
+async fn accounts_story(h: &Harness) {
+    // An unknown email gets settings chosen by a keyed hash of it: stable, and as varied as real
+    // accounts' (so an account with Argon2id does not stand out).
+    let mut kinds = std::collections::BTreeSet::new();
+    for i in 0..64 {
+        let email = format!("nobody{i}@example.org");
+        let first = h.call("prelogin", json!({"email": email}), None).await.body;
+        let again = h
+            .call("prelogin", json!({"email": email.to_uppercase()}), None)
+            .await
+            .body;
+        assert_eq!(first, again, "{email}");
+        kinds.insert(first["kind"].as_str().unwrap_or_default().to_owned());
+    }
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        ["argon2id", "pbkdf2"],
+        "unknown emails get either kind"
+    );
+    let ida = person("ida@example.org", "ida registers with argon2 settings");
+    let mut args = register_args(&ida, "Ida");
+    args["req"]["kdf"] = json!(KdfParams::argon2id_default());
+    let r = h.call_from("10.9.0.1", "register", args, None, &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(
+        h.call("prelogin", json!({"email": ida.email}), None)
+            .await
+            .body,
+        json!(KdfParams::argon2id_default())
+    );
+
+    // Sessions are stored under a hash of their id: the database holds no cookie value.
+    let ida_s = r.cookie();
+    let id_value = ida_s.split_once('=').map(|(_, v)| v).unwrap_or_default();
+    assert!(id_value.len() >= 20, "{ida_s}");
+    assert_eq!(
+        h.count(&format!(
+            "user_sessions WHERE key = '{id_value}' OR data LIKE '%{id_value}%'"
+        ))
+        .await,
+        0
+    );
+    assert_eq!(
+        h.count(&format!(
+            "user_sessions WHERE key = '{}'",
+            app::db::sessions::key(id_value)
+        ))
+        .await,
+        1
+    );
+
+    // Headers: nothing with account data is stored by a browser or a proxy; no HSTS over HTTP.
+    let page = h.get("/login", &[]).await;
+    assert_eq!(page.headers["cache-control"], "no-store");
+    assert!(page.headers.get("strict-transport-security").is_none());
+    let api = h.call("whoami", json!({}), Some(&ida_s)).await;
+    assert_eq!(api.headers["cache-control"], "no-store");
+    assert_eq!(api.body["email"], ida.email);
+
+    // Sign out everywhere ends every session of the account, this one included, and only its.
+    let second = h
+        .call_from(
+            "10.9.0.2",
+            "login",
+            login_args(ida.email, &ida.material.auth_hash),
+            None,
+            &[],
+        )
+        .await
+        .cookie();
+    let jo = person("jo@example.org", "jo stays signed in throughout");
+    let jo_s = h.signed_up("10.9.0.3", &jo, "Jo").await;
+    assert_eq!(
+        h.call("sign_out_everywhere", json!({}), None).await.error()["error"],
+        "unauthenticated"
+    );
+    let out = h.call("sign_out_everywhere", json!({}), Some(&ida_s)).await;
+    assert_eq!(out.status, StatusCode::OK, "{}", out.text);
+    for s in [&ida_s, &second] {
+        assert_eq!(h.call("whoami", json!({}), Some(s)).await.body, Value::Null);
+    }
+    assert_eq!(
+        h.call("whoami", json!({}), Some(&jo_s)).await.body["name"],
+        "Jo"
+    );
+
+    // "Email me my hint" answers alike for every address, and mails only an account's owner.
+    let before = outbox(h).len();
+    for email in [ida.email, "nobody-at-all@example.org"] {
+        let r = h.call("password_hint", json!({"email": email}), None).await;
+        assert_eq!(
+            (r.status, r.body.clone()),
+            (StatusCode::OK, Value::Null),
+            "{email}"
+        );
+    }
+    let mails = wait_for_outbox(h, before + 1).await;
+    let hint_mail = mails.last().expect("a mail");
+    assert!(hint_mail.contains("To: ida@example.org"), "{hint_mail}");
+    assert!(hint_mail.contains("Your hint: the usual"), "{hint_mail}");
+    // The same recipient is not flooded.
+    for _ in 0..2 {
+        h.call("password_hint", json!({"email": ida.email}), None)
+            .await;
+    }
+    let r = h
+        .call("password_hint", json!({"email": ida.email}), None)
+        .await;
+    assert_eq!(r.body["error"], "throttled", "{}", r.text);
+    // Without verification required, the first step of a verified sign-up does not exist.
+    let r = h
+        .call(
+            "signup_start",
+            json!({"email": "x@example.org", "language": "en"}),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+/// The mails in the harness's outbox folder, oldest first.
+fn outbox(h: &Harness) -> Vec<String> {
+    let Ok(dir) = std::fs::read_dir(&h.outbox) else {
+        return Vec::new();
+    };
+    let mut files: Vec<_> = dir.filter_map(Result::ok).map(|e| e.path()).collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| decoded(&std::fs::read_to_string(f).expect("a mail")))
+        .collect()
+}
+
+async fn wait_for_outbox(h: &Harness, n: usize) -> Vec<String> {
+    for _ in 0..200 {
+        let mails = outbox(h);
+        if mails.len() >= n {
+            return mails;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("expected {n} mails in {}", h.outbox.display());
+}
+
+async fn limits_story(h: &Harness) {
+    let send = |path: &str, body: Body, cookie: Option<&str>, length: Option<usize>| {
+        let mut req = Request::post(path)
+            .header("content-type", "application/json")
+            .header("host", "keyhaven.test");
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        if let Some(n) = length {
+            req = req.header("content-length", n);
+        }
+        h.send(req.body(body).expect("request"), "10.8.0.1")
+    };
+    // A stranger's large body is refused before it is read: imports need a session first.
+    let r = send(
+        "/api/items_import",
+        Body::empty(),
+        None,
+        Some(64 * 1024 * 1024),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text);
+    let r = send("/api/register", Body::empty(), None, Some(100 * 1024)).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text);
+    // …and a chunked one is cut off at the small bound while it is read.
+    let chunks = (0..64).map(|_| Ok::<_, std::io::Error>(vec![b' '; 16 * 1024]));
+    let r = send(
+        "/api/register",
+        Body::from_stream(futures::stream::iter(chunks)),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+
+    // A signed-in session may send an import of several megabytes.
+    let kim = person("kim@example.org", "kim imports a large vault");
+    let kim_s = h.signed_up("10.8.0.2", &kim, "Kim").await;
+    let sealed = kim
+        .keys
+        .user_key
+        .encrypt(&vec![b'x'; 60_000], "keyhaven:item")
+        .expect("encrypt")
+        .to_string();
+    let items: Vec<Value> = (0..60)
+        .map(|_| json!({"item_type": "secure_note", "folder": null, "favorite": false, "data": sealed}))
+        .collect();
+    let import = json!({"import": {"folders": [], "items": items}}).to_string();
+    assert!(import.len() > 4 * 1024 * 1024);
+    let r = h
+        .call_from(
+            "10.8.0.2",
+            "items_import",
+            serde_json::from_str(&import).expect("json"),
+            Some(&kim_s),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.body.clone()),
+        (StatusCode::OK, json!(60)),
+        "{}",
+        r.text
+    );
+
+    // A body that trickles is cut off at its deadline (one second here).
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(1);
+    tx.send(Ok(b"{\"email\":".to_vec())).await.expect("send");
+    let started = std::time::Instant::now();
+    let r = send(
+        "/api/prelogin",
+        Body::from_stream(tokio_stream_from(rx)),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    drop(tx);
+
+    // The vault list answers in bounded pages, and the client can walk them all.
+    let mut seen = 0;
+    let mut after = Value::Null;
+    let mut pages = 0;
+    loop {
+        let page = h
+            .call_from(
+                "10.8.0.2",
+                "vault_list",
+                json!({"after": after}),
+                Some(&kim_s),
+                &[],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        assert!(page.text.len() < 3 * 1024 * 1024, "a page is bounded");
+        seen += page.body["items"].as_array().map_or(0, Vec::len);
+        pages += 1;
+        after = page.body["next"].clone();
+        if after.is_null() {
+            break;
+        }
+    }
+    assert_eq!(seen, 60);
+    assert!(pages >= 2, "60 items of 80 kB take more than one page");
+
+    // Quotas bound what one account can make the server store: sealed bytes in all.
+    let big = kim
+        .keys
+        .user_key
+        .encrypt(&vec![b'y'; 70_000], "keyhaven:item")
+        .expect("encrypt")
+        .to_string();
+    let mut refused = None;
+    for i in 0..1_000 {
+        let items: Vec<Value> = (0..20)
+            .map(|_| json!({"item_type": "secure_note", "folder": null, "favorite": false, "data": big}))
+            .collect();
+        let r = h
+            .call_from(
+                "10.8.0.2",
+                "items_import",
+                json!({"import": {"folders": [], "items": items}}),
+                Some(&kim_s),
+                &[],
+            )
+            .await;
+        if r.status != StatusCode::OK {
+            refused = Some((i, r));
+            break;
+        }
+    }
+    let (rounds, r) = refused.expect("the quota refuses at last");
+    assert!(
+        rounds >= 20,
+        "a real vault is far from the quota ({rounds} rounds)"
+    );
+    assert_eq!(r.field_error(), ("import_file".into(), "too_large".into()));
+    let stored: i64 = {
+        use sqlx::Row;
+        sqlx::query("SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) AS n FROM items")
+            .fetch_one(h.db.pool())
+            .await
+            .expect("sum")
+            .try_get("n")
+            .expect("n")
+    };
+    assert!(stored <= app::domain::vault::VAULT_BYTES_MAX);
+}
+
+/// A stream over a channel's receiver (what `tokio-stream` would give).
+fn tokio_stream_from(
+    mut rx: tokio::sync::mpsc::Receiver<Result<Vec<u8>, std::io::Error>>,
+) -> impl futures::Stream<Item = Result<Vec<u8>, std::io::Error>> {
+    futures::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}
+
+on_both_databases!(lockout_story: lockout_on_sqlite, lockout_on_postgres);
+on_both_databases!(accounts_story: accounts_on_sqlite, accounts_on_postgres);
+on_both_databases!(
+    limits_story: limits_on_sqlite,
+    limits_on_postgres,
+    &[("KEYHAVEN_BODY_TIMEOUT_SECS", "1")]
+);
+
+/// Over HTTPS: the session cookie takes the `__Host-` prefix and browsers are told to keep to
+/// HTTPS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secure_cookies_and_hsts() {
+    let h = Harness::sqlite(&[("KEYHAVEN_SECURE_COOKIES", "true")]).await;
+    let lea = person("lea@example.org", "lea signs in over https");
+    let r = h
+        .call_from(
+            "10.7.0.1",
+            "register",
+            register_args(&lea, "Lea"),
+            None,
+            &[],
+        )
+        .await;
+    let raw = r.headers["set-cookie"].to_str().expect("ascii");
+    assert!(raw.starts_with("__Host-keyhaven_session="), "{raw}");
+    assert!(
+        raw.contains("Secure") && raw.contains("Path=/") && !raw.contains("Domain"),
+        "{raw}"
+    );
+    assert_eq!(r.headers["strict-transport-security"], "max-age=63072000");
+    h.finish().await;
+}
+
+/// Where addresses are verified first, registration needs the mailed link, and no answer says
+/// whether an address already has an account.
+async fn verification_story(h: &Harness, smtp: &SmtpSink) {
+    let mo = person("mo@example.org", "mo verifies the address first");
+    let r = h
+        .call_from("10.6.0.1", "register", register_args(&mo, "Mo"), None, &[])
+        .await;
+    assert_eq!(
+        r.field_error(),
+        ("verification_link".into(), "invalid".into())
+    );
+    assert_eq!(h.call("signup_mode", json!({}), None).await.body, true);
+    let start = |email: &str| json!({"email": email, "language": "fr"});
+    let r = h
+        .call_from("10.6.0.1", "signup_start", start(mo.email), None, &[])
+        .await;
+    assert_eq!((r.status, r.body.clone()), (StatusCode::OK, Value::Null));
+    let mails = smtp.wait_for(1).await;
+    let mail = &decoded(&mails[0]);
+    assert!(
+        mail.contains("To: mo@example.org") && mail.contains("Ouvrez ce lien"),
+        "{mail}"
+    );
+    let link = mail
+        .lines()
+        .find(|l| l.starts_with("https://keyhaven.test/register?token="))
+        .expect("a link");
+    let token = link
+        .split("token=")
+        .nth(1)
+        .and_then(|t| t.split('&').next())
+        .expect("token");
+    assert!(link.ends_with("email=mo%40example.org"), "{link}");
+    // The link is for its address only.
+    let other = person("other@example.org", "someone else's address here");
+    let mut args = register_args(&other, "Other");
+    args["req"]["verification"] = json!(token);
+    let r = h.call_from("10.6.0.1", "register", args, None, &[]).await;
+    assert_eq!(
+        r.field_error(),
+        ("verification_link".into(), "invalid".into())
+    );
+    let mut args = register_args(&mo, "Mo");
+    args["req"]["verification"] = json!(token);
+    let r = h
+        .call_from("10.6.0.1", "register", args.clone(), None, &[])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // Once only.
+    let r = h.call_from("10.6.0.2", "register", args, None, &[]).await;
+    assert_eq!(
+        r.field_error(),
+        ("verification_link".into(), "invalid".into())
+    );
+    // A taken address answers exactly like a free one; its owner is told by mail.
+    let taken = h
+        .call_from("10.6.0.3", "signup_start", start(mo.email), None, &[])
+        .await;
+    let free = h
+        .call_from(
+            "10.6.0.3",
+            "signup_start",
+            start("free@example.org"),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!((taken.status, taken.text), (free.status, free.text));
+    let mails = smtp.wait_for(3).await;
+    assert!(mails
+        .iter()
+        .map(|m| decoded(m))
+        .any(|m| m.contains("To: mo@example.org") && m.contains("en a déjà un")));
+    // Stored tokens are hashes.
+    assert_eq!(
+        h.count(&format!("email_verifications WHERE token_hash = '{token}'"))
+            .await,
+        0
+    );
+}
+
+async fn verified(postgres: bool) {
+    let smtp = SmtpSink::start().await;
+    let port = smtp.port.to_string();
+    let env = [
+        ("KEYHAVEN_SMTP_HOST", "127.0.0.1"),
+        ("KEYHAVEN_SMTP_PORT", port.as_str()),
+        ("KEYHAVEN_SMTP_SECURITY", "none"),
+        ("KEYHAVEN_SMTP_FROM", "Keyhaven <keyhaven@keyhaven.test>"),
+        ("KEYHAVEN_REQUIRE_EMAIL_VERIFICATION", "true"),
+        ("KEYHAVEN_PUBLIC_URL", "https://keyhaven.test/"),
+    ];
+    let h = if postgres {
+        let Some(h) = Harness::postgres(&env).await else {
+            return;
+        };
+        h
+    } else {
+        Harness::sqlite(&env).await
+    };
+    verification_story(&h, &smtp).await;
+    h.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verification_on_sqlite() {
+    verified(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verification_on_postgres() {
+    verified(true).await;
+}
