@@ -44,6 +44,9 @@ export default defineConfig({
       KEYHAVEN_DATA_DIR: dataDir,
       KEYHAVEN_SITE_DIR: path.resolve(__dirname, '../target/site'),
       RUST_LOG: 'warn',
+      // The suite signs up many people from one address; the limit itself is a story test's.
+      KEYHAVEN_REGISTRATIONS_PER_HOUR: '10000',
+      KEYHAVEN_OUTBOX_DIR: path.join(dataDir, 'outbox'),
     } as Record<string, string>,
   },
 });

@@ -3,7 +3,10 @@
 //! Prints the session cookie for the load command.
 //!
 //!   cargo run -p server --release --example seed_vault -- 127.0.0.1:3277 bench@example.org \
-//!     "bench master password 1" 10000 > cookie.txt
+//!     "bench master password 1" 10000 [PAD] > cookie.txt
+//!
+//! With PAD, every item's note carries PAD more characters (to fill a vault up to its quota), and
+//! the items go in several import calls of at most about 24 MB each.
 
 use app::crypto::account::new_account;
 use app::crypto::items::{seal_folder_name, seal_item};
@@ -115,10 +118,13 @@ fn sample(i: usize) -> (ItemType, ItemData) {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Res<()> {
     let args: Vec<String> = std::env::args().collect();
-    let [_, addr, email, password, count] = args.as_slice() else {
-        return Err("usage: seed_vault ADDR EMAIL PASSWORD ITEMS".into());
+    let (addr, email, password, count, pad) = match args.as_slice() {
+        [_, addr, email, password, count] => (addr, email, password, count, "0"),
+        [_, addr, email, password, count, pad] => (addr, email, password, count, pad.as_str()),
+        _ => return Err("usage: seed_vault ADDR EMAIL PASSWORD ITEMS [PAD]".into()),
     };
     let count: usize = count.parse()?;
+    let pad: usize = pad.parse()?;
     if count > app::domain::vault::IMPORT_MAX {
         return Err(format!("at most {} items per run", app::domain::vault::IMPORT_MAX).into());
     }
@@ -138,28 +144,36 @@ async fn main() -> Res<()> {
         .iter()
         .map(|n| seal_folder_name(&keys.user_key, n))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut import = ImportInput {
-        folders,
-        items: Vec::with_capacity(count),
-    };
-    for i in 0..count {
-        let (item_type, data) = sample(i);
-        import.items.push(ImportItem {
-            item_type,
-            folder: (i.is_multiple_of(3)).then_some((i % 5) as u32),
-            favorite: i.is_multiple_of(50),
-            data: seal_item(&keys.user_key, &data)?,
-        });
-    }
-    let (status, _, body) = post(
-        addr,
-        "/api/items_import",
-        &json!({ "import": import }),
-        Some(&cookie),
-    )
-    .await?;
-    if status != 200 {
-        return Err(format!("import: {status} {body}").into());
+    let per_call = (24 * 1024 * 1024 / (pad * 4 / 3 + 1_000)).clamp(1, count.max(1));
+    let mut folders = Some(folders);
+    for start in (0..count).step_by(per_call) {
+        let mut import = ImportInput {
+            // The folders come with the first call only.
+            folders: folders.take().unwrap_or_default(),
+            items: Vec::with_capacity(per_call),
+        };
+        for i in start..(start + per_call).min(count) {
+            let (item_type, mut data) = sample(i);
+            if pad > 0 {
+                data.notes.push_str(&"x".repeat(pad));
+            }
+            import.items.push(ImportItem {
+                item_type,
+                folder: (i.is_multiple_of(3) && start == 0).then_some((i % 5) as u32),
+                favorite: i.is_multiple_of(50),
+                data: seal_item(&keys.user_key, &data)?,
+            });
+        }
+        let (status, _, body) = post(
+            addr,
+            "/api/items_import",
+            &json!({ "import": import }),
+            Some(&cookie),
+        )
+        .await?;
+        if status != 200 {
+            return Err(format!("import: {status} {body}").into());
+        }
     }
     println!("{cookie}");
     Ok(())

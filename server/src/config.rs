@@ -27,6 +27,8 @@ pub struct Config {
     /// The address people reach this instance at, for links in mails.
     pub public_url: String,
     pub require_email_verification: bool,
+    /// Accounts one client address may create per hour.
+    pub registrations_per_hour: u32,
     pub log_json: bool,
 }
 
@@ -129,6 +131,14 @@ impl Config {
             outbox_dir,
             public_url,
             require_email_verification,
+            registrations_per_hour: u32::try_from(number(
+                &get,
+                "KEYHAVEN_REGISTRATIONS_PER_HOUR",
+                30,
+                1,
+                1_000_000,
+            )?)
+            .unwrap_or(30),
             log_json: match get("KEYHAVEN_LOG_FORMAT").as_deref() {
                 None | Some("text") => false,
                 Some("json") => true,

@@ -208,11 +208,11 @@ pub mod ssr {
         account::check_shape(&material)
             .map_err(|_| AppError::field(Field::KeyMaterial, Problem::Invalid))?;
         let addr = address_subject(&client_addr(st.trust_proxy).await);
-        admit(
-            &st.db,
-            &[Check::new(Scope::Register, &addr, Policy::REGISTER)],
-        )
-        .await?;
+        let policy = Policy {
+            lock_after: st.registrations_per_hour,
+            ..Policy::REGISTER
+        };
+        admit(&st.db, &[Check::new(Scope::Register, &addr, policy)]).await?;
         let email_normalized = validate::normalize_email(&req.email);
         // Where addresses are verified first, only the holder of a link learns that the address
         // is taken (from the unique constraint below): nobody else is told anything about it.

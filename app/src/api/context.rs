@@ -23,6 +23,8 @@ pub struct AppState {
     pub public_url: String,
     /// New accounts need a link mailed to their address first (only with SMTP).
     pub require_email_verification: bool,
+    /// Accounts one address may create per hour.
+    pub registrations_per_hour: u32,
 }
 
 pub fn state() -> Result<AppState, AppError> {

@@ -71,7 +71,7 @@ impl Policy {
         delay_step_ms: 500,
         delay_max_ms: 3_000,
     };
-    /// Accounts created from one address.
+    /// Accounts created from one address (the count is the operator's setting).
     pub const REGISTER: Policy = Policy {
         slow_after: NEVER,
         lock_after: 30,
