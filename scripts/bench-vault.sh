@@ -16,10 +16,18 @@ pid=$!
 until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.05; done
 
 password="bench master password 1"
-list() { # COOKIE ENCODING → "seconds bytes" of one vault_list call
-  curl -s -o /dev/null -w '%{time_total} %{size_download}\n' -X POST \
-    -H 'Content-Type: application/json' -H "Accept-Encoding: $2" -b "$1" -d '{}' \
-    "http://127.0.0.1:$port/api/vault_list"
+list() { # COOKIE ENCODING → "seconds bytes" of listing the whole vault (every page of vault_list)
+  local after=null secs=0 bytes=0 out
+  while :; do
+    out=$(curl -s --compressed -o "$data/page" -w '%{time_total} %{size_download}' -X POST \
+      -H 'Content-Type: application/json' -H "Accept-Encoding: $2" -b "$1" -d "{\"after\": $after}" \
+      "http://127.0.0.1:$port/api/vault_list")
+    secs=$(awk -v a="$secs" -v b="${out% *}" 'BEGIN {print a + b}')
+    bytes=$((bytes + ${out#* }))
+    after=$(sed -n 's/.*"next":\("[^"]*"\)}$/\1/p' "$data/page")
+    [ -z "$after" ] && break
+  done
+  echo "$secs $bytes"
 }
 for n in 3000 10000; do
   t0=$(date +%s%N)
