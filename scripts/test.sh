@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every check: format, lints (server and WASM), cargo tests on SQLite and PostgreSQL, then the
-# Playwright suite against a freshly built release server on an empty database.
+# Playwright suite against freshly built release servers on empty databases (and a mail sink).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
@@ -30,6 +30,6 @@ scripts/build-site.sh
 cargo build -p server --release
 
 echo "==> Playwright"
-rm -rf end2end/.data
+rm -rf end2end/.data end2end/.data-verified
 cd end2end
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test

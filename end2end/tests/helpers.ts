@@ -2,12 +2,43 @@ import { expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs';
 import path from 'node:path';
-import { dataDir } from '../playwright.config';
+import { dataDir, mailsURL } from '../playwright.config';
 
 /** Every master password and secret the suite types, for the zero-knowledge check at the end. */
 export function rememberSecret(secret: string) {
   fs.mkdirSync(dataDir, { recursive: true });
   fs.appendFileSync(path.join(dataDir, 'secrets.jsonl'), JSON.stringify(secret) + '\n');
+}
+
+/** One mail the suite's SMTP sink received (end2end/mail-sink.mjs), body decoded to text. */
+export type Mail = { to: string[]; from: string; subject: string; text: string; date: string };
+
+/** Every mail received so far for `address` (case aside), oldest first. */
+export async function mailsTo(address: string): Promise<Mail[]> {
+  const res = await fetch(mailsURL);
+  if (!res.ok) throw new Error(`the mail sink answered ${res.status}`);
+  const all = (await res.json()) as Mail[];
+  const want = address.trim().toLowerCase();
+  return all.filter((m) => m.to.includes(want));
+}
+
+/** Waits for a mail to `address` that satisfies `predicate` (Keyhaven sends mail in the background). */
+export async function waitForMail(
+  address: string,
+  predicate: (mail: Mail) => boolean = () => true,
+  timeout = 15_000,
+): Promise<Mail> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const mails = await mailsTo(address);
+    const found = mails.find(predicate);
+    if (found) return found;
+    if (Date.now() > deadline) {
+      const seen = mails.map((m) => JSON.stringify(m.subject)).join(', ') || 'none';
+      throw new Error(`no matching mail to ${address} within ${timeout} ms (received: ${seen})`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 export function uniqueEmail(tag: string) {
