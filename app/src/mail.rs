@@ -116,7 +116,13 @@ impl Mailer {
     }
 
     pub async fn send(&self, mail: Mail) -> Result<(), String> {
-        let to: Mailbox = mail.to.parse().map_err(|e| format!("bad recipient: {e}"))?;
+        // The bare address, never a display name a sender could have chosen.
+        let address: lettre::Address = mail
+            .to
+            .trim()
+            .parse()
+            .map_err(|e| format!("bad recipient: {e}"))?;
+        let to = Mailbox::new(None, address);
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)

@@ -21,6 +21,8 @@ pub struct Config {
     pub max_connections_per_address: usize,
     /// A request body must arrive within this time (an import within ten times it).
     pub body_timeout: Duration,
+    /// A connection on which nothing moves for this long is closed.
+    pub idle_timeout: Duration,
     /// Mail goes through this SMTP server; without one, into `outbox_dir`.
     pub smtp: Option<SmtpSettings>,
     pub outbox_dir: PathBuf,
@@ -139,6 +141,10 @@ impl Config {
                 1_000_000,
             )?)
             .unwrap_or(30),
+            idle_timeout: Duration::from_secs(
+                u64::try_from(number(&get, "KEYHAVEN_IDLE_TIMEOUT_SECS", 30, 1, 3600)?)
+                    .unwrap_or(30),
+            ),
             log_json: match get("KEYHAVEN_LOG_FORMAT").as_deref() {
                 None | Some("text") => false,
                 Some("json") => true,

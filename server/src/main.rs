@@ -20,6 +20,7 @@ static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
     after_help = "Settings come from the environment: KEYHAVEN_ADDR, KEYHAVEN_DATA_DIR, DATABASE_URL, \
 KEYHAVEN_SITE_DIR, KEYHAVEN_TRUST_PROXY, KEYHAVEN_SECURE_COOKIES, KEYHAVEN_SESSION_DAYS, \
 KEYHAVEN_DB_MAX_CONNECTIONS, KEYHAVEN_MAX_CONNECTIONS, KEYHAVEN_MAX_CONNECTIONS_PER_ADDRESS, \
+KEYHAVEN_IDLE_TIMEOUT_SECS, KEYHAVEN_BODY_TIMEOUT_SECS, KEYHAVEN_REGISTRATIONS_PER_HOUR, \
 KEYHAVEN_REQUIRE_EMAIL_VERIFICATION, KEYHAVEN_SMTP_*, KEYHAVEN_PUBLIC_URL, KEYHAVEN_LOG_FORMAT, \
 RUST_LOG. See README.md."
 )]
@@ -110,6 +111,7 @@ async fn serve(config: Config) -> Result<(), String> {
         total: config.max_connections,
         // Behind a proxy every connection comes from the proxy.
         per_peer: (!config.trust_proxy).then_some(config.max_connections_per_address),
+        idle: config.idle_timeout,
     };
     server::listen::serve(listener, server.router, limits, shutdown_signal()).await;
     purger.abort();

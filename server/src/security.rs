@@ -120,6 +120,18 @@ pub const BODY_MAX: usize = 2 * 1024 * 1024;
 pub const IMPORT_BODY_MAX: usize = 64 * 1024 * 1024;
 pub const STRANGER_BODY_MAX: usize = 64 * 1024;
 const IMPORT_PATH: &str = "/api/items_import";
+/// Imports the server decodes at once, and how long one waits for its turn.
+const IMPORTS_AT_ONCE: usize = 2;
+const IMPORT_WAIT: Duration = Duration::from_secs(30);
+
+async fn import_turn() -> Option<tokio::sync::SemaphorePermit<'static>> {
+    static TURNS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let turns = TURNS.get_or_init(|| tokio::sync::Semaphore::new(IMPORTS_AT_ONCE));
+    tokio::time::timeout(IMPORT_WAIT, turns.acquire())
+        .await
+        .ok()?
+        .ok()
+}
 
 /// What the body gate needs: the app's state (to check a session) and the deadlines.
 #[derive(Clone)]
@@ -193,6 +205,23 @@ pub async fn body_limit(State(gate): State<BodyGate>, req: Request, next: Next) 
         };
         return error_response(StatusCode::PAYLOAD_TOO_LARGE, &error);
     }
+    // An import is held in memory whole while it is decoded: a few at a time, however many
+    // sessions send one.
+    let _turn = if import && field.is_some() {
+        match import_turn().await {
+            Some(turn) => Some(turn),
+            None => {
+                return error_response(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    &AppError::Throttled {
+                        retry_after_secs: IMPORT_WAIT.as_secs() as u32,
+                    },
+                )
+            }
+        }
+    } else {
+        None
+    };
     // A body without a length (chunked) is cut off at the same bound while it is read, and any
     // body at its deadline.
     let (parts, body) = req.into_parts();

@@ -40,8 +40,10 @@ pub async fn prelogin(email: String) -> Result<KdfParams, AppError> {
             let st = ssr::state()?;
             ssr::check_login_email(&email)?;
             let norm = crate::domain::validate::normalize_email(&email);
-            let user = crate::db::users::find_by_email(&st.db, &norm).await?;
-            Ok(user.map_or_else(|| ssr::decoy_kdf(&st.prelogin_key, &norm), |u| u.kdf))
+            // The decoy is computed whether or not it is used: both answers cost the same.
+            let decoy = ssr::decoy_kdf(&st.prelogin_key, &norm);
+            let kdf = crate::db::users::kdf_of(&st.db, &norm).await?;
+            Ok(kdf.unwrap_or(decoy))
         }
         .await,
     )
@@ -165,6 +167,21 @@ pub mod ssr {
             .is_ok_and(|h| Argon2::default().verify_password(auth_hash, &h).is_ok())
     }
 
+    /// Runs one Argon2 hash or check off the async threads, no more at once than there are cores:
+    /// each takes 19 MiB, so hundreds of parallel logins would otherwise take gigabytes. Callers
+    /// beyond that wait their turn, holding nearly nothing.
+    async fn argon2<T: Send + 'static>(
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        static SLOTS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+        let slots = SLOTS.get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(2, usize::from);
+            tokio::sync::Semaphore::new(cores.max(2))
+        });
+        let _slot = slots.acquire().await.map_err(AppError::internal)?;
+        blocking(f).await
+    }
+
     /// A hash to verify against when the email is unknown, so both cases take the same time.
     fn decoy_hash() -> &'static str {
         static DECOY: OnceLock<String> = OnceLock::new();
@@ -225,7 +242,7 @@ pub mod ssr {
         }
         let auth_bytes = decode_auth_hash(&req.auth_hash)
             .ok_or_else(|| AppError::field(Field::KeyMaterial, Problem::Invalid))?;
-        let stored_hash = blocking(move || hash_auth(auth_bytes)).await??;
+        let stored_hash = argon2(move || hash_auth(auth_bytes)).await??;
         let stamp = crate::db::new_id();
         let mut tx = st.db.begin_write().await?;
         if st.require_email_verification {
@@ -328,7 +345,7 @@ pub mod ssr {
             .as_ref()
             .map_or_else(|| decoy_hash().to_owned(), |u| u.auth_hash_argon2.clone());
         let presented = decode_auth_hash(&auth_hash).unwrap_or_default();
-        let ok = blocking(move || verify_auth(&presented, &stored)).await?;
+        let ok = argon2(move || verify_auth(&presented, &stored)).await?;
         match user {
             Some(user) if ok => {
                 login_succeeded(&st.db, &norm, &addr, &admitted).await?;
@@ -398,14 +415,14 @@ pub mod ssr {
         let admitted = admit(&st.db, &[check]).await?;
         let presented = decode_auth_hash(&current_auth_hash).unwrap_or_default();
         let stored = caller.user.auth_hash_argon2.clone();
-        if !blocking(move || verify_auth(&presented, &stored)).await? {
+        if !argon2(move || verify_auth(&presented, &stored)).await? {
             tracing::warn!(user = %caller.user.id, "wrong current master password");
             return Err(admitted
                 .lock
                 .unwrap_or(AppError::field(Field::MasterPassword, Problem::Invalid)));
         }
         throttle::clear(&st.db, Scope::Session, &session_key).await?;
-        let new_hash = blocking(move || hash_auth(new_bytes)).await??;
+        let new_hash = argon2(move || hash_auth(new_bytes)).await??;
         let stamp = crate::db::new_id();
         let changed = users::change_password(
             &st.db,

@@ -115,9 +115,13 @@ pub async fn client_addr(trust_proxy: bool) -> String {
     if trust_proxy {
         if let Some(parts) = use_context::<http::request::Parts>() {
             // The last entry is the one our proxy added; the ones before it are the client's say.
+            // A proxy may add a header line of its own rather than extend the client's line, so
+            // the last entry of the last line.
             if let Some(last) = parts
                 .headers
-                .get("x-forwarded-for")
+                .get_all("x-forwarded-for")
+                .iter()
+                .next_back()
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.rsplit(',').next())
                 .map(str::trim)

@@ -70,10 +70,12 @@ pub mod ssr {
         }
         let norm = admit_mail(&st, &email).await?;
         let to = email.trim().to_owned();
+        // A link is made either way (one for a taken address is refused as "taken" by the
+        // registration it would allow), so both answers do the same work and take the same time.
+        let token = verifications::create(&st.db, &norm).await?;
         let (subject, body) = if users::find_by_email(&st.db, &norm).await?.is_some() {
             texts::already_registered(language, &format!("{}/login", st.public_url))
         } else {
-            let token = verifications::create(&st.db, &norm).await?;
             let link = format!(
                 "{}/register?token={token}&email={}",
                 st.public_url,

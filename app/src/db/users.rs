@@ -79,7 +79,7 @@ fn kdf_columns(kdf: KdfParams) -> (&'static str, i64, Option<i64>, Option<i64>) 
     }
 }
 
-fn from_row(row: &sqlx::any::AnyRow) -> Result<UserRow, AppError> {
+fn kdf_from_row(row: &sqlx::any::AnyRow) -> Result<KdfParams, AppError> {
     let small = |v: i64| u32::try_from(v).map_err(AppError::internal);
     let kind: String = row.try_get("kdf_kind")?;
     let iterations = small(row.try_get("kdf_iterations")?)?;
@@ -98,6 +98,11 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<UserRow, AppError> {
         },
         other => return Err(AppError::internal(format!("unknown kdf kind {other}"))),
     };
+    Ok(kdf)
+}
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<UserRow, AppError> {
+    let kdf = kdf_from_row(row)?;
     let language: String = row.try_get("language")?;
     Ok(UserRow {
         id: UserId::from_stored(row.try_get("id")?),
@@ -144,6 +149,18 @@ pub async fn insert(tx: &mut Transaction<'_, Any>, user: NewUser<'_>) -> Result<
     .execute(&mut **tx)
     .await?;
     Ok(UserId::from_stored(id))
+}
+
+/// The KDF settings of the account with this email, if there is one: the same small read either
+/// way, so `prelogin`'s timing says little about the answer.
+pub async fn kdf_of(db: &Db, email_normalized: &str) -> Result<Option<KdfParams>, AppError> {
+    let row = sqlx::query(
+        "SELECT kdf_kind, kdf_iterations, kdf_memory_kib, kdf_parallelism FROM users WHERE email_normalized = $1",
+    )
+    .bind(email_normalized)
+    .fetch_optional(db.pool())
+    .await?;
+    row.as_ref().map(kdf_from_row).transpose()
 }
 
 pub async fn find_by_email(db: &Db, email_normalized: &str) -> Result<Option<UserRow>, AppError> {

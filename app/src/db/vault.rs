@@ -104,6 +104,20 @@ async fn count(
     Ok(row.try_get("n")?)
 }
 
+/// Holds the account's row until the transaction ends, so that parallel writes check the vault's
+/// limits one after another (SQLite's write transactions are serial already; on PostgreSQL two
+/// checks could otherwise both pass).
+async fn lock_account(
+    tx: &mut Transaction<'_, Any>,
+    access: &AccountAccess,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
+        .bind(access.target().as_str())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Refuses (as `field` at its limit) when `adding` more items of `adding_bytes` sealed bytes
 /// would take the vault past its item count or its sealed bytes (`bytes_freed` are the bytes of an
 /// item being replaced).
@@ -115,6 +129,7 @@ async fn ensure_item_room(
     bytes_freed: i64,
     field: Field,
 ) -> Result<(), AppError> {
+    lock_account(tx, access).await?;
     let row = sqlx::query(
         "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(size), 0) AS BIGINT) AS bytes FROM items WHERE user_id = $1",
     )
@@ -154,6 +169,7 @@ async fn ensure_room(
     max: u32,
     field: Field,
 ) -> Result<(), AppError> {
+    lock_account(tx, access).await?;
     let after = count(tx, table, access).await? + i64::try_from(adding).unwrap_or(i64::MAX);
     if after > i64::from(max) {
         return Err(AppError::field(field, Problem::LimitReached { max }));

@@ -13,7 +13,13 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-/// A deliberately plain check: one `@`, a non-empty local part, a dotted domain, no spaces.
+/// A deliberately plain check: one `@`, a non-empty local part, a dotted domain, no spaces, and
+/// nothing a mail header would read as more than an address (a display name in `<…>`, quotes,
+/// comments, lists). ASCII only (an international domain in its `xn--` form): Unicode case
+/// folding maps some letters onto ASCII ones (the Kelvin sign onto `k`), which would let a
+/// second mailbox verify someone else's address.
+pub const EMAIL_FORBIDDEN: &[char] = &['<', '>', '"', '(', ')', ',', ';', ':', '[', ']', '\\'];
+
 pub fn email_problem(email: &str) -> Option<Problem> {
     let email = email.trim();
     if email.is_empty() {
@@ -31,7 +37,9 @@ pub fn email_problem(email: &str) -> Option<Problem> {
     if local.is_empty()
         || domain.contains('@')
         || !labels_ok
-        || email.chars().any(|c| c.is_whitespace() || c.is_control())
+        || email.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || !c.is_ascii() || EMAIL_FORBIDDEN.contains(&c)
+        })
     {
         return Some(Problem::Invalid);
     }
@@ -154,6 +162,16 @@ mod tests {
         assert_eq!(email_problem("a@@b.co"), Some(Problem::Invalid));
         assert_eq!(email_problem("a b@c.de"), Some(Problem::Invalid));
         assert_eq!(email_problem("a@b..de"), Some(Problem::Invalid));
+        for tricky in [
+            "Anything<victim@example.org>",
+            "\"x\"@example.org",
+            "a@example.org,b@example.org",
+            "a(comment)@example.org",
+            "\u{212A}ate@example.org",
+            "anné@example.org",
+        ] {
+            assert_eq!(email_problem(tricky), Some(Problem::Invalid), "{tricky}");
+        }
         let long = format!("{}@example.org", "x".repeat(250));
         assert_eq!(email_problem(&long), Some(Problem::TooLong { max: 254 }));
         assert_eq!(normalize_email("  Ann@Example.ORG "), "ann@example.org");
