@@ -176,19 +176,19 @@ fn readable_body(text: String) -> lettre::message::Body {
 pub mod texts {
     use super::Lang;
 
-    pub fn hint(lang: Lang, hint: Option<&str>) -> (String, String) {
+    pub fn hint(lang: Lang, hint: Option<&str>, login: &str) -> (String, String) {
         let subject = match lang {
             Lang::En => "Your Keyhaven master password hint",
             Lang::Nl => "De hint voor je Keyhaven-hoofdwachtwoord",
             Lang::Fr => "L'indice de votre mot de passe principal Keyhaven",
         };
         let body = match (lang, hint) {
-            (Lang::En, Some(h)) => format!("Someone (hopefully you) asked for the hint of your master password.\n\nYour hint: {h}\n\nIf it was not you, you can ignore this mail: nobody can sign in with the hint alone."),
-            (Lang::En, None) => "Someone (hopefully you) asked for the hint of your master password, but your account has no hint.\n\nIf it was not you, you can ignore this mail.".to_owned(),
-            (Lang::Nl, Some(h)) => format!("Iemand (hopelijk jij) heeft de hint voor je hoofdwachtwoord opgevraagd.\n\nJe hint: {h}\n\nWas jij het niet, dan kun je deze mail negeren: met de hint alleen kan niemand inloggen."),
-            (Lang::Nl, None) => "Iemand (hopelijk jij) heeft de hint voor je hoofdwachtwoord opgevraagd, maar je account heeft geen hint.\n\nWas jij het niet, dan kun je deze mail negeren.".to_owned(),
-            (Lang::Fr, Some(h)) => format!("Quelqu'un (vous, nous l'espérons) a demandé l'indice de votre mot de passe principal.\n\nVotre indice : {h}\n\nSi ce n'était pas vous, ignorez ce message : l'indice seul ne permet à personne de se connecter."),
-            (Lang::Fr, None) => "Quelqu'un (vous, nous l'espérons) a demandé l'indice de votre mot de passe principal, mais votre compte n'a pas d'indice.\n\nSi ce n'était pas vous, ignorez ce message.".to_owned(),
+            (Lang::En, Some(h)) => format!("Someone (hopefully you) asked for the hint of your master password.\n\nYour hint: {h}\n\nLog in here: {login}\n\nIf it was not you, you can ignore this mail: nobody can sign in with the hint alone."),
+            (Lang::En, None) => format!("Someone (hopefully you) asked for the hint of your master password, but your account has no hint.\n\nKeyhaven cannot see or reset your master password. If you remember it after all, log in here: {login}\n\nIf it was not you, you can ignore this mail."),
+            (Lang::Nl, Some(h)) => format!("Iemand (hopelijk jij) heeft de hint voor je hoofdwachtwoord opgevraagd.\n\nJe hint: {h}\n\nHier log je in: {login}\n\nWas jij het niet, dan kun je deze mail negeren: met de hint alleen kan niemand inloggen."),
+            (Lang::Nl, None) => format!("Iemand (hopelijk jij) heeft de hint voor je hoofdwachtwoord opgevraagd, maar je account heeft geen hint.\n\nKeyhaven kan je hoofdwachtwoord niet zien of herstellen. Weet je het toch weer, log dan hier in: {login}\n\nWas jij het niet, dan kun je deze mail negeren."),
+            (Lang::Fr, Some(h)) => format!("Quelqu'un (vous, nous l'espérons) a demandé l'indice de votre mot de passe principal.\n\nVotre indice : {h}\n\nConnectez-vous ici : {login}\n\nSi ce n'était pas vous, ignorez ce message : l'indice seul ne permet à personne de se connecter."),
+            (Lang::Fr, None) => format!("Quelqu'un (vous, nous l'espérons) a demandé l'indice de votre mot de passe principal, mais votre compte n'a pas d'indice.\n\nKeyhaven ne peut ni voir ni réinitialiser votre mot de passe principal. S'il vous revient, connectez-vous ici : {login}\n\nSi ce n'était pas vous, ignorez ce message."),
         };
         (subject.to_owned(), body)
     }

@@ -88,6 +88,15 @@ test.describe('a forgotten master password', () => {
     expect(none.text).not.toContain('Your hint:');
     await page.waitForTimeout(500);
     expect(await mailsTo(nobody)).toEqual([]);
+
+    // Asked too often for one address: the page says what happened, and that nothing was sent.
+    for (let i = 0; i < 3; i++) {
+      await page.getByLabel('Email address').fill(email);
+      await page.getByRole('button', { name: 'Email me my hint' }).click();
+      await page.waitForTimeout(300);
+    }
+    await expect(page.getByRole('alert').filter({ hasText: 'Several mails have already gone to this address.' })).toBeVisible();
+    await expect(page.getByRole('status').filter({ hasText: 'its hint is on its way' })).toBeHidden();
   });
 
   for (const { lang, forgot, title, email, button, sent } of [
@@ -175,9 +184,17 @@ test.describe('sign out everywhere', () => {
     await expect(confirm).toBeVisible();
     await expect(confirm).toContainText('You will need your master password to log in again.');
     await expectAccessible(here);
+    // Focus goes to the confirmation, and back to its button after Cancel or Escape.
+    await expect(confirm.getByRole('button', { name: 'Sign out everywhere' })).toBeFocused();
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     await expect(confirm).toHaveCount(0);
     await expect(sessions.getByRole('button', { name: 'Sign out everywhere' })).toBeVisible();
+    await expect(sessions.getByRole('button', { name: 'Sign out everywhere' })).toBeFocused();
+    await here.keyboard.press('Enter');
+    await expect(confirm).toBeVisible();
+    await here.keyboard.press('Escape');
+    await expect(confirm).toHaveCount(0);
+    await expect(sessions.getByRole('button', { name: 'Sign out everywhere' })).toBeFocused();
     await here.reload();
     await hydrated(here);
     await expect(here.getByRole('heading', { name: 'Account settings' })).toBeVisible();
@@ -186,6 +203,7 @@ test.describe('sign out everywhere', () => {
     await expect(confirm.getByRole('button', { name: 'Sign out everywhere' })).toHaveClass(/\bdanger\b/);
     await confirm.getByRole('button', { name: 'Sign out everywhere' }).click();
     await expect(here.getByRole('heading', { name: 'Log in to Keyhaven' })).toBeVisible();
+    await expect(here.getByText('You are signed out on every device.')).toBeVisible();
     await expect(here).toHaveURL(/\/login$/);
     await expect(here.getByRole('navigation', { name: 'Account menu' })).toHaveCount(0);
     await here.reload();
@@ -269,9 +287,11 @@ test.describe('where addresses are verified before sign-up', () => {
     expect(link!.startsWith(`${verifiedBaseURL}/register?token=`)).toBe(true);
     expect(new URL(link!).searchParams.get('email')).toBe(email);
 
-    // The link opens the whole form with the address filled in.
+    // The link opens the whole form with the address filled in, and verified.
     await visit(page, link!);
     await expect(page.getByLabel('Email address')).toHaveValue(email);
+    await expect(page.getByLabel('Email address')).toHaveAttribute('readonly', '');
+    await expect(page.getByText('Verified by the link you opened.')).toBeVisible();
     await completeRegistration(page, 'Vera Verified', password);
     await expect(page.getByRole('heading', { name: 'My vault' })).toBeVisible({ timeout: 30_000 });
     await logOut(page);
@@ -279,12 +299,18 @@ test.describe('where addresses are verified before sign-up', () => {
     await expect(page.getByRole('heading', { name: 'My vault' })).toBeVisible({ timeout: 30_000 });
     await logOut(page);
 
-    // The same link again: the form opens, but the server refuses it, and says how to go on.
+    // The link opened the form with the address verified: it cannot be changed there.
+    // The same link again: the page says at once that it is used up, and offers a new one for
+    // the same address (no form that could not be submitted).
     await visit(page, link!);
-    await completeRegistration(page, 'Vera Again', 'Second try 45 with the old link');
     const refused = page.getByRole('alert').filter({ hasText: 'This link has expired or was already used.' });
-    await expect(refused).toHaveText(/This link has expired or was already used\. Ask for a new one below\./, { timeout: 30_000 });
-    await expect(refused.getByRole('link', { name: 'Mail me a link' })).toBeVisible();
+    await expect(refused).toBeVisible();
+    await expect(page.getByLabel('Your name')).toHaveCount(0);
+    await expect(page.getByLabel('Email address')).toHaveValue(email);
+    await expect(page.getByRole('button', { name: 'Mail me a link' })).toBeVisible();
+    // A made-up link likewise.
+    await visit(page, `/register?token=${'ab'.repeat(32)}&email=${encodeURIComponent(email)}`);
+    await expect(refused).toBeVisible();
     await expectAccessible(page);
 
     // Asking again for an address that has an account: the same answer, and a mail that says so.

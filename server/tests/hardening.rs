@@ -609,6 +609,15 @@ async fn verification_story(h: &Harness, smtp: &SmtpSink) {
         .and_then(|t| t.split('&').next())
         .expect("token");
     assert!(link.ends_with("email=mo%40example.org"), "{link}");
+    let valid = |token: &str, email: &str| json!({"token": token, "email": email});
+    let check = h
+        .call("signup_link_valid", valid(token, "MO@example.org"), None)
+        .await;
+    assert_eq!(check.body, true, "{}", check.text);
+    let check = h
+        .call("signup_link_valid", valid(token, "other@example.org"), None)
+        .await;
+    assert_eq!(check.body, false, "a link is for its address only");
     // The link is for its address only.
     let other = person("other@example.org", "someone else's address here");
     let mut args = register_args(&other, "Other");
@@ -625,6 +634,10 @@ async fn verification_story(h: &Harness, smtp: &SmtpSink) {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     // Once only.
+    let check = h
+        .call("signup_link_valid", valid(token, mo.email), None)
+        .await;
+    assert_eq!(check.body, false, "asking is not using, but using is");
     let r = h.call_from("10.6.0.2", "register", args, None, &[]).await;
     assert_eq!(
         r.field_error(),

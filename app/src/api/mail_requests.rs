@@ -19,6 +19,12 @@ pub async fn signup_start(email: String, language: Lang) -> Result<(), AppError>
     ssr::answer(ssr::signup_start(email, language).await)
 }
 
+/// Whether a mailed sign-up link can still be used (it is not used up by asking).
+#[server(prefix = "/api", endpoint = "signup_link_valid", input = Json, output = Json)]
+pub async fn signup_link_valid(token: String, email: String) -> Result<bool, AppError> {
+    ssr::answer(ssr::signup_link_valid(token, email).await)
+}
+
 /// Mails the master password hint of the account with `email`, if there is one.
 #[server(prefix = "/api", endpoint = "password_hint", input = Json, output = Json)]
 pub async fn password_hint(email: String) -> Result<(), AppError> {
@@ -57,10 +63,22 @@ pub mod ssr {
         let st = state()?;
         let norm = admit_mail(&st, &email).await?;
         if let Some((to, lang, hint)) = users::hint_of(&st.db, &norm).await? {
-            let (subject, body) = texts::hint(lang, hint.as_deref());
+            let (subject, body) =
+                texts::hint(lang, hint.as_deref(), &format!("{}/login", st.public_url));
             st.mail.send_later(Mail { to, subject, body });
         }
         Ok(())
+    }
+
+    pub async fn signup_link_valid(token: String, email: String) -> Result<bool, AppError> {
+        let st = state()?;
+        if !st.require_email_verification {
+            return Err(AppError::NotFound);
+        }
+        if validate::email_problem(&email).is_some() || token.len() > 200 {
+            return Ok(false);
+        }
+        verifications::is_live(&st.db, &token, &validate::normalize_email(&email)).await
     }
 
     pub async fn signup_start(email: String, language: Lang) -> Result<(), AppError> {

@@ -35,6 +35,20 @@ pub async fn create(db: &Db, email_normalized: &str) -> Result<String, AppError>
     Ok(token)
 }
 
+/// Whether the link `token` is live and made for `email_normalized` (the sign-up page asks before
+/// it shows the form). The token is 256 random bits: there is nothing to find by asking.
+pub async fn is_live(db: &Db, token: &str, email_normalized: &str) -> Result<bool, AppError> {
+    let row = sqlx::query(
+        "SELECT token_hash FROM email_verifications WHERE token_hash = $1 AND email_normalized = $2 AND expires_at > $3",
+    )
+    .bind(hash(token))
+    .bind(email_normalized)
+    .bind(now_ms())
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.is_some())
+}
+
 /// Uses up the link `token` if it is live and made for `email_normalized`; `false` otherwise.
 /// Inside the transaction that creates the account, so a refused registration keeps the link.
 pub async fn consume(

@@ -7,7 +7,7 @@ use super::components::{
 };
 use super::state::{use_auth, use_i18n, use_toasts, use_vault};
 use crate::api::auth::{account_keys, login, prelogin, register, RegisterRequest};
-use crate::api::mail_requests::{password_hint, signup_mode, signup_start};
+use crate::api::mail_requests::{password_hint, signup_link_valid, signup_mode, signup_start};
 use crate::crypto::account::{new_account_from, Derived};
 use crate::crypto::{CryptoError, KdfParams, SymmetricKey, UnlockedKeys};
 use crate::domain::validate::{self, collect, normalize_email, MASTER_PASSWORD_MIN};
@@ -184,6 +184,7 @@ pub fn HintPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
     let sent_to = RwSignal::new(None::<String>);
+    let refused = RwSignal::new(None::<String>);
     let errors = FormErrors::new();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -191,6 +192,7 @@ pub fn HintPage() -> impl IntoView {
             return;
         }
         errors.clear();
+        refused.set(None);
         let email_v = email.get_untracked();
         if let Err(e) = collect([(Field::Email, validate::email_problem(&email_v))]) {
             errors.show(&e);
@@ -202,7 +204,11 @@ pub fn HintPage() -> impl IntoView {
             pending.set(false);
             match result {
                 Ok(()) => sent_to.set(Some(email_v.trim().to_owned())),
-                Err(e) => report(errors, &e),
+                Err(e) if errors.show(&e) => sent_to.set(None),
+                Err(e) => {
+                    sent_to.set(None);
+                    refused.set(Some(mail_refusal(i18n, &e)));
+                }
             }
         });
     };
@@ -215,43 +221,66 @@ pub fn HintPage() -> impl IntoView {
                 <TextField id="email" label=Key::Email value=email error=errors.message(Field::Email) input_type="email" autocomplete="username" required=true />
                 <SubmitButton label=Key::SendHint pending=pending pending_label=Key::SendHint />
             </form>
-            <p role="status" class="notice">{move || sent_to.get().map(|to| i18n.fmt(Key::HintSent, &[("email", &to)]))}</p>
+            <MailOutcome sent=Signal::derive(move || sent_to.get().map(|to| i18n.fmt(Key::HintSent, &[("email", &to)]))) refused=refused />
             <p class="switch"><A href="/login">{move || i18n.t(Key::BackToLogin)}</A></p>
         </div>
     }
 }
 
 /// Creates an account. Where the instance verifies addresses first, the page asks for the
-/// address alone until it is opened from the mailed link.
+/// address alone until it is opened from a live mailed link.
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
-    let token = move || query.with(|q| q.get("token"));
+    let link = move || query.with(|q| (q.get("token"), q.get("email").unwrap_or_default()));
     let mode = Resource::new(|| (), |_| signup_mode());
+    // A link is checked as the page opens, so a used one never shows a form it cannot submit.
+    let live = Resource::new(link, |(token, email)| async move {
+        match token {
+            Some(token) => signup_link_valid(token, email).await.ok(),
+            None => None,
+        }
+    });
     view! {
         <RedirectIfSignedIn />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let verify_first = mode.await.unwrap_or(false);
-                match token() {
-                    None if verify_first => view! { <SignupStart /> }.into_any(),
-                    token => {
-                        let email = query.with_untracked(|q| q.get("email")).unwrap_or_default();
-                        view! { <RegisterForm token=token email=email /> }.into_any()
+                let live = live.await;
+                let (token, email) = link();
+                match (verify_first, token, live) {
+                    (true, Some(token), Some(true)) => {
+                        view! { <RegisterForm token=Some(token) email=email verified=true /> }.into_any()
                     }
+                    (true, Some(_), _) => view! { <SignupStart email=email expired=true /> }.into_any(),
+                    (true, None, _) => view! { <SignupStart email=String::new() expired=false /> }.into_any(),
+                    (false, _, _) => view! { <RegisterForm token=None email=String::new() verified=false /> }.into_any(),
                 }
             })}
         </Suspense>
     }
 }
 
-/// The first step where addresses are verified: the address, to mail a link to.
+/// The words for a refused mail request: its own for "too many mails", else the usual.
+fn mail_refusal(i18n: super::state::I18n, error: &AppError) -> String {
+    match error {
+        AppError::Throttled { retry_after_secs } => i18n.fmt(
+            Key::MailThrottled,
+            &[("minutes", &retry_after_secs.div_ceil(60).max(1).to_string())],
+        ),
+        other => i18n.error(other),
+    }
+}
+
+/// The first step where addresses are verified: the address, to mail a link to. Opened from a
+/// link that can no longer be used, it says so first.
 #[component]
-fn SignupStart() -> impl IntoView {
+fn SignupStart(email: String, expired: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let email = RwSignal::new(String::new());
+    let email = RwSignal::new(email);
     let pending = RwSignal::new(false);
     let sent_to = RwSignal::new(None::<String>);
+    let refused = RwSignal::new(None::<String>);
     let errors = FormErrors::new();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -259,6 +288,7 @@ fn SignupStart() -> impl IntoView {
             return;
         }
         errors.clear();
+        refused.set(None);
         let email_v = email.get_untracked();
         if let Err(e) = collect([(Field::Email, validate::email_problem(&email_v))]) {
             errors.show(&e);
@@ -271,7 +301,11 @@ fn SignupStart() -> impl IntoView {
             pending.set(false);
             match result {
                 Ok(()) => sent_to.set(Some(email_v.trim().to_owned())),
-                Err(e) => report(errors, &e),
+                Err(e) if errors.show(&e) => sent_to.set(None),
+                Err(e) => {
+                    sent_to.set(None);
+                    refused.set(Some(mail_refusal(i18n, &e)));
+                }
             }
         });
     };
@@ -279,19 +313,29 @@ fn SignupStart() -> impl IntoView {
         <Title text=move || format!("{} · Keyhaven", i18n.t(Key::CreateAccount)) />
         <div class="card narrow">
             <h1>{move || i18n.t(Key::CreateAccountTitle)}</h1>
+            {expired.then(|| view! { <p class="notice warning" role="alert">{move || i18n.t(Key::ErrVerificationLink)}</p> })}
             <p class="lead">{move || i18n.t(Key::SignupStartIntro)}</p>
             <form on:submit=on_submit novalidate method="post">
                 <TextField id="email" label=Key::Email value=email error=errors.message(Field::Email) input_type="email" autocomplete="email" required=true />
                 <SubmitButton label=Key::SendLink pending=pending pending_label=Key::SendLink />
             </form>
-            <p role="status" class="notice">{move || sent_to.get().map(|to| i18n.fmt(Key::LinkSent, &[("email", &to)]))}</p>
+            <MailOutcome sent=Signal::derive(move || sent_to.get().map(|to| i18n.fmt(Key::LinkSent, &[("email", &to)]))) refused=refused />
             <p class="switch">{move || i18n.t(Key::HaveAccount)} " " <A href="/login">{move || i18n.t(Key::LogIn)}</A></p>
         </div>
     }
 }
 
+/// What became of a mail request: sent (a status), or refused (an alert); never both.
 #[component]
-fn RegisterForm(token: Option<String>, email: String) -> impl IntoView {
+fn MailOutcome(sent: Signal<Option<String>>, refused: RwSignal<Option<String>>) -> impl IntoView {
+    view! {
+        <p role="status" class="notice success" hidden=move || sent.with(Option::is_none)>{move || sent.get()}</p>
+        <p role="alert" class="notice warning" hidden=move || refused.with(Option::is_none)>{move || refused.get()}</p>
+    }
+}
+
+#[component]
+fn RegisterForm(token: Option<String>, email: String, verified: bool) -> impl IntoView {
     let i18n = use_i18n();
     let toasts = use_toasts();
     let link_error = token.is_some();
@@ -409,7 +453,11 @@ fn RegisterForm(token: Option<String>, email: String) -> impl IntoView {
                 <p>{move || i18n.t(Key::NoRecoveryText)}</p>
             </div>
             <form on:submit=on_submit novalidate method="post">
-                <TextField id="email" label=Key::Email value=email error=errors.message(Field::Email) input_type="email" autocomplete="username" required=true />
+                {if verified {
+                    view! { <TextField id="email" label=Key::Email value=email error=errors.message(Field::Email) input_type="email" autocomplete="username" required=true readonly=true help=Key::AddressVerified /> }.into_any()
+                } else {
+                    view! { <TextField id="email" label=Key::Email value=email error=errors.message(Field::Email) input_type="email" autocomplete="username" required=true /> }.into_any()
+                }}
                 <TextField id="name" label=Key::YourName value=name error=errors.message(Field::Name) autocomplete="name" required=true />
                 <PasswordField id="master-password" label=Key::MasterPassword value=password error=errors.message(Field::MasterPassword) autocomplete="new-password" help=Key::MasterPasswordHelp />
                 <StrengthMeter password=password />

@@ -126,6 +126,7 @@ pub fn TextField(
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional)] help: Option<Key>,
     #[prop(optional)] required: bool,
+    #[prop(optional)] readonly: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error_id = format!("{id}-error");
@@ -140,6 +141,7 @@ pub fn TextField(
                 type=input_type
                 autocomplete=autocomplete
                 required=required
+                readonly=readonly
                 aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
                 aria-describedby=described
                 prop:value=move || value.get()

@@ -36,10 +36,23 @@ pub fn SettingsPage() -> impl IntoView {
 fn SessionsSection() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
+    let toasts = use_toasts();
     let vault = super::state::use_vault();
     let navigate = leptos_router::hooks::use_navigate();
     let confirming = RwSignal::new(false);
     let pending = RwSignal::new(false);
+    let opener = NodeRef::<leptos::html::Button>::new();
+    let confirm = NodeRef::<leptos::html::Button>::new();
+    // Focus follows the choice: to the confirmation when it opens, back to its button after.
+    let ask = move |yes: bool| {
+        confirming.set(yes);
+        let target = if yes { confirm } else { opener };
+        request_animation_frame(move || {
+            if let Some(button) = target.get_untracked() {
+                let _ = button.focus();
+            }
+        });
+    };
     let sign_out = move |_| {
         let navigate = navigate.clone();
         pending.set(true);
@@ -51,6 +64,7 @@ fn SessionsSection() -> impl IntoView {
                     super::browser::announce_logout();
                     vault.lock();
                     auth.refresh();
+                    toasts.success(i18n.t(Key::SignedOutEverywhere).to_owned());
                     navigate("/login", Default::default());
                 }
                 Err(e) => super::components::toast_error(&e),
@@ -60,19 +74,19 @@ fn SessionsSection() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="sessions-heading">
             <h2 id="sessions-heading">{move || i18n.t(Key::Sessions)}</h2>
-            <p>{move || i18n.t(Key::SignOutEverywhereHelp)}</p>
-            <Show
-                when=move || confirming.get()
-                fallback=move || view! {
-                    <button type="button" on:click=move |_| confirming.set(true)>{move || i18n.t(Key::SignOutEverywhere)}</button>
-                }
+            <p class="help">{move || i18n.t(Key::SignOutEverywhereHelp)}</p>
+            <button type="button" node_ref=opener hidden=move || confirming.get() on:click=move |_| ask(true)>{move || i18n.t(Key::SignOutEverywhere)}</button>
+            <div
+                class="confirm"
+                role="group"
+                aria-label=move || i18n.t(Key::SignOutEverywhere)
+                hidden=move || !confirming.get()
+                on:keydown=move |ev| if ev.key() == "Escape" { ask(false) }
             >
-                <div class="confirm" role="group" aria-label=move || i18n.t(Key::SignOutEverywhere)>
-                    <p>{move || i18n.t(Key::ConfirmSignOutEverywhere)}</p>
-                    <button type="button" class="danger" disabled=move || pending.get() on:click=sign_out.clone()>{move || i18n.t(Key::SignOutEverywhere)}</button>
-                    <button type="button" on:click=move |_| confirming.set(false)>{move || i18n.t(Key::Cancel)}</button>
-                </div>
-            </Show>
+                <p>{move || i18n.t(Key::ConfirmSignOutEverywhere)}</p>
+                <button type="button" class="danger" node_ref=confirm disabled=move || pending.get() on:click=sign_out.clone()>{move || i18n.t(Key::SignOutEverywhere)}</button>
+                <button type="button" on:click=move |_| ask(false)>{move || i18n.t(Key::Cancel)}</button>
+            </div>
         </section>
     }
 }
