@@ -27,9 +27,11 @@ for wasm in "$out"/*.wasm; do
     -o "$wasm" "$wasm"
 done
 cp style/keyhaven.css style/favicon.svg style/eff_large_wordlist.txt "$out/"
+# The icon sprite: the Lucide icons that app/src/ui/icons.rs names.
+node scripts/make-icons.mjs end2end/node_modules/lucide-static/icons "$out/icons.svg"
 # Served pre-compressed: brotli where the browser accepts it (node's zlib has it; no extra tool),
 # else gzip.
-files=("$out"/*.wasm "$out"/*.js "$out"/keyhaven.css "$out"/eff_large_wordlist.txt)
+files=("$out"/*.wasm "$out"/*.js "$out"/keyhaven.css "$out"/icons.svg "$out"/eff_large_wordlist.txt)
 for f in "${files[@]}"; do gzip -9 -k -f "$f"; done
 node -e '
   const fs = require("fs"), zlib = require("zlib");

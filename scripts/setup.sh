@@ -37,7 +37,8 @@ if [ "${1:-}" = "--test" ]; then
   fi
 fi
 
-# npm packages: binaryen's wasm-opt (Debian's is too old and breaks the WASM), Playwright, axe.
+# npm packages: binaryen's wasm-opt (Debian's is too old and breaks the WASM), Playwright, axe, the
+# suite's mail sink, and the Lucide icons the sprite is made from.
 if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -x end2end/node_modules/.bin/playwright ] \
    || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
   say "installing npm packages (end2end/)"

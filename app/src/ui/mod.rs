@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod browser;
 pub mod components;
+pub mod icons;
 pub mod settings;
 pub mod shell;
 pub mod state;

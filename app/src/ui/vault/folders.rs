@@ -7,6 +7,7 @@ use crate::crypto::items::seal_folder_name;
 use crate::domain::{AppError, Field, FolderId, Problem};
 use crate::i18n::Key;
 use crate::ui::components::{report, FormErrors, SubmitButton, TextField};
+use crate::ui::icons::{Icon, IconSvg};
 use crate::ui::state::{use_i18n, use_toasts, use_vault};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -46,7 +47,7 @@ pub fn FolderFilters() -> impl IntoView {
                     view! {
                         <li>
                             <button type="button" class="filter" aria-pressed=move || ui.filter.with(|c| *c == mine).to_string() on:click=move |_| pick(target.clone())>
-                                <span aria-hidden="true">"📁 "</span>{name}
+                                <IconSvg icon=Icon::Folder /> " " {name}
                             </button>
                         </li>
                     }

@@ -8,6 +8,7 @@ use crate::domain::totp::Totp;
 use crate::domain::vault::ItemType;
 use crate::i18n::Key;
 use crate::ui::browser::{copy_to_clipboard, format_time, now_ms};
+use crate::ui::icons::{Icon, IconSvg};
 use crate::ui::state::{use_i18n, use_toasts};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -165,7 +166,7 @@ pub fn ItemView(entry: Entry) -> impl IntoView {
             <h2 id="item-title">{data.name.clone()}</h2>
             <p class="muted">
                 {move || i18n.t(type_label(kind))}
-                {folder.map(|f| format!(" · 📁 {f}"))}
+                {folder.map(|f| view! { " · " <IconSvg icon=Icon::Folder /> " " {f} })}
                 {record.favorite.then(|| view! { " · " {move || i18n.t(Key::Favorite)} })}
             </p>
             <dl>

@@ -13,6 +13,7 @@ use crate::domain::vault::{ItemRecord, ItemType, VaultSnapshot};
 use crate::domain::{FolderId, ItemId};
 use crate::i18n::Key;
 use crate::ui::browser::{focus, mark};
+use crate::ui::icons::{Icon, IconSvg};
 use crate::ui::state::{use_i18n, use_toasts, use_vault, I18n, Vault};
 use leptos::html;
 use leptos::lazy;
@@ -209,12 +210,12 @@ pub fn type_label(kind: ItemType) -> Key {
     }
 }
 
-fn type_icon(kind: ItemType) -> &'static str {
+pub(super) fn type_icon(kind: ItemType) -> Icon {
     match kind {
-        ItemType::Login => "🔑",
-        ItemType::Card => "💳",
-        ItemType::Identity => "🪪",
-        ItemType::SecureNote => "📝",
+        ItemType::Login => Icon::Login,
+        ItemType::Card => Icon::Card,
+        ItemType::Identity => Icon::Identity,
+        ItemType::SecureNote => Icon::SecureNote,
     }
 }
 
@@ -425,9 +426,15 @@ pub fn VaultView() -> impl IntoView {
                                             aria-current=move || (ui.pane.get() == Pane::View(id.clone())).then_some("true")
                                             on:click=move |_| ui.pane.set(Pane::View(id_for_click.clone()))
                                         >
-                                            <span class="icon" aria-hidden="true">{type_icon(entry.record.item_type)}</span>
+                                            <span class="item-icon"><IconSvg icon=type_icon(entry.record.item_type) /></span>
                                             <span class="item-text">
-                                                <span class="item-name">{entry.data.name.clone()}{entry.record.favorite.then_some(" ★")}</span>
+                                                <span class="item-name">
+                                                    {entry.data.name.clone()}
+                                                    {entry.record.favorite.then(|| view! {
+                                                        " " <IconSvg icon=Icon::Star />
+                                                        <span class="visually-hidden">{move || i18n.t(Key::Favorite)}</span>
+                                                    })}
+                                                </span>
                                                 <span class="item-sub">{subtitle}</span>
                                             </span>
                                         </button>
