@@ -28,3 +28,17 @@ test('item, folder and favorite icons are SVG from the app sprite, not emoji', a
   expect(body).not.toMatch(/[\u{1F300}-\u{1FAFF}\u{2600}-\u{27BF}]/u);
   await visit(page, '/vault');
 });
+
+test('a secure note can be copied; the trash offers no New', async ({ page }) => {
+  await register(page, uniqueEmail('note'), 'Nell Notes', 'Notes copied in one click 5');
+  await newItem(page, 'secure_note', 'Door codes');
+  await page.getByLabel('Notes').fill('Front 4711, back 0815');
+  await save(page, 'Door codes');
+  await expect(page.getByRole('button', { name: 'Copy notes' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'New item' })).toBeVisible();
+  await page.getByRole('button', { name: 'Trash', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'New item' })).toHaveCount(0);
+  await expect(page.locator('#new-item-type')).toHaveCount(0);
+  await page.getByRole('button', { name: 'All items' }).click();
+  await expect(page.getByRole('button', { name: 'New item' })).toBeVisible();
+});

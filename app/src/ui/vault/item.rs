@@ -116,6 +116,8 @@ pub fn ItemView(entry: Entry) -> impl IntoView {
     let id = StoredValue::new(record.id.clone());
     let in_trash = record.deleted_at.is_some();
     let kind = record.item_type;
+    // A secure note is all notes: it gets the copy button other items' fields have.
+    let copy_notes = kind == ItemType::SecureNote;
 
     let act = move |key: Key| {
         let ids = vec![id.get_value()];
@@ -209,7 +211,7 @@ pub fn ItemView(entry: Entry) -> impl IntoView {
                 {uris.into_iter().enumerate().map(|(i, uri)| view! {
                     <Detail label=Key::Website value=uri.uri.clone() copy=true launch=uri.launchable() title=(i > 0).then(|| format!("{} {}", i18n.t(Key::Website), i + 1)) />
                 }).collect_view()}
-                <Detail label=Key::Notes value=data.notes.clone() />
+                <Detail label=Key::Notes value=data.notes.clone() copy=copy_notes />
                 {fields.into_iter().map(|f| {
                     let value = if f.kind == FieldKind::Boolean {
                         i18n.t(if f.value == "true" { Key::Yes } else { Key::No }).to_owned()

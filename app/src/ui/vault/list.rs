@@ -378,16 +378,19 @@ pub fn VaultView() -> impl IntoView {
                             scroll_top.set(0.0);
                         }
                     />
-                    <label class="visually-hidden" for="new-item-type">{move || i18n.t(Key::ItemType)}</label>
-                    <select id="new-item-type" on:change=move |ev| new_kind.set(ItemType::from_code(&event_target_value(&ev)).unwrap_or(ItemType::Login))>
-                        {ItemType::ALL
-                            .into_iter()
-                            .map(|t| view! { <option value=t.code()>{move || i18n.t(type_label(t))}</option> })
-                            .collect_view()}
-                    </select>
-                    <button type="button" class="primary" on:click=move |_| ui.pane.set(Pane::New(new_kind.get_untracked()))>
-                        {move || i18n.t(Key::NewItem)}
-                    </button>
+                    // Nothing is made in the trash.
+                    <Show when=move || ui.filter.with(|f| *f != Filter::Trash)>
+                        <label class="visually-hidden" for="new-item-type">{move || i18n.t(Key::ItemType)}</label>
+                        <select id="new-item-type" on:change=move |ev| new_kind.set(ItemType::from_code(&event_target_value(&ev)).unwrap_or(ItemType::Login))>
+                            {ItemType::ALL
+                                .into_iter()
+                                .map(|t| view! { <option value=t.code() selected=move || new_kind.get() == t>{move || i18n.t(type_label(t))}</option> })
+                                .collect_view()}
+                        </select>
+                        <button type="button" class="primary" on:click=move |_| ui.pane.set(Pane::New(new_kind.get_untracked()))>
+                            {move || i18n.t(Key::NewItem)}
+                        </button>
+                    </Show>
                 </div>
                 <Show when=move || ui.filter.with(|f| *f == Filter::Trash)>
                     <TrashBar shown=shown />
