@@ -158,7 +158,7 @@ async fn signed_in(state: &AppState, session: Option<&Session>, strict: bool) ->
     };
     matches!(
         app::db::users::find_by_id(&state.db, &app::domain::UserId::from_stored(uid)).await,
-        Ok(Some(user)) if stamp.as_deref() == Some(user.security_stamp.as_str())
+        Ok(Some(user)) if user.holds(stamp.as_deref())
     )
 }
 

@@ -29,12 +29,9 @@ impl Store {
             data: &data,
             expires_at: record.expiry_date.unix_timestamp(),
         };
-        if new {
-            sessions::insert(&self.db, &stored).await.map_err(backend)
-        } else {
-            sessions::upsert(&self.db, &stored).await.map_err(backend)?;
-            Ok(true)
-        }
+        sessions::write(&self.db, &stored, !new)
+            .await
+            .map_err(backend)
     }
 }
 

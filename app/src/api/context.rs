@@ -58,7 +58,7 @@ pub async fn optional_caller(db: &Db) -> Result<Option<Caller>, AppError> {
         .map_err(AppError::internal)?;
     let user = users::find_by_id(db, &UserId::from_stored(uid)).await?;
     match user {
-        Some(user) if stamp.as_deref() == Some(user.security_stamp.as_str()) => {
+        Some(user) if user.holds(stamp.as_deref()) => {
             let actor = Actor {
                 user_id: user.id.clone(),
                 is_operator: user.is_operator,

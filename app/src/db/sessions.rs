@@ -21,12 +21,18 @@ pub struct Stored<'a> {
     pub expires_at: i64,
 }
 
-/// Stores a new session; `false` when the key is taken (the caller draws another id).
-pub async fn insert(db: &Db, s: &Stored<'_>) -> Result<bool, AppError> {
-    let done = sqlx::query(
+/// Stores a session. A new one (`replace = false`) never overwrites another's row: `false` when
+/// its key is taken (the caller draws another id). A saved one replaces its own row.
+pub async fn write(db: &Db, s: &Stored<'_>, replace: bool) -> Result<bool, AppError> {
+    let on_conflict = if replace {
+        "DO UPDATE SET user_id = excluded.user_id, data = excluded.data, expires_at = excluded.expires_at"
+    } else {
+        "DO NOTHING"
+    };
+    let done = sqlx::query(&format!(
         "INSERT INTO user_sessions (key, user_id, data, expires_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (key) DO NOTHING",
-    )
+         ON CONFLICT (key) {on_conflict}"
+    ))
     .bind(s.key)
     .bind(s.user_id)
     .bind(s.data)
@@ -34,21 +40,6 @@ pub async fn insert(db: &Db, s: &Stored<'_>) -> Result<bool, AppError> {
     .execute(db.pool())
     .await?;
     Ok(done.rows_affected() == 1)
-}
-
-pub async fn upsert(db: &Db, s: &Stored<'_>) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO user_sessions (key, user_id, data, expires_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (key) DO UPDATE SET user_id = excluded.user_id, data = excluded.data, \
-         expires_at = excluded.expires_at",
-    )
-    .bind(s.key)
-    .bind(s.user_id)
-    .bind(s.data)
-    .bind(s.expires_at)
-    .execute(db.pool())
-    .await?;
-    Ok(())
 }
 
 /// The data and expiry of a session that has not expired at `now` (Unix seconds).

@@ -24,6 +24,12 @@ pub struct UserRow {
 }
 
 impl UserRow {
+    /// Whether a session that carries `stamp` still signs this account in (the stamp changes with
+    /// the master password and with "sign out everywhere").
+    pub fn holds(&self, stamp: Option<&str>) -> bool {
+        stamp == Some(self.security_stamp.as_str())
+    }
+
     pub fn info(&self) -> AccountInfo {
         AccountInfo {
             id: self.id.clone(),
