@@ -1,6 +1,6 @@
 # The two commands: `make run` serves Keyhaven on an embedded SQLite database; `make test` runs
 # every check. Both install what is missing first.
-.PHONY: run test setup site
+.PHONY: run test setup site screenshots
 
 run:
 	scripts/setup.sh
@@ -13,3 +13,7 @@ test:
 
 site:
 	scripts/build-site.sh
+
+# The pages a reviewer looks at, at 1280 and 375 px, light and dark (docs/SCREENSHOTS.md).
+screenshots:
+	scripts/screenshots.sh

@@ -29,6 +29,13 @@ done
 cp style/keyhaven.css style/favicon.svg style/eff_large_wordlist.txt "$out/"
 # The icon sprite: the Lucide icons that app/src/ui/icons.rs names.
 node scripts/make-icons.mjs end2end/node_modules/lucide-static/icons "$out/icons.svg"
+# The password strength estimator (zxcvbn-ts and its word lists, installed by `npm ci` in
+# end2end): one minified ES module that the browser imports only once someone types a password
+# into a field with a meter (app/src/ui/strength.rs). NODE_PATH lets esbuild find the packages
+# from the entry's folder.
+NODE_PATH=end2end/node_modules end2end/node_modules/.bin/esbuild frontend/strength/entry.mjs \
+  --bundle --format=esm --minify --target=es2020 --legal-comments=none --log-level=error \
+  --outfile="$out/strength.js"
 # Served pre-compressed: brotli where the browser accepts it (node's zlib has it; no extra tool),
 # else gzip.
 files=("$out"/*.wasm "$out"/*.js "$out"/keyhaven.css "$out"/icons.svg "$out"/eff_large_wordlist.txt)

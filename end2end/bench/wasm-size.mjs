@@ -17,7 +17,10 @@ console.log(`main module (every page):        ${kb(size('keyhaven_bg.wasm'))}`);
 for (const page of ['login', 'register', 'vault', 'settings']) {
   const split = Object.keys(manifest).find((k) => k.startsWith(`__${page}_route_view_`));
   if (!split) throw new Error(`no lazy part for /${page} in ${pkg}/__wasm_split_manifest.json`);
-  const parts = manifest[split].map((stem) => `${stem}.wasm`);
+  // An English page also fetches the English texts (a part of their own since session 14).
+  const english = Object.keys(manifest).find((k) => k.startsWith('english_'));
+  const stems = [...manifest[split], ...(english ? manifest[english] : [])];
+  const parts = [...new Set(stems)].map((stem) => `${stem}.wasm`);
   console.log(`/${page} in all (main + ${parts.length} parts):`.padEnd(33) + ` ${kb(sum(['keyhaven_bg.wasm', ...parts]))}`);
 }
 const all = fs.readdirSync(pkg).filter((f) => f.endsWith('.wasm'));

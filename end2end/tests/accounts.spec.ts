@@ -13,7 +13,7 @@ test('create account, log out, log in, lock, unlock, change master password', as
 
   // Log out, log back in.
   await openAccountMenu(page);
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('button', { name: 'Log out', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Log in to Keyhaven' })).toBeVisible();
   await logIn(page, email, first);
   await expect(page.getByRole('heading', { name: 'My vault' })).toBeVisible({ timeout: 30_000 });
@@ -39,12 +39,13 @@ test('create account, log out, log in, lock, unlock, change master password', as
   await changeMasterPassword(page, first, second);
 
   await openAccountMenu(page);
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('button', { name: 'Log out', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Log in to Keyhaven' })).toBeVisible();
 
   // The old password is refused, the new one accepted.
   await logIn(page, email, first);
-  await expect(page.getByRole('alert')).toContainText('The email address or master password is wrong.', { timeout: 30_000 });
+  await expect(page.locator('#login-error')).toHaveText('The email address or master password is wrong.', { timeout: 30_000 });
+  await expect(page.locator('#login-error')).toHaveRole('alert');
   await logIn(page, email, second);
   await expect(page.getByRole('heading', { name: 'My vault' })).toBeVisible({ timeout: 30_000 });
 });
@@ -73,7 +74,7 @@ test('registration explains problems next to the fields', async ({ page }) => {
   const email = uniqueEmail('taken');
   await register(page, email, 'First Owner', 'Copper kettle 12 sunrise!');
   await openAccountMenu(page);
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('button', { name: 'Log out', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Log in to Keyhaven' })).toBeVisible();
   await visit(page, '/register');
   await page.getByLabel('Email address').fill(email.toUpperCase());

@@ -1,14 +1,14 @@
 import { test, expect, Page } from '@playwright/test';
 import { baseURL, verifiedBaseURL } from '../playwright.config';
 import {
-  expectAccessible, hydrated, list, logIn, mailsTo, newItem, openAccountMenu, register, rememberSecret, uniqueEmail, visit,
+  expectAccessible, hydrated, list, logIn, mailsTo, newItem, openAccountMenu, openSettings, register, rememberSecret, uniqueEmail, visit,
   waitForMail,
 } from './helpers';
 
 const HINT_SUBJECT = 'Your Keyhaven master password hint';
 const hintSent = (email: string) => `If an account uses ${email}, its hint is on its way there.`;
 const linkSent = (email: string) =>
-  `We have mailed ${email}. Open the link in that mail to continue; it works for 24 hours.`;
+  `We have emailed ${email}. Open the link in that email to continue; it works for 24 hours.`;
 
 /** Fills the rest of the registration form (the email is already there) and creates the account. */
 async function completeRegistration(page: Page, name: string, password: string, hint?: string) {
@@ -23,7 +23,7 @@ async function completeRegistration(page: Page, name: string, password: string, 
 
 async function logOut(page: Page) {
   await openAccountMenu(page);
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('button', { name: 'Log out', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Log in to Keyhaven' })).toBeVisible();
 }
 
@@ -95,18 +95,18 @@ test.describe('a forgotten master password', () => {
       await page.getByRole('button', { name: 'Email me my hint' }).click();
       await page.waitForTimeout(300);
     }
-    await expect(page.getByRole('alert').filter({ hasText: 'Several mails have already gone to this address.' })).toBeVisible();
+    await expect(page.getByRole('alert').filter({ hasText: 'Several emails have already been sent to this address.' })).toBeVisible();
     await expect(page.getByRole('status').filter({ hasText: 'its hint is on its way' })).toBeHidden();
   });
 
   for (const { lang, forgot, title, email, button, sent } of [
     {
-      lang: 'fr', forgot: 'Mot de passe principal oublié ?', title: "Recevoir l'indice de votre mot de passe principal",
+      lang: 'fr', forgot: /^Mot de passe principal oublié\s\?$/, title: "Recevoir l'indice de votre mot de passe principal",
       email: 'Adresse e-mail', button: "M'envoyer mon indice", sent: 'Si un compte utilise {email}, son indice est en route vers cette adresse.',
     },
     {
       lang: 'nl', forgot: 'Hoofdwachtwoord vergeten?', title: 'Ontvang de hint voor je hoofdwachtwoord',
-      email: 'E-mailadres', button: 'Mail mij mijn hint', sent: 'Als een account {email} gebruikt, is de hint daarheen onderweg.',
+      email: 'E-mailadres', button: 'Stuur me mijn hint', sent: 'Als een account {email} gebruikt, is de hint daarheen onderweg.',
     },
   ]) {
     test(`the hint page speaks ${lang === 'fr' ? 'French' : 'Dutch'}`, async ({ page, context }) => {
@@ -174,36 +174,35 @@ test.describe('sign out everywhere', () => {
     const other = await (await browser.newContext()).newPage();
     await register(other, uniqueEmail('bystander'), 'Bo Bystander', otherPassword);
 
-    await visit(here, '/settings');
+    await openSettings(here, password);
     const sessions = here.getByRole('region', { name: 'Sessions' });
     await expect(sessions).toBeVisible();
-    const confirm = here.getByRole('group', { name: 'Sign out everywhere' });
+    const confirm = here.getByRole('group', { name: 'Log out everywhere' });
 
     // Asking first; Cancel changes nothing.
-    await sessions.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await sessions.getByRole('button', { name: 'Log out everywhere' }).click();
     await expect(confirm).toBeVisible();
     await expect(confirm).toContainText('You will need your master password to log in again.');
     await expectAccessible(here);
     // Focus goes to the confirmation, and back to its button after Cancel or Escape.
-    await expect(confirm.getByRole('button', { name: 'Sign out everywhere' })).toBeFocused();
+    await expect(confirm.getByRole('button', { name: 'Log out everywhere' })).toBeFocused();
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     await expect(confirm).toHaveCount(0);
-    await expect(sessions.getByRole('button', { name: 'Sign out everywhere' })).toBeVisible();
-    await expect(sessions.getByRole('button', { name: 'Sign out everywhere' })).toBeFocused();
+    await expect(sessions.getByRole('button', { name: 'Log out everywhere' })).toBeVisible();
+    await expect(sessions.getByRole('button', { name: 'Log out everywhere' })).toBeFocused();
     await here.keyboard.press('Enter');
     await expect(confirm).toBeVisible();
     await here.keyboard.press('Escape');
     await expect(confirm).toHaveCount(0);
-    await expect(sessions.getByRole('button', { name: 'Sign out everywhere' })).toBeFocused();
-    await here.reload();
-    await hydrated(here);
+    await expect(sessions.getByRole('button', { name: 'Log out everywhere' })).toBeFocused();
+    await openSettings(here, password);
     await expect(here.getByRole('heading', { name: 'Account settings' })).toBeVisible();
 
-    await sessions.getByRole('button', { name: 'Sign out everywhere' }).click();
-    await expect(confirm.getByRole('button', { name: 'Sign out everywhere' })).toHaveClass(/\bdanger\b/);
-    await confirm.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await sessions.getByRole('button', { name: 'Log out everywhere' }).click();
+    await expect(confirm.getByRole('button', { name: 'Log out everywhere' })).toHaveClass(/\bdanger\b/);
+    await confirm.getByRole('button', { name: 'Log out everywhere' }).click();
     await expect(here.getByRole('heading', { name: 'Log in to Keyhaven' })).toBeVisible();
-    await expect(here.getByText('You are signed out on every device.')).toBeVisible();
+    await expect(here.getByText('You are logged out on every device.')).toBeVisible();
     await expect(here).toHaveURL(/\/login$/);
     await expect(here.getByRole('navigation', { name: 'Account menu' })).toHaveCount(0);
     await here.reload();
@@ -245,14 +244,14 @@ test.describe('on a phone', () => {
     await noHorizontalScroll(page);
 
     await register(page, uniqueEmail('phone-sessions'), 'Pia Phone', 'Lagoon ticket 83 for two');
-    await visit(page, '/settings');
+    await openSettings(page, 'Lagoon ticket 83 for two');
     const sessions = page.getByRole('region', { name: 'Sessions' });
-    await sessions.getByRole('button', { name: 'Sign out everywhere' }).click();
-    const confirm = page.getByRole('group', { name: 'Sign out everywhere' });
+    await sessions.getByRole('button', { name: 'Log out everywhere' }).click();
+    const confirm = page.getByRole('group', { name: 'Log out everywhere' });
     await expect(confirm).toBeVisible();
     await confirm.scrollIntoViewIfNeeded();
     await noHorizontalScroll(page);
-    for (const name of ['Sign out everywhere', 'Cancel']) {
+    for (const name of ['Log out everywhere', 'Cancel']) {
       const box = await confirm.getByRole('button', { name }).boundingBox();
       expect(box, name).not.toBeNull();
       expect(box!.x).toBeGreaterThanOrEqual(0);
@@ -277,8 +276,8 @@ test.describe('where addresses are verified before sign-up', () => {
     await expect(page.getByLabel('Master password', { exact: true })).toHaveCount(0);
     await expect(page.getByRole('button', { name: 'Create account' })).toHaveCount(0);
     await page.getByLabel('Email address').fill(email);
-    await page.getByRole('button', { name: 'Mail me a link' }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'We have mailed' })).toHaveText(linkSent(email));
+    await page.getByRole('button', { name: 'Email me a link' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'We have emailed' })).toHaveText(linkSent(email));
     await expectAccessible(page);
 
     const mail = await waitForMail(email, (m) => m.subject === 'Create your Keyhaven account');
@@ -307,7 +306,7 @@ test.describe('where addresses are verified before sign-up', () => {
     await expect(refused).toBeVisible();
     await expect(page.getByLabel('Your name')).toHaveCount(0);
     await expect(page.getByLabel('Email address')).toHaveValue(email);
-    await expect(page.getByRole('button', { name: 'Mail me a link' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Email me a link' })).toBeVisible();
     // A made-up link likewise.
     await visit(page, `/register?token=${'ab'.repeat(32)}&email=${encodeURIComponent(email)}`);
     await expect(refused).toBeVisible();
@@ -316,8 +315,8 @@ test.describe('where addresses are verified before sign-up', () => {
     // Asking again for an address that has an account: the same answer, and a mail that says so.
     await visit(page, '/register');
     await page.getByLabel('Email address').fill(email);
-    await page.getByRole('button', { name: 'Mail me a link' }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'We have mailed' })).toHaveText(linkSent(email));
+    await page.getByRole('button', { name: 'Email me a link' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'We have emailed' })).toHaveText(linkSent(email));
     const taken = await waitForMail(email, (m) => m.subject === 'You already have a Keyhaven account');
     expect(taken.text).toContain('already has one');
     expect(taken.text).toContain(`${verifiedBaseURL}/login`);

@@ -66,7 +66,11 @@ export async function visit(page: Page, url: string) {
 export async function register(page: Page, email: string, name: string, password: string, kdf?: 'argon2id') {
   rememberSecret(password);
   await visit(page, '/register');
-  if (kdf) await page.getByLabel('Key derivation').selectOption(kdf);
+  if (kdf) {
+    // The key-derivation choice waits under "Advanced".
+    await page.getByText('Advanced', { exact: true }).click();
+    await page.getByLabel('Key derivation').selectOption(kdf);
+  }
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Your name').fill(name);
   await page.getByLabel('Master password', { exact: true }).fill(password);
@@ -83,10 +87,21 @@ export async function logIn(page: Page, email: string, password: string) {
   await page.getByRole('button', { name: 'Log in' }).click();
 }
 
+/** Opens account settings (a fresh page load), unlocking the vault with `password` first. */
+export async function openSettings(page: Page, password: string) {
+  await visit(page, '/settings');
+  const unlock = page.locator('#unlock-password');
+  await expect(unlock).toBeVisible();
+  await unlock.fill(password);
+  await unlock.press('Enter');
+  await expect(page.locator('#unlock-password')).toHaveCount(0, { timeout: 30_000 });
+  await expect(page.locator('main h1')).toBeVisible();
+}
+
 /** Changes the master password on the settings page and waits until it is done. */
 export async function changeMasterPassword(page: Page, from: string, to: string) {
   rememberSecret(to);
-  await visit(page, '/settings');
+  await openSettings(page, from);
   await page.getByLabel('Current master password').fill(from);
   await page.getByLabel('New master password', { exact: true }).fill(to);
   await page.getByLabel('Confirm new master password').fill(to);
@@ -101,10 +116,39 @@ export async function openAccountMenu(page: Page) {
 /** The vault's item list. */
 export const list = (page: Page) => page.getByRole('list', { name: 'Items' });
 
+const TYPE_NAMES: Record<string, string> = {
+  login: 'Login', card: 'Card', identity: 'Identity', secure_note: 'Secure note',
+};
+
+/** Opens the summary-button of the menu `summaryId` (a `details.menu-box`) if it is closed. */
+export async function openMenu(page: Page, summaryId: string) {
+  const summary = page.locator(`#${summaryId}`);
+  const open = await summary.evaluate((s) => (s.parentElement as HTMLDetailsElement).open);
+  if (!open) await summary.click();
+  return page.locator(`details:has(> #${summaryId}) .menu-list`);
+}
+
+/** Opens the New menu and picks an item type (English names). */
+export async function startNew(page: Page, type: string) {
+  const menu = await openMenu(page, 'new-menu');
+  await menu.getByRole('button', { name: TYPE_NAMES[type] ?? type, exact: true }).click();
+}
+
+/** Opens one of the vault's tools (Password generator, Import items, Export vault). */
+export async function openTool(page: Page, name: string) {
+  const menu = await openMenu(page, 'tools-menu');
+  await menu.getByRole('button', { name, exact: true }).click();
+}
+
+/** Picks a language or theme in the header's Preferences menu (`label` in the page's language). */
+export async function choosePreference(page: Page, label: string | RegExp, value: string) {
+  await openMenu(page, 'preferences-menu');
+  await page.getByLabel(label).selectOption(value);
+}
+
 /** Opens the form for a new item of `type` and names it. */
 export async function newItem(page: Page, type: string, name: string) {
-  await page.locator('#new-item-type').selectOption(type);
-  await page.getByRole('button', { name: 'New item' }).click();
+  await startNew(page, type);
   await page.getByLabel('Name', { exact: true }).fill(name);
   rememberSecret(name);
 }
@@ -114,4 +158,31 @@ export async function save(page: Page, name: string) {
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText('Item saved.').last()).toBeVisible();
   await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
+}
+
+/** Imports a Bitwarden CSV through the Import tool and waits for the count it reports. */
+export async function importCsv(page: Page, csv: string, count: number) {
+  await openTool(page, 'Import items');
+  await page.getByLabel('File to import').setInputFiles({ name: 'import.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.locator('form.transfer').getByRole('button', { name: 'Import items' }).click();
+  await expect(page.getByText(count === 1 ? 'Imported 1 item.' : `Imported ${count} items.`)).toBeVisible();
+}
+
+/** Asserts that the page does not scroll sideways. */
+export async function noSidewaysScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+/** Asserts that `locator`'s box lies inside the viewport, horizontally (and vertically if asked). */
+export async function insideViewport(page: Page, locator: import('@playwright/test').Locator, vertically = false) {
+  const box = await locator.boundingBox();
+  const size = page.viewportSize()!;
+  expect(box, 'drawn').not.toBeNull();
+  expect(box!.x).toBeGreaterThanOrEqual(0);
+  expect(box!.x + box!.width).toBeLessThanOrEqual(size.width + 0.5);
+  if (vertically) {
+    expect(box!.y).toBeGreaterThanOrEqual(0);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(size.height + 0.5);
+  }
 }

@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { hydrated, logIn, openAccountMenu, register, uniqueEmail, visit } from './helpers';
+import { choosePreference, hydrated, logIn, openAccountMenu, register, startNew, uniqueEmail, visit } from './helpers';
 
 const languageOrKdfPart = /^split_(dutch|french|argon_2_id_master_key)_/;
 
@@ -19,6 +19,10 @@ test('each page fetches its own WASM parts, and the vault fetches the writing pa
   expect(fetched).toContain('keyhaven_bg.wasm');
   expect(fetched.some((f) => f.startsWith('split___login_route_view_'))).toBe(true);
   expect(fetched.filter((f) => /^split___(vault|register|settings)_route_view_/.test(f))).toEqual([]);
+  // The texts are a part too, even English: the main module carries none. The server names the
+  // page's language so that it downloads beside the main module.
+  expect(fetched.filter((f) => f.startsWith('split_english_'))).toHaveLength(1);
+  await expect(page.locator('head link[rel="preload"][href*="/split_english_"]')).toHaveCount(1);
 
   await register(page, uniqueEmail('parts'), 'Parts', 'Lazy parts arrive 47 times');
   expect(fetched.some((f) => f.startsWith('split___register_route_view_'))).toBe(true);
@@ -37,7 +41,7 @@ test('each page fetches its own WASM parts, and the vault fetches the writing pa
   await expect(page.getByRole('heading', { name: 'My vault' })).toBeVisible({ timeout: 30_000 });
   expect(fetched.filter((f) => f.startsWith('split_writing_pane_'))).toEqual([]);
 
-  await page.getByRole('button', { name: 'New item' }).click();
+  await startNew(page, 'login');
   await expect(page.getByLabel('Name', { exact: true })).toBeVisible();
   expect(fetched.filter((f) => f.startsWith('split_writing_pane_'))).toHaveLength(1);
 });
@@ -45,7 +49,7 @@ test('each page fetches its own WASM parts, and the vault fetches the writing pa
 test('Dutch and French are parts of their own, fetched before a page in that language hydrates', async ({ page }) => {
   const fetched = wasmFetches(page);
   await visit(page, '/login');
-  await page.getByLabel('Language').selectOption('nl');
+  await choosePreference(page, 'Language', 'nl');
   await expect(page.getByRole('heading', { name: 'Inloggen bij Keyhaven' })).toBeVisible();
   expect(fetched.filter((f) => f.startsWith('split_dutch_'))).toHaveLength(1);
 
@@ -58,15 +62,17 @@ test('Dutch and French are parts of their own, fetched before a page in that lan
   // The server named the part in the page, so it was fetched beside the main module.
   await expect(page.locator('head link[rel="preload"][href*="/split_dutch_"]')).toHaveCount(1);
   await expect(page.locator('head link[rel="preload"][href*="/split_french_"]')).toHaveCount(0);
+  await expect(page.locator('head link[rel="preload"][href*="/split_english_"]')).toHaveCount(0);
   await page.getByRole('link', { name: 'Account aanmaken' }).click();
   await expect(page.getByRole('heading', { name: 'Maak je Keyhaven-account aan' })).toBeVisible();
+  await page.getByText('Geavanceerd', { exact: true }).click();
   await expect(page.getByLabel('Sleutelafleiding')).toBeVisible();
   expect(fetched.filter((f) => /^split_(french|argon_2_id_master_key)_/.test(f))).toEqual([]);
 
-  await page.getByLabel('Taal').selectOption('fr');
+  await choosePreference(page, 'Taal', 'fr');
   await expect(page.getByRole('heading', { name: 'Créez votre compte Keyhaven' })).toBeVisible();
   expect(fetched.filter((f) => f.startsWith('split_french_'))).toHaveLength(1);
-  await page.getByLabel('Langue').selectOption('en');
+  await choosePreference(page, 'Langue', 'en');
   await expect(page.getByRole('heading', { name: 'Create your Keyhaven account' })).toBeVisible();
 });
 
@@ -78,7 +84,7 @@ test('an Argon2id account registers, logs in and unlocks with Argon2 as a part o
   expect(fetched.filter((f) => f.startsWith('split_argon_2_id_master_key_'))).toHaveLength(1);
 
   await openAccountMenu(page);
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('button', { name: 'Log out', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Log in to Keyhaven' })).toBeVisible();
   await logIn(page, email, password);
   await expect(page.getByRole('heading', { name: 'My vault' })).toBeVisible({ timeout: 30_000 });

@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import {
-  changeMasterPassword, expectAccessible, hydrated, list, logIn, newItem, openAccountMenu, register, save, uniqueEmail, visit,
+  changeMasterPassword, choosePreference, expectAccessible, hydrated, list, logIn, newItem, openAccountMenu, openSettings, register, save, uniqueEmail, visit,
 } from './helpers';
 
 test('a session ended on another device sends this tab to the login page, vault cleared', async ({ browser }) => {
@@ -44,7 +44,7 @@ test('logging out in one tab signs the other tabs of this browser out too', asyn
   await expect(two.getByRole('heading', { name: 'My vault' })).toBeVisible({ timeout: 30_000 });
 
   await openAccountMenu(one);
-  await one.getByRole('button', { name: 'Log out' }).click();
+  await one.getByRole('button', { name: 'Log out', exact: true }).click();
   await expect(one.getByRole('heading', { name: 'Log in to Keyhaven' })).toBeVisible();
   // The other tab follows without being touched.
   await expect(two.getByRole('heading', { name: 'Log in to Keyhaven' })).toBeVisible();
@@ -104,19 +104,23 @@ test('signed in, "not found" and trailing-slash pages keep the account in the he
   await expect(page.getByRole('navigation', { name: 'Account menu' })).toContainText('Nia Found');
   await expect(page.getByRole('link', { name: 'Log in' })).toHaveCount(0);
 
+  // Settings after a page load: the vault is locked, so they ask for the master password first.
   const slash = await page.goto('/settings/');
   expect(slash?.status()).toBeLessThan(500);
   await hydrated(page);
-  await expect(page.getByRole('heading', { name: 'Account settings' })).toBeVisible();
+  await expect(page.getByText('Unlock your vault to change your account settings.')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Account settings' })).toHaveCount(0);
   await expectAccessible(page);
+  await page.locator('#unlock-password').fill('Orchard signal 19 at noon');
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('heading', { name: 'Account settings' })).toBeVisible({ timeout: 30_000 });
 });
 
 test('the profile shows the language in use, and saving the name keeps it', async ({ page }) => {
   await register(page, uniqueEmail('profile-lang'), 'Lou', 'Copper lantern 64 rivers');
-  await page.getByLabel('Language').first().selectOption('nl');
+  await choosePreference(page, 'Language', 'nl');
   await expect(page.getByRole('heading', { name: 'Mijn kluis' })).toBeVisible();
-  await visit(page, '/settings');
-  await expect(page.locator('#profile-language')).toHaveValue('nl');
+  await openSettings(page, 'Copper lantern 64 rivers');
   await page.getByLabel('Je naam').fill('Lou Peeters');
   await page.getByRole('button', { name: 'Opslaan' }).click();
   await expect(page.getByText('Je wijzigingen zijn opgeslagen.')).toBeVisible();
@@ -132,16 +136,20 @@ test.describe('on a phone', () => {
     await newItem(page, 'login', 'A login with a fairly long name to see how rows cope on phones');
     await page.getByLabel('Username').fill('someone.with.a.really.long.username.without.breaks@example.org');
     await save(page, 'A login with a fairly long name to see how rows cope on phones');
-    await expect(page.getByText('1 item', { exact: true })).toBeVisible();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    let overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     const edit = await page.getByRole('button', { name: 'Edit' }).boundingBox();
     expect((edit?.x ?? 999) + (edit?.width ?? 0)).toBeLessThanOrEqual(375);
+    // The saved item covers the list on a phone; Back shows the list again.
+    await page.getByRole('button', { name: 'Back' }).click();
+    await expect(page.getByText('1 item', { exact: true })).toBeVisible();
+    overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
   });
 
   test('in French the master password box keeps a usable width', async ({ page }) => {
     await visit(page, '/register');
-    await page.getByLabel('Language').selectOption('fr');
+    await choosePreference(page, 'Language', 'fr');
     const box = await page.getByLabel('Mot de passe principal', { exact: true }).boundingBox();
     expect(box?.width ?? 0).toBeGreaterThan(200);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

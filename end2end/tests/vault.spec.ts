@@ -30,8 +30,8 @@ test('personal vault: each type created, viewed, edited, searched, filtered, tra
   rememberSecret('4111111111111111');
   await page.getByLabel('Card number').fill('4111111111111111');
   await expect(page.getByText('Visa')).toBeVisible();
-  await page.getByLabel('Expiry month').fill('09');
-  await page.getByLabel('Expiry year').fill('2030');
+  await page.getByLabel('Expiration month').fill('09');
+  await page.getByLabel('Expiration year').fill('2030');
   await page.getByLabel('Security code').fill('737');
   await save(page, 'Travel card');
 
@@ -114,7 +114,7 @@ test('personal vault: each type created, viewed, edited, searched, filtered, tra
   await page.getByRole('button', { name: 'Trash', exact: true }).click();
   await list(page).getByRole('button', { name: /Door codes/ }).click();
   await page.getByRole('button', { name: 'Delete permanently' }).click();
-  await expect(page.getByText('Delete this item for good? This cannot be undone.')).toBeVisible();
+  await expect(page.getByText('Delete this item permanently? This cannot be undone.')).toBeVisible();
   await expectAccessible(page);
   await page.getByRole('group', { name: 'Delete permanently' }).getByRole('button', { name: 'Delete permanently' }).click();
   await expect(page.getByText('Item deleted permanently.')).toBeVisible();
@@ -138,7 +138,11 @@ test('a save that lost a race keeps what was typed; a folder deleted meanwhile i
   await newItem(one, 'secure_note', 'Shared note');
   await save(one, 'Shared note');
 
-  // A second tab of the same browser edits the note first.
+  // The first tab starts editing; a second tab of the same browser saves the note meanwhile.
+  const careful = 'careful text typed in the first tab';
+  rememberSecret(careful);
+  await one.getByRole('button', { name: 'Edit' }).click();
+  await one.getByLabel('Notes').fill(careful);
   const two = await context.newPage();
   await two.goto('/vault');
   await hydrated(two);
@@ -150,15 +154,15 @@ test('a save that lost a race keeps what was typed; a folder deleted meanwhile i
   await two.getByLabel('Notes').fill('from the second tab');
   await save(two, 'Shared note');
 
-  // The first tab still edits the version it opened: refused, and its text stays in the form.
-  const careful = 'careful text typed in the first tab';
-  rememberSecret(careful);
-  await one.getByRole('button', { name: 'Edit' }).click();
-  await one.getByLabel('Notes').fill(careful);
+  // The first tab's list follows the other tab, but its open form keeps the version it opened:
+  // saving is refused, and its text stays in the form.
+  await expect(one.getByLabel('Notes')).toHaveValue(careful);
   await one.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(one.getByText('so it was not saved').last()).toBeVisible();
   await expect(one.getByLabel('Notes')).toHaveValue(careful);
   await expect(one.getByLabel('Name', { exact: true })).toHaveValue('Shared note');
+  await one.getByRole('button', { name: 'Cancel' }).click();
+  await expect(one.getByRole('article')).toContainText('from the second tab');
 
   // A new item starts in the folder being viewed; the folder is deleted before it is saved.
   await one.getByRole('button', { name: 'New folder' }).click();
@@ -168,7 +172,7 @@ test('a save that lost a race keeps what was typed; a folder deleted meanwhile i
   await one.getByRole('button', { name: /Doomed/ }).click();
   await newItem(one, 'secure_note', 'Orphan note');
   await one.getByRole('button', { name: 'Delete folder' }).click();
-  await one.getByRole('group', { name: 'Delete folder' }).getByRole('button', { name: 'Delete folder' }).click();
+  await one.getByRole('dialog', { name: 'Delete folder' }).getByRole('button', { name: 'Delete folder' }).click();
   await expect(one.getByText('Folder deleted. Its items are now without a folder.')).toBeVisible();
   await one.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(one.getByText('That folder no longer exists').last()).toBeVisible();

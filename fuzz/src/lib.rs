@@ -121,7 +121,7 @@ pub fn server_args(data: &[u8]) {
 pub fn import_csv(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
         if !text.trim_start().starts_with('{') {
-            let _ = app::domain::transfer::import(text, "");
+            let _ = app::domain::transfer::import(text, "", "Untitled");
         }
     }
 }
@@ -135,7 +135,7 @@ pub fn import_json(data: &[u8]) {
         let protected = serde_json::from_str::<serde_json::Value>(&text)
             .is_ok_and(|v| v.get("encrypted").and_then(serde_json::Value::as_bool) == Some(true));
         if !protected {
-            let _ = app::domain::transfer::import(&text, "");
+            let _ = app::domain::transfer::import(&text, "", "Untitled");
         }
     }
 }

@@ -160,6 +160,7 @@ async fn main() -> Res<()> {
             import.items.push(ImportItem {
                 item_type,
                 folder: (i.is_multiple_of(3) && start == 0).then_some((i % 5) as u32),
+                folder_id: None,
                 favorite: i.is_multiple_of(50),
                 data: seal_item(&keys.user_key, &data)?,
             });

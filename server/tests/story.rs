@@ -309,6 +309,19 @@ async fn story(h: &Harness) {
         )
         .await;
     assert_eq!(r.field_error(), ("key_material".into(), "invalid".into()));
+    // The same password again (same KDF and salt, so the same auth hash) would change nothing but
+    // log every other session out: refused at the new password.
+    let r = h
+        .call(
+            "change_master_password",
+            json!({"current_auth_hash": ann.material.auth_hash, "new_auth_hash": ann.material.auth_hash, "new_protected_user_key": ann.material.protected_user_key}),
+            Some(&ann_session),
+        )
+        .await;
+    assert_eq!(
+        r.field_error(),
+        ("new_master_password".into(), "unchanged".into())
+    );
     assert_eq!(
         h.call("whoami", json!({}), Some(&second_session))
             .await
@@ -899,6 +912,52 @@ async fn import_story(h: &Harness) {
         h.call("vault_list", json!({}), Some(&dan_s)).await.body["items"],
         json!([]),
         "another vault sees none of it"
+    );
+
+    // A file folder the browser matched by name goes into the vault's own folder, by id; a
+    // folder id of someone else's vault (or a made-up one) is refused and nothing is written.
+    let into = |folder_id: &Value| {
+        let mut one = item(Value::Null, "into an existing folder");
+        one["folder_id"] = folder_id.clone();
+        import(vec![], vec![one])
+    };
+    let existing = folders[0]["id"].clone();
+    let done = h.call("items_import", into(&existing), Some(&cleo_s)).await;
+    assert_eq!(done.body, json!(1), "{}", done.text);
+    assert_eq!(h.count("folders").await, 2, "no folder was added");
+    let dan_folder = h
+        .call(
+            "folder_create",
+            json!({"name": dan.keys.user_key.encrypt(b"Dan's", "keyhaven:folder-name").expect("encrypt").to_string()}),
+            Some(&dan_s),
+        )
+        .await
+        .body["id"]
+        .clone();
+    let before = h.count("items").await;
+    for foreign in [dan_folder, json!("00000000-0000-4000-8000-000000000000")] {
+        assert_eq!(
+            h.call("items_import", into(&foreign), Some(&cleo_s))
+                .await
+                .field_error(),
+            ("folder".into(), "invalid".into())
+        );
+    }
+    // Both a new folder and an existing one for the same item is not a shape the browser sends.
+    let mut both = into(&existing);
+    both["import"]["folders"] = json!([folder]);
+    both["import"]["items"][0]["folder"] = json!(0);
+    assert_eq!(
+        h.call("items_import", both, Some(&cleo_s))
+            .await
+            .field_error(),
+        ("folder".into(), "invalid".into())
+    );
+    assert_eq!(h.count("items").await, before);
+    assert_eq!(
+        h.count("folders").await,
+        3,
+        "only Dan's own folder was added"
     );
 }
 

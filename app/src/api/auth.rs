@@ -422,6 +422,16 @@ pub mod ssr {
                 .unwrap_or(AppError::field(Field::MasterPassword, Problem::Invalid)));
         }
         throttle::clear(&st.db, Scope::Session, &session_key).await?;
+        // The browser derives the new auth hash with the account's KDF and salt, so the same
+        // password gives the same hash. The current one has just matched the stored verifier:
+        // equal to it, the new one would match too. Refused, since it would change nothing but
+        // log every other session out.
+        if decode_auth_hash(&current_auth_hash).is_some_and(|current| current == new_bytes) {
+            return Err(AppError::field(
+                Field::NewMasterPassword,
+                Problem::Unchanged,
+            ));
+        }
         let new_hash = argon2(move || hash_auth(new_bytes)).await??;
         let stamp = crate::db::new_id();
         let changed = users::change_password(

@@ -262,6 +262,24 @@ pub async fn import(db: &Db, access: &AccountAccess, input: &ImportInput) -> Res
     .await?;
     let now = now_ms();
     let user = access.target().as_str();
+    let mut existing: Vec<&str> = input
+        .items
+        .iter()
+        .filter_map(|i| i.folder_id.as_ref().map(FolderId::as_str))
+        .collect();
+    existing.sort_unstable();
+    existing.dedup();
+    for id in existing {
+        let owned: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM folders WHERE id = $1 AND user_id = $2")
+                .bind(id)
+                .bind(user)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if owned.is_none() {
+            return Err(AppError::field(Field::Folder, Problem::Invalid));
+        }
+    }
     let folder_ids: Vec<String> = input.folders.iter().map(|_| new_id()).collect();
     for (id, name) in folder_ids.iter().zip(&input.folders) {
         sqlx::query("INSERT INTO folders (id, user_id, name, created_at, revised_at) VALUES ($1, $2, $3, $4, $4)")
@@ -299,7 +317,8 @@ pub async fn import(db: &Db, access: &AccountAccess, input: &ImportInput) -> Res
             let folder = item
                 .folder
                 .and_then(|f| folder_ids.get(f as usize))
-                .cloned();
+                .cloned()
+                .or_else(|| item.folder_id.as_ref().map(|f| f.as_str().to_owned()));
             query = query
                 .bind(new_id())
                 .bind(user)

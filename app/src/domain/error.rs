@@ -29,6 +29,12 @@ pub enum Field {
     ExportPassword,
     /// The link mailed to verify an address before an account is created.
     VerificationLink,
+    /// "Use it anyway" for a master password the strength meter rates weak (browser only).
+    AcceptWeakPassword,
+    /// Card fields an item form checks (browser only: the server sees sealed items).
+    ExpMonth,
+    ExpYear,
+    SecurityCode,
 }
 
 /// What is wrong with a field.
@@ -54,6 +60,12 @@ pub enum Problem {
     /// A request body over the server's size limit.
     TooLarge {
         max_mb: u32,
+    },
+    /// A new value that is the same as the one it replaces (a master password changed to itself).
+    Unchanged,
+    /// Not exactly `count` digits (a card's security code).
+    Digits {
+        count: u32,
     },
 }
 
@@ -223,6 +235,8 @@ mod wire {
         RevealsPassword,
         LimitReached,
         TooLarge,
+        Unchanged,
+        Digits,
     }
 
     /// `limit` is the maximum or minimum the problem names (megabytes for `too_large`).
@@ -248,6 +262,8 @@ mod wire {
                 P::RevealsPassword => (ProblemKind::RevealsPassword, None),
                 P::LimitReached { max } => (ProblemKind::LimitReached, Some(max)),
                 P::TooLarge { max_mb } => (ProblemKind::TooLarge, Some(max_mb)),
+                P::Unchanged => (ProblemKind::Unchanged, None),
+                P::Digits { count } => (ProblemKind::Digits, Some(count)),
             };
             FieldError {
                 field: e.field,
@@ -274,6 +290,8 @@ mod wire {
                 ProblemKind::RevealsPassword => P::RevealsPassword,
                 ProblemKind::LimitReached => P::LimitReached { max: limit()? },
                 ProblemKind::TooLarge => P::TooLarge { max_mb: limit()? },
+                ProblemKind::Unchanged => P::Unchanged,
+                ProblemKind::Digits => P::Digits { count: limit()? },
             };
             Ok(super::FieldError::new(w.field, problem))
         }
@@ -352,6 +370,8 @@ mod tests {
                 FieldError::new(Field::ItemData, Problem::TooLarge { max_mb: 2 }),
                 FieldError::new(Field::Hint, Problem::RevealsPassword),
                 FieldError::new(Field::Email, Problem::Taken),
+                FieldError::new(Field::NewMasterPassword, Problem::Unchanged),
+                FieldError::new(Field::SecurityCode, Problem::Digits { count: 4 }),
             ]),
             AppError::Invalid(Vec::new()),
             AppError::Unauthenticated,

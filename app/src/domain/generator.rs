@@ -8,6 +8,29 @@ pub const LENGTH_MIN: u32 = 5;
 pub const LENGTH_MAX: u32 = 128;
 pub const WORDS_MIN: u32 = 3;
 pub const WORDS_MAX: u32 = 20;
+/// The longest word separator, in characters (the form's field takes no more).
+pub const SEPARATOR_MAX: usize = 3;
+
+/// A password holds one character of every chosen set, so the shortest one must have room for
+/// all four sets: otherwise a chosen set would be left out.
+const _: () = assert!(LENGTH_MIN >= 4);
+
+/// Why nothing was generated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GenerateError {
+    /// Every character set is switched off: any password would break the settings.
+    NoCharacterSet,
+    /// The word list is empty (it did not load properly).
+    NoWords,
+    /// The system's random number generator failed.
+    Random,
+}
+
+impl From<CryptoError> for GenerateError {
+    fn from(_: CryptoError) -> Self {
+        GenerateError::Random
+    }
+}
 
 const UPPER: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const LOWER: &str = "abcdefghijklmnopqrstuvwxyz";
@@ -40,6 +63,33 @@ impl Default for PasswordOptions {
     }
 }
 
+impl PasswordOptions {
+    /// The options as the generator applies them: the length within its bounds. The form shows
+    /// these, so what it says is what is generated.
+    pub fn normalized(mut self) -> Self {
+        self.length = self.length.clamp(LENGTH_MIN, LENGTH_MAX);
+        self
+    }
+
+    /// The characters of each chosen set (without look-alikes if asked).
+    fn chosen_sets(&self) -> Vec<Vec<char>> {
+        [
+            (self.upper, UPPER),
+            (self.lower, LOWER),
+            (self.digits, DIGITS),
+            (self.symbols, SYMBOLS),
+        ]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, set)| {
+            set.chars()
+                .filter(|c| !(self.avoid_ambiguous && AMBIGUOUS.contains(*c)))
+                .collect()
+        })
+        .collect()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PassphraseOptions {
@@ -60,11 +110,61 @@ impl Default for PassphraseOptions {
     }
 }
 
+impl PassphraseOptions {
+    /// The options as the generator applies them: the word count within its bounds, the
+    /// separator no longer than the form allows.
+    pub fn normalized(mut self) -> Self {
+        self.words = self.words.clamp(WORDS_MIN, WORDS_MAX);
+        self.separator = self.separator.chars().take(SEPARATOR_MAX).collect();
+        self
+    }
+}
+
+/// Whether the generator makes a password or a passphrase.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    #[default]
+    Password,
+    Passphrase,
+}
+
+/// Everything a person sets in the generator; the browser keeps it (as JSON) for next time.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GeneratorSettings {
+    pub mode: Mode,
+    pub password: PasswordOptions,
+    pub passphrase: PassphraseOptions,
+}
+
+impl GeneratorSettings {
+    /// Settings kept by an earlier visit. Anything unreadable gives the defaults, and values out
+    /// of bounds are brought within them, so stored text can never break the generator.
+    pub fn from_json(text: &str) -> Self {
+        serde_json::from_str::<GeneratorSettings>(text)
+            .unwrap_or_default()
+            .normalized()
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn normalized(self) -> Self {
+        GeneratorSettings {
+            mode: self.mode,
+            password: self.password.normalized(),
+            passphrase: self.passphrase.normalized(),
+        }
+    }
+}
+
 /// A uniform random number below `n` (n > 0).
-fn below(n: usize) -> Result<usize, CryptoError> {
-    let n = u32::try_from(n).map_err(|_| CryptoError::Random)?;
+fn below(n: usize) -> Result<usize, GenerateError> {
+    let n = u32::try_from(n).map_err(|_| GenerateError::Random)?;
     if n == 0 {
-        return Err(CryptoError::Random);
+        return Err(GenerateError::Random);
     }
     // Reject the top sliver of u32 that would favour small results.
     let zone = u32::MAX - (u32::MAX % n);
@@ -77,26 +177,13 @@ fn below(n: usize) -> Result<usize, CryptoError> {
 }
 
 /// A random password: at least one character of every chosen set, the rest from all of them,
-/// shuffled. With no set chosen, lower case is used.
-pub fn password(options: &PasswordOptions) -> Result<String, CryptoError> {
-    let length = options.length.clamp(LENGTH_MIN, LENGTH_MAX) as usize;
-    let keep = |set: &str| -> Vec<char> {
-        set.chars()
-            .filter(|c| !(options.avoid_ambiguous && AMBIGUOUS.contains(*c)))
-            .collect()
-    };
-    let mut sets: Vec<Vec<char>> = [
-        (options.upper, UPPER),
-        (options.lower, LOWER),
-        (options.digits, DIGITS),
-        (options.symbols, SYMBOLS),
-    ]
-    .into_iter()
-    .filter(|(on, _)| *on)
-    .map(|(_, set)| keep(set))
-    .collect();
-    if sets.is_empty() {
-        sets.push(keep(LOWER));
+/// shuffled. With no set chosen it refuses rather than pick characters the person turned off.
+pub fn password(options: &PasswordOptions) -> Result<String, GenerateError> {
+    let options = options.clone().normalized();
+    let length = options.length as usize;
+    let sets = options.chosen_sets();
+    if sets.is_empty() || sets.iter().any(Vec::is_empty) {
+        return Err(GenerateError::NoCharacterSet);
     }
     let all: Vec<char> = sets.concat();
     let mut chars = Vec::with_capacity(length);
@@ -115,8 +202,12 @@ pub fn password(options: &PasswordOptions) -> Result<String, CryptoError> {
 
 /// A random passphrase of words from `list`, optionally capitalised and with one digit added to a
 /// random word.
-pub fn passphrase(options: &PassphraseOptions, list: &[&str]) -> Result<String, CryptoError> {
-    let count = options.words.clamp(WORDS_MIN, WORDS_MAX) as usize;
+pub fn passphrase(options: &PassphraseOptions, list: &[&str]) -> Result<String, GenerateError> {
+    if list.is_empty() {
+        return Err(GenerateError::NoWords);
+    }
+    let options = options.clone().normalized();
+    let count = options.words as usize;
     let mut words = Vec::with_capacity(count);
     for _ in 0..count {
         let word = list[below(list.len())?];
@@ -175,21 +266,129 @@ mod tests {
         let all_sets = password(&PasswordOptions::default()).unwrap();
         assert_eq!(all_sets.len(), 20);
         assert!(all_sets.chars().any(|c| SYMBOLS.contains(c)));
-        let clamped = password(&PasswordOptions {
+    }
+
+    #[test]
+    fn every_combination_of_settings_is_kept_or_refused() {
+        for sets in 0..16u8 {
+            for avoid_ambiguous in [false, true] {
+                for length in [
+                    0,
+                    1,
+                    4,
+                    LENGTH_MIN,
+                    12,
+                    LENGTH_MAX,
+                    LENGTH_MAX + 1,
+                    u32::MAX,
+                ] {
+                    let options = PasswordOptions {
+                        length,
+                        upper: sets & 1 != 0,
+                        lower: sets & 2 != 0,
+                        digits: sets & 4 != 0,
+                        symbols: sets & 8 != 0,
+                        avoid_ambiguous,
+                    };
+                    let result = password(&options);
+                    if sets == 0 {
+                        assert_eq!(result, Err(GenerateError::NoCharacterSet));
+                        continue;
+                    }
+                    let p = result.unwrap();
+                    // The length is the one the form shows (the normalized one).
+                    assert_eq!(
+                        p.chars().count() as u32,
+                        options.clone().normalized().length
+                    );
+                    let chosen = options.chosen_sets();
+                    assert!(
+                        p.chars().all(|c| chosen.iter().any(|set| set.contains(&c))),
+                        "{p} {options:?}"
+                    );
+                    assert!(
+                        chosen.iter().all(|set| p.chars().any(|c| set.contains(&c))),
+                        "{p} {options:?}"
+                    );
+                    assert!(
+                        !avoid_ambiguous || !p.chars().any(|c| AMBIGUOUS.contains(c)),
+                        "{p}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn normalized_options_stay_within_bounds() {
+        let short = PasswordOptions {
             length: 1,
             ..Default::default()
-        })
-        .unwrap();
-        assert_eq!(clamped.len(), LENGTH_MIN as usize);
-        let none_chosen = password(&PasswordOptions {
-            upper: false,
-            lower: false,
-            digits: false,
-            symbols: false,
+        };
+        assert_eq!(short.normalized().length, LENGTH_MIN);
+        let phrase = PassphraseOptions {
+            words: 99,
+            separator: "-_-_-".into(),
             ..Default::default()
-        })
-        .unwrap();
-        assert!(none_chosen.chars().all(|c| c.is_ascii_lowercase()));
+        }
+        .normalized();
+        assert_eq!(
+            (phrase.words, phrase.separator.as_str()),
+            (WORDS_MAX, "-_-")
+        );
+        let one_word = PassphraseOptions {
+            words: 0,
+            separator: "·é".into(),
+            ..Default::default()
+        }
+        .normalized();
+        assert_eq!(
+            (one_word.words, one_word.separator.as_str()),
+            (WORDS_MIN, "·é")
+        );
+    }
+
+    #[test]
+    fn settings_survive_storage_and_bad_text_gives_defaults() {
+        let settings = GeneratorSettings {
+            mode: Mode::Passphrase,
+            password: PasswordOptions {
+                length: 32,
+                symbols: false,
+                ..Default::default()
+            },
+            passphrase: PassphraseOptions {
+                words: 7,
+                separator: " ".into(),
+                capitalize: true,
+                include_number: true,
+            },
+        };
+        let json = settings.to_json();
+        assert!(json.contains("\"mode\":\"passphrase\""), "{json}");
+        assert_eq!(GeneratorSettings::from_json(&json), settings);
+        for bad in [
+            "",
+            "null",
+            "[]",
+            "{\"mode\":\"pin\"}",
+            "{\"password\":{\"length\":-3}}",
+        ] {
+            assert_eq!(
+                GeneratorSettings::from_json(bad),
+                GeneratorSettings::default(),
+                "{bad}"
+            );
+        }
+        // Missing fields take their defaults; values out of bounds are brought within them.
+        let partial = GeneratorSettings::from_json(
+            "{\"password\":{\"length\":1000,\"upper\":false},\"passphrase\":{\"words\":1}}",
+        );
+        assert_eq!(partial.mode, Mode::Password);
+        assert_eq!(partial.password.length, LENGTH_MAX);
+        assert!(!partial.password.upper && partial.password.lower);
+        assert_eq!(partial.passphrase.words, WORDS_MIN);
+        assert_eq!(partial.passphrase.separator, "-");
     }
 
     #[test]
@@ -212,6 +411,16 @@ mod tests {
             );
             assert_eq!(p.chars().filter(char::is_ascii_digit).count(), 1, "{p}");
         }
+        assert_eq!(passphrase(&options, &[]), Err(GenerateError::NoWords));
+        let long = PassphraseOptions {
+            words: 50,
+            separator: "+++++".into(),
+            capitalize: false,
+            include_number: false,
+        };
+        let p = passphrase(&long, &list).unwrap();
+        assert_eq!(p.split("+++").count(), WORDS_MAX as usize, "{p}");
+        assert!(!p.contains("++++"), "{p}");
     }
 
     #[test]

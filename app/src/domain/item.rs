@@ -1,6 +1,7 @@
 //! What is inside an item once decrypted in the browser. The server never sees this shape: it
 //! only stores the `EncString` of its JSON.
 
+use super::search;
 use super::vault::ItemType;
 use super::{Field, FieldError, Millis, Problem};
 use serde::{Deserialize, Serialize};
@@ -277,25 +278,33 @@ impl ItemData {
         found
     }
 
-    /// What search looks through, lower-cased: name, username, URIs and notes.
+    /// What search looks through, folded (`search::fold`): name, username, URIs and notes, and
+    /// what a list entry shows of a card (holder, brand, last four digits, never the whole number)
+    /// and of an identity (full name, email).
     pub fn search_text(&self) -> String {
-        let uris: Vec<&str> = self.login.uris.iter().map(|u| u.uri.as_str()).collect();
-        format!(
-            "{}\n{}\n{}\n{}",
-            self.name,
-            self.login.username,
-            uris.join("\n"),
-            self.notes
-        )
-        .to_lowercase()
+        let mut text = String::new();
+        let mut add = |part: &str| {
+            if !part.is_empty() {
+                text.push_str(part);
+                text.push('\n');
+            }
+        };
+        add(&self.name);
+        add(&self.login.username);
+        for uri in &self.login.uris {
+            add(&uri.uri);
+        }
+        add(&self.notes);
+        add(&self.card.cardholder);
+        add(&self.subtitle(ItemType::Card));
+        add(&self.subtitle(ItemType::Identity));
+        add(&self.identity.email);
+        search::fold(&text)
     }
 
-    /// True if every word of `query` appears in the name, username, URIs or notes.
+    /// True if every word of `query` appears in what [`ItemData::search_text`] covers.
     pub fn matches(&self, query: &str) -> bool {
-        let hay = self.search_text();
-        query
-            .split_whitespace()
-            .all(|word| hay.contains(&word.to_lowercase()))
+        search::matches_words(&self.search_text(), &search::search_words(query))
     }
 }
 
@@ -357,6 +366,40 @@ mod tests {
         assert!(d.matches("bank.example"));
         assert!(!d.matches("bank bob"));
         assert!(d.matches(""));
+    }
+
+    #[test]
+    fn search_ignores_accents_and_covers_what_the_list_shows() {
+        let mut d = ItemData {
+            name: "Familie Österberg".into(),
+            ..Default::default()
+        };
+        assert!(d.matches("osterberg"));
+        assert!(d.matches("ÖSTERBERG familie"));
+        assert!(!d.matches("osterberga"));
+
+        let mut card = ItemData {
+            name: "Travel card".into(),
+            ..Default::default()
+        };
+        card.card.cardholder = "Zoë Dupré".into();
+        card.card.number = "4111 1111 1111 9876".into();
+        card.card.code = "737".into();
+        assert!(card.matches("zoe dupre"));
+        assert!(card.matches("9876"));
+        assert!(card.matches("visa"));
+        // Only the digits a list entry shows: not the rest of the number, not the code.
+        assert!(!card.matches("4111"));
+        assert!(!card.matches("11119876"));
+        assert!(!card.matches("737"));
+
+        d.identity.first_name = "Ann".into();
+        d.identity.last_name = "Lindqvist".into();
+        d.identity.email = "Ann.L@Example.org".into();
+        d.identity.passport_number = "X1234567".into();
+        assert!(d.matches("ann lindqvist"));
+        assert!(d.matches("ann.l@example.org"));
+        assert!(!d.matches("X1234567"));
     }
 
     #[test]

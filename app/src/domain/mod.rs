@@ -1,10 +1,12 @@
 //! Pure types and rules shared by the server and the browser. No I/O lives here.
 
 pub mod authz;
+pub mod card;
 pub mod error;
 pub mod generator;
 pub mod ids;
 pub mod item;
+pub mod search;
 pub mod throttle;
 pub mod totp;
 pub mod transfer;

@@ -177,8 +177,9 @@ fn fail<T>(place: Place, problem: ImportProblem) -> Result<T, ImportError> {
     Err(ImportError { place, problem })
 }
 
-/// Reads any supported file. `password` opens a protected Keyhaven export.
-pub fn import(text: &str, password: &str) -> Result<Imported, ImportError> {
+/// Reads any supported file. `password` opens a protected Keyhaven export; `untitled` names a
+/// Bitwarden item that has neither a name nor a URI with a host (in the reader's language).
+pub fn import(text: &str, password: &str, untitled: &str) -> Result<Imported, ImportError> {
     let text = text.trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
         return fail(Place::File, ImportProblem::Empty);
@@ -191,12 +192,12 @@ pub fn import(text: &str, password: &str) -> Result<Imported, ImportError> {
         if value.get("format").and_then(Value::as_str) == Some(FORMAT) {
             keyhaven_json(value, password)?
         } else if value.get("items").is_some_and(Value::is_array) {
-            bitwarden_json(&value)?
+            bitwarden_json(&value, untitled)?
         } else {
             return fail(Place::File, ImportProblem::UnknownFormat);
         }
     } else {
-        bitwarden_csv(text)?
+        bitwarden_csv(text, untitled)?
     };
     if imported.items.len() > IMPORT_MAX {
         return fail(Place::File, ImportProblem::TooMany { max: IMPORT_MAX });
@@ -214,7 +215,8 @@ fn check_item(place: Place, data: &ItemData) -> Result<(), ImportError> {
     }
 }
 
-/// Folders by name, in order of first use; items point at them by index.
+/// Folders by name, in order of first use; items point at them by index. Names that differ only
+/// in case or surrounding spaces are one folder, spelt as first met.
 #[derive(Default)]
 struct FolderIndex(Vec<String>);
 
@@ -224,7 +226,8 @@ impl FolderIndex {
         if name.is_empty() {
             return None;
         }
-        Some(match self.0.iter().position(|n| n == name) {
+        let key = folder_key(name);
+        Some(match self.0.iter().position(|n| folder_key(n) == key) {
             Some(i) => i,
             None => {
                 self.0.push(name.to_owned());
@@ -232,6 +235,68 @@ impl FolderIndex {
             }
         })
     }
+}
+
+/// What makes two folder names the same folder: case and surrounding spaces do not count.
+/// Accents do ("Resume" and "Résumé" may well be different folders), unlike in search.
+pub fn folder_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// True if `name` is, by [`folder_key`], one of `others`.
+pub fn folder_name_taken<'a>(name: &str, mut others: impl Iterator<Item = &'a str>) -> bool {
+    let key = folder_key(name);
+    others.any(|other| folder_key(other) == key)
+}
+
+/// For each of an import's folders, the index in `existing` of the vault's folder with the same
+/// name (by [`folder_key`]), or `None` when the import must create it. The server cannot match
+/// them: it only holds encrypted names.
+pub fn match_folders(imported: &[String], existing: &[&str]) -> Vec<Option<usize>> {
+    let keys: Vec<String> = existing.iter().map(|n| folder_key(n)).collect();
+    imported
+        .iter()
+        .map(|name| {
+            let key = folder_key(name);
+            keys.iter().position(|k| *k == key)
+        })
+        .collect()
+}
+
+/// Gives a nameless item a name, as Bitwarden's importers do: the host of its first URI that
+/// has one (without `www.`), else `untitled`.
+fn name_if_nameless(data: &mut ItemData, untitled: &str) {
+    if !data.name.trim().is_empty() {
+        return;
+    }
+    data.name = data
+        .login
+        .uris
+        .iter()
+        .find_map(|u| uri_host(&u.uri))
+        .unwrap_or_else(|| untitled.to_owned());
+}
+
+/// The host of a URI: `https://www.Bank.example:8443/x` gives `bank.example`. Without a scheme
+/// only a dotted name counts (`bank.example/login`), so `javascript:void(0)` gives none.
+fn uri_host(uri: &str) -> Option<String> {
+    let uri = uri.trim();
+    let (rest, dot_needed) = uri
+        .split_once("://")
+        .map_or((uri, true), |(_, rest)| (rest, false));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host_port.strip_prefix('[') {
+        // An IPv6 literal keeps its colons.
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host_port.split(':').next().unwrap_or_default(),
+    };
+    let lower = host.to_lowercase();
+    let host = lower.strip_prefix("www.").unwrap_or(&lower);
+    let plausible = !host.is_empty()
+        && !host.contains(char::is_whitespace)
+        && (!dot_needed || host.contains('.'));
+    plausible.then(|| host.to_owned())
 }
 
 fn keyhaven_json(value: Value, password: &str) -> Result<Imported, ImportError> {
@@ -338,7 +403,7 @@ fn text(value: &Value, key: &str) -> String {
     }
 }
 
-fn bitwarden_json(value: &Value) -> Result<Imported, ImportError> {
+fn bitwarden_json(value: &Value, untitled: &str) -> Result<Imported, ImportError> {
     if value.get("encrypted").and_then(Value::as_bool) == Some(true) {
         return fail(Place::File, ImportProblem::AccountEncrypted);
     }
@@ -469,6 +534,7 @@ fn bitwarden_json(value: &Value) -> Result<Imported, ImportError> {
             });
         }
         data.login.password_history.truncate(HISTORY_MAX);
+        name_if_nameless(&mut data, untitled);
         check_item(place, &data)?;
         let folder_id = text(raw, "folderId");
         let folder = folder_names
@@ -505,7 +571,7 @@ const CSV_COLUMNS: [&str; 11] = [
     "login_totp",
 ];
 
-fn bitwarden_csv(text: &str) -> Result<Imported, ImportError> {
+fn bitwarden_csv(text: &str, untitled: &str) -> Result<Imported, ImportError> {
     let mut rows = parse_csv(text)?.into_iter();
     let Some((_, header)) = rows.next() else {
         return fail(Place::File, ImportProblem::Empty);
@@ -560,6 +626,7 @@ fn bitwarden_csv(text: &str) -> Result<Imported, ImportError> {
                 .map(LoginUri::new)
                 .collect();
         }
+        name_if_nameless(&mut data, untitled);
         check_item(place, &data)?;
         let favorite = matches!(get("favorite").trim(), "1" | "true");
         items.push(ImportedItem {
@@ -675,7 +742,7 @@ Work,,login,Mail,,,0,https://mail.example,ann@example.org,p@ss,\n";
 
     #[test]
     fn bitwarden_csv_import() {
-        let got = import(BITWARDEN_CSV, "").unwrap();
+        let got = import(BITWARDEN_CSV, "", "Untitled").unwrap();
         assert_eq!(got.folders, ["Work"]);
         assert_eq!(got.items.len(), 3);
         let intranet = &got.items[0];
@@ -697,29 +764,33 @@ Work,,login,Mail,,,0,https://mail.example,ann@example.org,p@ss,\n";
     fn bad_csv_names_the_line() {
         let bad_type = "type,name\nlogin,A\n\"note\",B\ncard,C\n";
         assert_eq!(
-            import(bad_type, ""),
+            import(bad_type, "", "Untitled"),
             fail(Place::Line(4), ImportProblem::BadValue("type"))
         );
-        // The note on line 2 spans two lines, so the nameless row starts on line 4.
-        let no_name = "type,name,notes\nnote,A,\"two\nlines\"\nnote,,x\n";
+        // The note on line 2 spans two lines, so the row with a bad TOTP starts on line 4.
+        let bad_totp =
+            "type,name,notes,login_totp\nnote,A,\"two\nlines\",\nlogin,B,x,not a secret!\n";
         assert_eq!(
-            import(no_name, ""),
+            import(bad_totp, "", "Untitled"),
             fail(
                 Place::Line(4),
-                ImportProblem::Item(FieldError::new(Field::Name, Problem::Required))
+                ImportProblem::Item(FieldError::new(Field::Totp, Problem::Invalid))
             )
         );
         assert_eq!(
-            import("type,name\nnote,\"open\n", ""),
+            import("type,name\nnote,\"open\n", "", "Untitled"),
             fail(Place::Line(2), ImportProblem::UnterminatedQuote)
         );
         assert_eq!(
-            import("kind,title\nx,y\n", ""),
+            import("kind,title\nx,y\n", "", "Untitled"),
             fail(Place::Line(1), ImportProblem::MissingColumn("type"))
         );
-        assert_eq!(import("  \n", ""), fail(Place::File, ImportProblem::Empty));
         assert_eq!(
-            import("type,name\n", ""),
+            import("  \n", "", "Untitled"),
+            fail(Place::File, ImportProblem::Empty)
+        );
+        assert_eq!(
+            import("type,name\n", "", "Untitled"),
             fail(Place::File, ImportProblem::Empty)
         );
     }
@@ -806,28 +877,35 @@ Work,,login,Mail,,,0,https://mail.example,ann@example.org,p@ss,\n";
     #[test]
     fn keyhaven_json_round_trips_plain_and_protected() {
         let export = sample_export();
-        assert_eq!(import(&export.to_json(), "").unwrap(), as_imported(&export));
+        assert_eq!(
+            import(&export.to_json(), "", "Untitled").unwrap(),
+            as_imported(&export)
+        );
         let sealed = export.to_protected_json("file password 9").unwrap();
         assert!(!sealed.contains("bank.example"));
         assert_eq!(
-            import(&sealed, "file password 9").unwrap(),
+            import(&sealed, "file password 9", "Untitled").unwrap(),
             as_imported(&export)
         );
         assert_eq!(
-            import(&sealed, ""),
+            import(&sealed, "", "Untitled"),
             fail(Place::File, ImportProblem::PasswordNeeded)
         );
         assert_eq!(
-            import(&sealed, "nope"),
+            import(&sealed, "nope", "Untitled"),
             fail(Place::File, ImportProblem::WrongPassword)
         );
         let broken = export.to_json().replacen("\"login\"", "\"spaceship\"", 1);
         assert_eq!(
-            import(&broken, ""),
+            import(&broken, "", "Untitled"),
             fail(Place::Item(1), ImportProblem::BadValue("type"))
         );
         assert_eq!(
-            import("{\n\"format\": \"keyhaven\",\n\"items\": [,]\n}", ""),
+            import(
+                "{\n\"format\": \"keyhaven\",\n\"items\": [,]\n}",
+                "",
+                "Untitled"
+            ),
             fail(Place::Line(3), ImportProblem::Syntax)
         );
     }
@@ -835,7 +913,7 @@ Work,,login,Mail,,,0,https://mail.example,ann@example.org,p@ss,\n";
     #[test]
     fn csv_export_reads_back() {
         let export = sample_export();
-        let back = import(&export.to_csv(), "").unwrap();
+        let back = import(&export.to_csv(), "", "Untitled").unwrap();
         // Cards and identities are not in the CSV layout.
         assert_eq!(back.items.len(), 2);
         let login = &back.items[0].data;
@@ -858,7 +936,7 @@ Work,,login,Mail,,,0,https://mail.example,ann@example.org,p@ss,\n";
           {"type":3,"name":"Card","card":{"cardholderName":"Ann","number":"5500000000000004","expMonth":"1","expYear":"2031","code":"123"}},
           {"type":4,"name":"ID","identity":{"firstName":"Ann","middleName":"B","passportNumber":"P1","postalCode":"9000"}},
           {"type":2,"name":"Note","notes":"hello","secureNote":{"type":0}}]}"#;
-        let got = import(json, "").unwrap();
+        let got = import(json, "", "Untitled").unwrap();
         assert_eq!(got.folders, ["Family"]);
         let shop = &got.items[0];
         assert_eq!((shop.folder, shop.favorite), (Some(0), true));
@@ -873,17 +951,91 @@ Work,,login,Mail,,,0,https://mail.example,ann@example.org,p@ss,\n";
         assert_eq!(got.items[2].data.identity.passport_number, "P1");
         assert_eq!(got.items[3].item_type, ItemType::SecureNote);
         assert_eq!(
-            import(r#"{"encrypted":true,"items":[]}"#, ""),
+            import(r#"{"encrypted":true,"items":[]}"#, "", "Untitled"),
             fail(Place::File, ImportProblem::AccountEncrypted)
         );
         assert_eq!(
-            import(r#"{"items":[{"type":9,"name":"x"}]}"#, ""),
+            import(r#"{"items":[{"type":9,"name":"x"}]}"#, "", "Untitled"),
             fail(Place::Item(1), ImportProblem::BadValue("type"))
         );
         assert_eq!(
-            import(r#"{"other":1}"#, ""),
+            import(r#"{"other":1}"#, "", "Untitled"),
             fail(Place::File, ImportProblem::UnknownFormat)
         );
+    }
+
+    #[test]
+    fn nameless_items_are_named_after_their_host() {
+        let csv = "folder,type,name,login_uri\n\
+,login,,https://www.Shop.example:8443/basket?x=1\n\
+,login, ,\"javascript:void(0),accounts.example/login\"\n\
+,login,,ftp://[2001:db8::1]:21/\n\
+,note,,\n\
+,login,Kept,https://other.example\n";
+        let names: Vec<String> = import(csv, "", "Naamloos")
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|i| i.data.name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "shop.example",
+                "accounts.example",
+                "2001:db8::1",
+                "Naamloos",
+                "Kept"
+            ]
+        );
+        let json = r#"{"items":[
+          {"type":1,"name":null,"login":{"uris":[{"uri":"androidapp://com.bank.app"}]}},
+          {"type":1,"name":"  ","login":{"uris":[{"uri":"not a host"}]}},
+          {"type":3,"card":{"number":"4111111111111111"}}]}"#;
+        let names: Vec<String> = import(json, "", "Sans titre")
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|i| i.data.name)
+            .collect();
+        assert_eq!(names, ["com.bank.app", "Sans titre", "Sans titre"]);
+        // Keyhaven's own files always name their items: one without a name is damaged.
+        let own = r#"{"format":"keyhaven","version":1,"encrypted":false,"items":[{"type":"login","data":{"name":""}}]}"#;
+        assert_eq!(
+            import(own, "", "Untitled"),
+            fail(
+                Place::Item(1),
+                ImportProblem::Item(FieldError::new(Field::Name, Problem::Required))
+            )
+        );
+    }
+
+    #[test]
+    fn folders_are_one_per_name_whatever_the_case() {
+        let csv =
+            "folder,type,name\nWork,note,a\n work ,note,b\nWORK,note,c\nHome,note,d\n,note,e\n";
+        let got = import(csv, "", "Untitled").unwrap();
+        assert_eq!(got.folders, ["Work", "Home"]);
+        let folders: Vec<_> = got.items.iter().map(|i| i.folder).collect();
+        assert_eq!(folders, [Some(0), Some(0), Some(0), Some(1), None]);
+        let json = r#"{"folders":[{"id":"1","name":"Family"},{"id":"2","name":"family "}],"items":[
+          {"type":2,"name":"a","folderId":"1"},{"type":2,"name":"b","folderId":"2"}]}"#;
+        let got = import(json, "", "Untitled").unwrap();
+        assert_eq!(got.folders, ["Family"]);
+        assert_eq!(got.items[1].folder, Some(0));
+    }
+
+    #[test]
+    fn import_folders_meet_the_vault_folders_of_the_same_name() {
+        let imported = vec!["work".to_owned(), "Travel".to_owned(), " Home ".to_owned()];
+        assert_eq!(
+            match_folders(&imported, &["Home", "Work", "Wörk"]),
+            [Some(1), None, Some(0)]
+        );
+        assert_eq!(match_folders(&imported, &[]), [None, None, None]);
+        assert!(folder_name_taken(" WORK", ["Home", "Work"].into_iter()));
+        assert!(!folder_name_taken("Wörk", ["Home", "Work"].into_iter()));
+        assert!(!folder_name_taken("Work", std::iter::empty()));
     }
 
     #[test]

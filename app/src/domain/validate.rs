@@ -97,44 +97,6 @@ pub fn collect(checks: impl IntoIterator<Item = (Field, Option<Problem>)>) -> Re
     }
 }
 
-/// Strength score 0..=4 of a password typed by hand, from its length and character variety.
-/// An estimate for the meter, not a guarantee; common-word lists would make the WASM much larger.
-pub fn password_strength(password: &str) -> u8 {
-    let len = password.chars().count();
-    if len == 0 {
-        return 0;
-    }
-    let mut pool = 0u32;
-    if password.chars().any(|c| c.is_ascii_lowercase()) {
-        pool += 26;
-    }
-    if password.chars().any(|c| c.is_ascii_uppercase()) {
-        pool += 26;
-    }
-    if password.chars().any(|c| c.is_ascii_digit()) {
-        pool += 10;
-    }
-    if password.chars().any(|c| !c.is_ascii_alphanumeric()) {
-        pool += 33;
-    }
-    let distinct = {
-        let mut chars: Vec<char> = password.chars().collect();
-        chars.sort_unstable();
-        chars.dedup();
-        chars.len()
-    };
-    // Repeats add little: count each distinct character fully and the rest at a quarter.
-    let effective_len = distinct as f64 + (len - distinct) as f64 * 0.25;
-    let bits = effective_len * f64::from(pool.max(1)).log2();
-    match bits {
-        b if b < 28.0 => 0,
-        b if b < 45.0 => 1,
-        b if b < 60.0 => 2,
-        b if b < 80.0 => 3,
-        _ => 4,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,14 +153,5 @@ mod tests {
             hint_problem(&"h".repeat(101)),
             Some(Problem::TooLong { max: 100 })
         );
-    }
-
-    #[test]
-    fn strength_grows_with_length_and_variety() {
-        assert_eq!(password_strength(""), 0);
-        assert_eq!(password_strength("aaaaaaaaaaaa"), 0);
-        assert!(password_strength("password") <= 1);
-        assert!(password_strength("correct horse battery staple") >= 3);
-        assert_eq!(password_strength("T7#kq!Vz9@Lm2$Rw8^Np"), 4);
     }
 }

@@ -113,6 +113,10 @@ pub struct ImportItem {
     pub item_type: ItemType,
     /// Index into `ImportInput::folders`.
     pub folder: Option<u32>,
+    /// A folder the vault already has, for a file folder of the same name (the browser matches
+    /// names: the server only holds them encrypted). Never together with `folder`.
+    #[serde(default)]
+    pub folder_id: Option<FolderId>,
     pub favorite: bool,
     pub data: String,
 }
@@ -156,11 +160,10 @@ impl ImportInput {
             found.push(FieldError::new(Field::ItemData, p));
         }
         let folders = self.folders.len();
-        if self
-            .items
-            .iter()
-            .any(|i| i.folder.is_some_and(|f| f as usize >= folders))
-        {
+        if self.items.iter().any(|i| {
+            i.folder.is_some_and(|f| f as usize >= folders)
+                || (i.folder.is_some() && i.folder_id.is_some())
+        }) {
             found.push(FieldError::new(Field::Folder, Problem::Invalid));
         }
         found

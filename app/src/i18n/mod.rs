@@ -14,13 +14,10 @@ macro_rules! messages {
             pub const ALL: &'static [Key] = &[$(Key::$key),*];
         }
 
-        /// English, the fallback: always at hand.
-        fn english(key: Key) -> &'static str {
-            match key { $(Key::$key => $en),* }
-        }
-
-        /// Dutch and French in key order. The browser fetches each as a lazy part of its own
-        /// (see [`load`]), so a page carries the texts of one language, not three.
+        /// Every language in key order. The browser fetches each as a lazy part of its own (see
+        /// [`load`]), so a page carries the texts of one language, not three, and the main
+        /// module none: each product area's strings travel beside its code's growth.
+        static ENGLISH: &[&str] = &[$($en),*];
         static DUTCH: &[&str] = &[$($nl),*];
         static FRENCH: &[&str] = &[$($fr),*];
     };
@@ -28,20 +25,22 @@ macro_rules! messages {
 
 include!("messages.rs");
 
-/// The text of `key` in `lang`. In the browser that is English until [`load`] has fetched `lang`.
+/// The text of `key` in `lang`. In the browser that is English until [`load`] has fetched `lang`
+/// (and empty before any language has arrived, which the page waits for before it hydrates).
 pub fn text(lang: Lang, key: Key) -> &'static str {
     table(lang)
+        .or_else(|| table(Lang::En))
         .and_then(|texts| texts.get(key as usize).copied())
-        .unwrap_or_else(|| english(key))
+        .unwrap_or_default()
 }
 
 #[cfg(not(feature = "hydrate"))]
 fn table(lang: Lang) -> Option<&'static [&'static str]> {
-    match lang {
-        Lang::En => None,
-        Lang::Nl => Some(DUTCH),
-        Lang::Fr => Some(FRENCH),
-    }
+    Some(match lang {
+        Lang::En => ENGLISH,
+        Lang::Nl => DUTCH,
+        Lang::Fr => FRENCH,
+    })
 }
 
 /// Whether `lang`'s texts are at hand (always, but in the browser).
@@ -59,8 +58,13 @@ use browser::table;
 #[cfg(feature = "hydrate")]
 pub use browser::{is_loaded, load};
 
-/// Dutch and French are lazy parts of the browser build. On the server a call only notes the part
+/// Each language is a lazy part of the browser build. On the server a call only notes the part
 /// for the page to preload (see [`preload`]).
+#[lazy]
+fn english() -> &'static [&'static str] {
+    ENGLISH
+}
+
 #[lazy]
 fn dutch() -> &'static [&'static str] {
     DUTCH
@@ -82,7 +86,7 @@ pub fn preload(lang: Lang) {
         let _ = std::pin::pin!(part).poll(&mut Context::from_waker(Waker::noop()));
     }
     match lang {
-        Lang::En => {}
+        Lang::En => note(english()),
         Lang::Nl => note(dutch()),
         Lang::Fr => note(french()),
     }
@@ -90,45 +94,46 @@ pub fn preload(lang: Lang) {
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use super::{dutch, french, Lang};
+    use super::{dutch, english, french, Lang};
     use std::cell::Cell;
 
     type Texts = Option<&'static [&'static str]>;
 
     thread_local! {
-        static LOADED: Cell<(Texts, Texts)> = const { Cell::new((None, None)) };
+        /// English, Dutch and French, once each has arrived.
+        static LOADED: Cell<[Texts; 3]> = const { Cell::new([None; 3]) };
     }
 
-    pub(super) fn table(lang: Lang) -> Texts {
-        let (nl, fr) = LOADED.get();
+    fn slot(lang: Lang) -> usize {
         match lang {
-            Lang::En => None,
-            Lang::Nl => nl,
-            Lang::Fr => fr,
+            Lang::En => 0,
+            Lang::Nl => 1,
+            Lang::Fr => 2,
         }
     }
 
+    pub(super) fn table(lang: Lang) -> Texts {
+        LOADED.get()[slot(lang)]
+    }
+
     pub fn is_loaded(lang: Lang) -> bool {
-        lang == Lang::En || table(lang).is_some()
+        table(lang).is_some()
     }
 
     pub async fn load(lang: Lang) {
         if is_loaded(lang) {
             return;
         }
-        // Read the slots only after the part has arrived: the other language may have been
-        // loaded meanwhile.
-        match lang {
-            Lang::Nl => {
-                let texts = dutch().await;
-                LOADED.set((Some(texts), LOADED.get().1));
-            }
-            Lang::Fr => {
-                let texts = french().await;
-                LOADED.set((LOADED.get().0, Some(texts)));
-            }
-            Lang::En => {}
-        }
+        let texts = match lang {
+            Lang::En => english().await,
+            Lang::Nl => dutch().await,
+            Lang::Fr => french().await,
+        };
+        // Read the slots only after the part has arrived: another language may have been loaded
+        // meanwhile.
+        let mut loaded = LOADED.get();
+        loaded[slot(lang)] = Some(texts);
+        LOADED.set(loaded);
     }
 }
 
@@ -155,6 +160,63 @@ pub fn count(lang: Lang, one: Key, many: Key, n: u64) -> String {
     )
 }
 
+/// A day as it is written in `lang`: "2 Dec 2026", "2 dec 2026", "2 déc. 2026" ("1er" for the
+/// first in French). `ms` is a time in milliseconds since 1970; the day is the one on the clock of
+/// this browser (on the server, where there is no person's clock, UTC).
+pub fn date(lang: Lang, ms: i64) -> String {
+    day_in(lang, ms, local_offset_minutes(ms))
+}
+
+/// How far local time is ahead of UTC at `ms`, in minutes.
+#[cfg(feature = "hydrate")]
+fn local_offset_minutes(ms: i64) -> i64 {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    -(date.get_timezone_offset() as i64)
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn local_offset_minutes(_: i64) -> i64 {
+    0
+}
+
+/// [`date`] for a clock `offset_minutes` ahead of UTC.
+fn day_in(lang: Lang, ms: i64, offset_minutes: i64) -> String {
+    const EN: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    const NL: [&str; 12] = [
+        "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+    ];
+    const FR: [&str; 12] = [
+        "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+        "déc.",
+    ];
+    let days = (ms + offset_minutes * 60_000).div_euclid(86_400_000);
+    let (year, month, day) = civil_date(days);
+    let month = (month - 1) as usize;
+    match lang {
+        Lang::En => format!("{day} {} {year}", EN[month]),
+        Lang::Nl => format!("{day} {} {year}", NL[month]),
+        Lang::Fr if day == 1 => format!("1er {} {year}", FR[month]),
+        Lang::Fr => format!("{day} {} {year}", FR[month]),
+    }
+}
+
+/// Year, month (1–12) and day (1–31) of the `days`-th day after 1 January 1970 (the proleptic
+/// Gregorian calendar; H. Hinnant's `civil_from_days`).
+fn civil_date(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 /// A field error in words, for the message under that field.
 pub fn problem_message(lang: Lang, field: Field, problem: Problem) -> String {
     match (field, problem) {
@@ -163,7 +225,18 @@ pub fn problem_message(lang: Lang, field: Field, problem: Problem) -> String {
         (Field::MasterPassword, Problem::Invalid) => text(lang, Key::ErrWrongMasterPassword).into(),
         (Field::KeyMaterial, _) => text(lang, Key::ErrKeyMaterial).into(),
         (Field::Folder, Problem::Invalid) => text(lang, Key::ErrFolderGone).into(),
+        (Field::FolderName, Problem::Taken) => text(lang, Key::ErrFolderTaken).into(),
         (Field::VerificationLink, _) => text(lang, Key::ErrVerificationLink).into(),
+        (Field::ExpMonth, Problem::Invalid | Problem::OutOfRange) => {
+            text(lang, Key::ErrExpMonth).into()
+        }
+        (Field::ExpYear, Problem::Invalid) => text(lang, Key::ErrExpYear).into(),
+        (Field::SecurityCode, Problem::Invalid) => text(lang, Key::ErrSecurityCode).into(),
+        (Field::SecurityCode, Problem::Digits { count }) => format(
+            lang,
+            Key::ErrSecurityCodeDigits,
+            &[("count", &count.to_string())],
+        ),
         (_, Problem::Required) => text(lang, Key::ErrRequired).into(),
         (_, Problem::TooLong { max }) => {
             format(lang, Key::ErrTooLong, &[("max", &max.to_string())])
@@ -181,6 +254,10 @@ pub fn problem_message(lang: Lang, field: Field, problem: Problem) -> String {
         }
         (_, Problem::LimitReached { max }) => {
             format(lang, Key::ErrLimitReached, &[("max", &max.to_string())])
+        }
+        (_, Problem::Unchanged) => text(lang, Key::ErrUnchanged).into(),
+        (_, Problem::Digits { count }) => {
+            format(lang, Key::ErrDigits, &[("count", &count.to_string())])
         }
     }
 }
@@ -306,7 +383,7 @@ mod tests {
                 Key::ErrTooLarge,
                 "This is too large to send: the limit is {max} MB.",
                 "Dit is te groot om te versturen: de grens is {max} MB.",
-                "C'est trop volumineux pour être envoyé : la limite est de {max} Mo.",
+                "C'est trop volumineux pour être envoyé\u{a0}: la limite est de {max}\u{a0}Mo.",
             ),
         ];
         assert_eq!(Key::ALL.first(), Some(&Key::AppName));
@@ -315,6 +392,158 @@ mod tests {
             assert_eq!(text(Lang::En, key), en);
             assert_eq!(text(Lang::Nl, key), nl);
             assert_eq!(text(Lang::Fr, key), fr);
+        }
+    }
+
+    #[test]
+    fn dates_are_written_as_each_language_does() {
+        const DEC_2_2026: i64 = 1_796_169_600_000;
+        assert_eq!(day_in(Lang::En, DEC_2_2026, 0), "2 Dec 2026");
+        assert_eq!(day_in(Lang::Nl, DEC_2_2026, 0), "2 dec 2026");
+        assert_eq!(day_in(Lang::Fr, DEC_2_2026, 0), "2 déc. 2026");
+        // The local clock decides the day: a minute before midnight UTC is tomorrow in Amsterdam.
+        assert_eq!(day_in(Lang::En, DEC_2_2026 - 60_000, 60), "2 Dec 2026");
+        assert_eq!(day_in(Lang::En, DEC_2_2026 - 60_000, 0), "1 Dec 2026");
+        assert_eq!(day_in(Lang::Fr, DEC_2_2026 - 60_000, 0), "1er déc. 2026");
+        assert_eq!(day_in(Lang::En, DEC_2_2026, -300), "1 Dec 2026");
+        assert_eq!(day_in(Lang::Nl, 1_709_164_800_000, 0), "29 feb 2024");
+        assert_eq!(day_in(Lang::Fr, 1_735_689_600_000, 0), "1er janv. 2025");
+        assert_eq!(day_in(Lang::Fr, 1_756_684_800_000, 0), "1er sept. 2025");
+        assert_eq!(day_in(Lang::En, 0, 0), "1 Jan 1970");
+        assert_eq!(day_in(Lang::En, -1, 0), "31 Dec 1969");
+        assert_eq!(date(Lang::En, DEC_2_2026), "2 Dec 2026");
+    }
+
+    /// The `{name}` placeholders of a text, sorted.
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut names: Vec<&str> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
+    #[test]
+    fn every_language_fills_the_same_placeholders() {
+        for &key in Key::ALL {
+            let en = placeholders(text(Lang::En, key));
+            for lang in [Lang::Nl, Lang::Fr] {
+                assert_eq!(placeholders(text(lang, key)), en, "{key:?} in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn french_typography() {
+        // A non-breaking space before : ; ? ! and inside « », never an ordinary one.
+        const NBSP: char = '\u{a0}';
+        // The generator's list of symbols is characters to choose from, not punctuation.
+        for &key in Key::ALL.iter().filter(|&&k| k != Key::GenSymbols) {
+            let fr = text(Lang::Fr, key);
+            let chars: Vec<char> = fr.chars().collect();
+            for (i, &c) in chars.iter().enumerate() {
+                let before = i.checked_sub(1).map(|j| chars[j]);
+                let after = chars.get(i + 1).copied();
+                let ok = match c {
+                    // "otpauth://" is a link, not punctuation.
+                    ':' if after == Some('/') => true,
+                    ':' | ';' | '?' | '!' => before == Some(NBSP),
+                    '«' => after == Some(NBSP),
+                    '»' => before == Some(NBSP),
+                    '"' | '“' | '”' => false,
+                    _ => true,
+                };
+                assert!(ok, "{key:?}: {c:?} at {i} in French {fr:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn english_is_american_english() {
+        let british = [
+            "colour",
+            "favour",
+            "organis",
+            "licence",
+            "capitalis",
+            "recognis",
+            "authoris",
+            "cancelled",
+            "centre",
+            "expiry",
+            "catalogue",
+            "behaviour",
+            "analys",
+            "optimis",
+            "customis",
+            "travell",
+        ];
+        for &key in Key::ALL {
+            let en = text(Lang::En, key).to_lowercase();
+            for word in british {
+                assert!(!en.contains(word), "{key:?}: {word:?} in {en:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn dutch_is_sentence_case() {
+        // After the first word, a capital only for names and abbreviations (or a button named in a
+        // sentence, quoted from its own text).
+        let names = [
+            "Keyhaven",
+            "Bitwarden",
+            "JSON",
+            "CSV",
+            "URI",
+            "TOTP",
+            "PBKDF2-SHA256",
+            "Argon2id",
+            "MiB",
+            "MB",
+            "A–Z",
+            "O",
+            "I",
+            "(A–Z)",
+            "(0",
+            "Keyhaven-JSON",
+            "Bitwarden-export",
+            "Bitwarden-accountsleutel",
+            "JSON-",
+            "CSV-exports",
+            "Keyhaven-account",
+            "Items",
+            "Nieuw",
+        ];
+        for &key in Key::ALL {
+            let nl = text(Lang::Nl, key);
+            let first = nl.chars().next();
+            // Fragments that follow "Regel 3: " and the like start in lower case.
+            let fragment = matches!(
+                key,
+                Key::ImpSyntax
+                    | Key::ImpUnterminatedQuote
+                    | Key::ImpMissingColumn
+                    | Key::ImpBadValue
+                    | Key::TotpSecondsLeft
+            );
+            if first.is_some_and(char::is_alphabetic) && !fragment {
+                assert!(
+                    first.is_some_and(char::is_uppercase),
+                    "{key:?} starts in lower case: {nl:?}"
+                );
+            }
+            for sentence in nl.split(['.', '?', '!', ':', ';']) {
+                for word in sentence.split_whitespace().skip(1) {
+                    let capital = word.chars().next().is_some_and(char::is_uppercase);
+                    assert!(
+                        !capital || names.contains(&word.trim_end_matches([',', ')'])),
+                        "{key:?}: {word:?} in {nl:?}"
+                    );
+                }
+            }
         }
     }
 

@@ -6,6 +6,7 @@ use super::components::{
     report, AccountUsername, FormErrors, PasswordField, StrengthMeter, SubmitButton, TextField,
 };
 use super::state::{use_auth, use_i18n, use_toasts, use_vault};
+use super::strength::{self, AcceptWeakPassword};
 use crate::api::auth::{account_keys, login, prelogin, register, RegisterRequest};
 use crate::api::mail_requests::{password_hint, signup_link_valid, signup_mode, signup_start};
 use crate::crypto::account::{new_account_from, Derived};
@@ -120,6 +121,9 @@ pub fn LoginPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
     let errors = FormErrors::new();
+    // What went wrong that is no one field's fault (wrong email or password, too many attempts,
+    // no connection): said in the form, where the person is looking, as the unlock form does.
+    let failure = RwSignal::new(None::<AppError>);
     let navigate = use_navigate();
 
     let on_submit = move |ev: SubmitEvent| {
@@ -128,6 +132,7 @@ pub fn LoginPage() -> impl IntoView {
             return;
         }
         errors.clear();
+        failure.set(None);
         let (email_v, password_v) = (email.get_untracked(), password.get_untracked());
         let checked = collect([
             (Field::Email, validate::email_problem(&email_v)),
@@ -154,11 +159,16 @@ pub fn LoginPage() -> impl IntoView {
                 }
                 Err(e) => {
                     pending.set(false);
-                    report(errors, &e);
+                    if !errors.show(&e) {
+                        failure.set(Some(e));
+                        // The button was disabled while busy, which took the focus away.
+                        super::browser::focus("master-password");
+                    }
                 }
             }
         });
     };
+    let failed = move || failure.with(Option::is_some);
 
     view! {
         <Title text=move || format!("{} · Keyhaven", i18n.t(Key::LogIn)) />
@@ -166,9 +176,12 @@ pub fn LoginPage() -> impl IntoView {
         <div class="card narrow">
             <h1>{move || i18n.t(Key::LoginTitle)}</h1>
             <p class="lead">{move || i18n.t(Key::LoginIntro)}</p>
-            <form on:submit=on_submit novalidate method="post">
+            <form on:submit=on_submit novalidate method="post" aria-describedby=move || failed().then_some("login-error")>
                 <TextField id="email" label=Key::Email value=email error=errors.message(Field::Email) input_type="email" autocomplete="username" required=true />
                 <PasswordField id="master-password" label=Key::MasterPassword value=password error=errors.message(Field::MasterPassword) />
+                <p id="login-error" class="notice warning" role="alert" hidden=move || !failed()>
+                    {move || failure.with(|f| f.as_ref().map(|e| i18n.error(e)))}
+                </p>
                 <SubmitButton label=Key::LogIn pending=pending pending_label=Key::DerivingKeys />
             </form>
             <p class="switch"><A href="/hint">{move || i18n.t(Key::ForgotPassword)}</A></p>
@@ -347,6 +360,9 @@ fn RegisterForm(token: Option<String>, email: String, verified: bool) -> impl In
     let hint = RwSignal::new(String::new());
     let kdf_choice = RwSignal::new("pbkdf2".to_owned());
     let acknowledged = RwSignal::new(false);
+    let score = RwSignal::new(None::<u8>);
+    let accept_weak = RwSignal::new(false);
+    let known_words = Signal::derive(move || strength::user_inputs(&email.get(), &name.get()));
     let pending = RwSignal::new(false);
     let errors = FormErrors::new();
     let navigate = use_navigate();
@@ -364,43 +380,52 @@ fn RegisterForm(token: Option<String>, email: String, verified: bool) -> impl In
             hint.get_untracked(),
         );
         let pw_len = pw.chars().count();
-        let checked = collect([
-            (Field::Email, validate::email_problem(&email_v)),
-            (Field::Name, validate::name_problem(&name_v)),
-            (
-                Field::MasterPassword,
-                (pw_len < MASTER_PASSWORD_MIN).then_some(Problem::TooShort {
-                    min: MASTER_PASSWORD_MIN as u32,
-                }),
-            ),
-            (
-                Field::ConfirmMasterPassword,
-                (confirm.get_untracked() != pw).then_some(Problem::Mismatch),
-            ),
-            (
-                Field::Hint,
-                validate::hint_problem(&hint_v).or_else(|| {
-                    validate::hint_reveals(&hint_v, &pw).then_some(Problem::RevealsPassword)
-                }),
-            ),
-            (
-                Field::Acknowledge,
-                (!acknowledged.get_untracked()).then_some(Problem::Required),
-            ),
-        ]);
-        if let Err(e) = checked {
-            errors.show(&e);
-            return;
-        }
-        let kdf = if kdf_choice.get_untracked() == "argon2id" {
-            KdfParams::argon2id_default()
-        } else {
-            KdfParams::default()
-        };
-        let language = i18n.lang.get_untracked();
         pending.set(true);
         let navigate = navigate.clone();
         spawn_local(async move {
+            // Rating the password may wait for the estimator; a too-short one is refused anyway.
+            let weak = if pw_len < MASTER_PASSWORD_MIN {
+                None
+            } else {
+                let words = known_words.get_untracked();
+                strength::weak_problem(&pw, &words, score, accept_weak.get_untracked()).await
+            };
+            let checked = collect([
+                (Field::Email, validate::email_problem(&email_v)),
+                (Field::Name, validate::name_problem(&name_v)),
+                (
+                    Field::MasterPassword,
+                    (pw_len < MASTER_PASSWORD_MIN).then_some(Problem::TooShort {
+                        min: MASTER_PASSWORD_MIN as u32,
+                    }),
+                ),
+                (Field::AcceptWeakPassword, weak),
+                (
+                    Field::ConfirmMasterPassword,
+                    (confirm.get_untracked() != pw).then_some(Problem::Mismatch),
+                ),
+                (
+                    Field::Hint,
+                    validate::hint_problem(&hint_v).or_else(|| {
+                        validate::hint_reveals(&hint_v, &pw).then_some(Problem::RevealsPassword)
+                    }),
+                ),
+                (
+                    Field::Acknowledge,
+                    (!acknowledged.get_untracked()).then_some(Problem::Required),
+                ),
+            ]);
+            if let Err(e) = checked {
+                pending.set(false);
+                errors.show(&e);
+                return;
+            }
+            let kdf = if kdf_choice.get_untracked() == "argon2id" {
+                KdfParams::argon2id_default()
+            } else {
+                KdfParams::default()
+            };
+            let language = i18n.lang.get_untracked();
             yield_to_paint().await;
             let result = async {
                 let derived = derive(&pw, &normalize_email(&email_v), &kdf).await?;
@@ -460,16 +485,23 @@ fn RegisterForm(token: Option<String>, email: String, verified: bool) -> impl In
                 }}
                 <TextField id="name" label=Key::YourName value=name error=errors.message(Field::Name) autocomplete="name" required=true />
                 <PasswordField id="master-password" label=Key::MasterPassword value=password error=errors.message(Field::MasterPassword) autocomplete="new-password" help=Key::MasterPasswordHelp />
-                <StrengthMeter password=password />
+                <StrengthMeter password=password user_inputs=known_words score=score />
+                <AcceptWeakPassword score=score accepted=accept_weak errors=errors />
                 <PasswordField id="confirm-master-password" label=Key::ConfirmMasterPassword value=confirm error=errors.message(Field::ConfirmMasterPassword) autocomplete="new-password" />
                 <TextField id="hint" label=Key::Hint value=hint error=errors.message(Field::Hint) help=Key::HintHelp />
-                <div class="field">
-                    <label for="kdf">{move || i18n.t(Key::Kdf)}</label>
-                    <select id="kdf" on:change=move |ev| kdf_choice.set(event_target_value(&ev)) prop:value=move || kdf_choice.get()>
-                        <option value="pbkdf2">{move || i18n.t(Key::KdfPbkdf2)}</option>
-                        <option value="argon2id">{move || i18n.t(Key::KdfArgon2)}</option>
-                    </select>
-                </div>
+                // Few need another key derivation than the default: the choice waits under a
+                // disclosure that a keyboard and a screen reader know (a native one).
+                <details class="advanced" id="advanced">
+                    <summary id="advanced-summary">{move || i18n.t(Key::Advanced)}</summary>
+                    <div class="field">
+                        <label for="kdf">{move || i18n.t(Key::Kdf)}</label>
+                        <select id="kdf" aria-describedby="kdf-help" on:change=move |ev| kdf_choice.set(event_target_value(&ev)) prop:value=move || kdf_choice.get()>
+                            <option value="pbkdf2">{move || i18n.t(Key::KdfPbkdf2)}</option>
+                            <option value="argon2id">{move || i18n.t(Key::KdfArgon2)}</option>
+                        </select>
+                        <p class="help" id="kdf-help">{move || i18n.t(Key::KdfHelp)}</p>
+                    </div>
+                </details>
                 <div class="field checkbox">
                     <input
                         id="acknowledge"
@@ -492,9 +524,10 @@ fn RegisterForm(token: Option<String>, email: String, verified: bool) -> impl In
     }
 }
 
-/// Shown in place of the vault while it is locked.
+/// Shown in place of the vault, or of the account settings, while the vault is locked. `help`
+/// says why this page needs it unlocked, where that is not plain.
 #[component]
-pub fn UnlockForm(account: AccountInfo) -> impl IntoView {
+pub fn UnlockForm(account: AccountInfo, #[prop(optional)] help: Option<Key>) -> impl IntoView {
     let i18n = use_i18n();
     let vault = use_vault();
     let password = RwSignal::new(String::new());
@@ -531,6 +564,7 @@ pub fn UnlockForm(account: AccountInfo) -> impl IntoView {
         <div class="card narrow">
             <h1>{move || i18n.t(Key::VaultLocked)}</h1>
             <p class="lead">{move || i18n.fmt(Key::LoggedInAs, &[("email", &email)])}</p>
+            {help.map(|h| view! { <p>{move || i18n.t(h)}</p> })}
             <p>{move || i18n.t(Key::VaultLockedHelp)}</p>
             <form on:submit=on_submit novalidate method="post">
                 <AccountUsername email=account.email.clone() />

@@ -64,17 +64,32 @@ mod imp {
         let _ = LocalStorage::set("keyhaven.theme", theme.code());
     }
 
-    const LOGGED_OUT_KEY: &str = "keyhaven.loggedOut";
-
-    /// Tells this browser's other tabs that the account logged out (they hear it as a `storage`
-    /// event; the writing tab does not).
-    pub fn announce_logout() {
-        let _ = LocalStorage::set(LOGGED_OUT_KEY, now_ms());
+    /// Tells this browser's other tabs what happened here (they hear it as a `storage` event;
+    /// the writing tab does not).
+    pub fn tell_other_tabs(news: TabNews) {
+        let _ = LocalStorage::set(news.key(), now_ms());
     }
 
-    /// True for the `storage` event that `announce_logout` causes in another tab.
-    pub fn is_logout_announcement(ev: &web_sys::StorageEvent) -> bool {
-        ev.key().as_deref() == Some(LOGGED_OUT_KEY)
+    /// What another tab told this one, if this `storage` event is such news.
+    pub fn tab_news(ev: &web_sys::StorageEvent) -> Option<TabNews> {
+        let key = ev.key()?;
+        TabNews::ALL.into_iter().find(|n| n.key() == key)
+    }
+
+    const ACTIVITY_KEY: &str = "keyhaven.activity";
+
+    /// Shares this tab's last activity with the others (at most every few seconds), so that the
+    /// auto-lock counts the inactivity of the whole browser, not of one tab.
+    pub fn share_activity(at: f64) {
+        let shared: f64 = LocalStorage::get(ACTIVITY_KEY).unwrap_or(0.0);
+        if at - shared > 4_000.0 {
+            let _ = LocalStorage::set(ACTIVITY_KEY, at);
+        }
+    }
+
+    /// The latest activity any tab of this browser shared.
+    pub fn shared_activity() -> f64 {
+        LocalStorage::get(ACTIVITY_KEY).unwrap_or(0.0)
     }
 
     pub fn lock_minutes() -> u32 {
@@ -207,6 +222,33 @@ mod imp {
         }
     }
 
+    /// Moves focus to the element `selector` finds, if it is drawn (a phone-only control is not).
+    pub fn focus_if_shown(selector: &str) {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(selector).ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            if el.offset_parent().is_some() {
+                let _ = el.focus();
+            }
+        }
+    }
+
+    /// Whether focus is inside the element `selector` finds.
+    pub fn has_focus_in(selector: &str) -> bool {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return false;
+        };
+        let (Some(container), Some(active)) = (
+            doc.query_selector(selector).ok().flatten(),
+            doc.active_element(),
+        ) else {
+            return false;
+        };
+        container.contains(Some(active.unchecked_ref()))
+    }
+
     /// Moves focus to the first field a refused form marked invalid, once it has rendered, so
     /// that a screen reader reads that field with its error and a keyboard user lands on it.
     pub fn focus_first_invalid() {
@@ -259,6 +301,171 @@ mod imp {
             }
         }
     }
+    /// Where focus was, to put it back there (after a dialog closes).
+    pub struct Focus(Option<web_sys::HtmlElement>);
+
+    impl Focus {
+        pub fn remember() -> Self {
+            Focus(
+                web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.active_element())
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()),
+            )
+        }
+
+        /// Back to the remembered element if it is still on the page, else to the page's content.
+        pub fn restore(self) {
+            match self.0 {
+                Some(el) if el.is_connected() => {
+                    let _ = el.focus();
+                }
+                _ => focus("main"),
+            }
+        }
+    }
+
+    fn entries_of(list: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
+        let Ok(nodes) = list.query_selector_all("a[href], button:not([disabled]), select") else {
+            return Vec::new();
+        };
+        (0..nodes.length())
+            .filter_map(|i| nodes.item(i))
+            .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+            .collect()
+    }
+
+    /// Arrow keys, Home and End inside a menu's list move focus among its entries. True if the
+    /// key was one of those (the caller then keeps the page from scrolling).
+    pub fn move_focus_among_entries(ev: &web_sys::KeyboardEvent) -> bool {
+        let key = ev.key();
+        if !matches!(key.as_str(), "ArrowDown" | "ArrowUp" | "Home" | "End") {
+            return false;
+        }
+        let Some(list) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return false;
+        };
+        let entries = entries_of(&list);
+        if entries.is_empty() {
+            return false;
+        }
+        let active = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element());
+        let at = entries.iter().position(|e| {
+            active
+                .as_ref()
+                .is_some_and(|a| a == e.unchecked_ref::<web_sys::Element>())
+        });
+        let last = entries.len() - 1;
+        let next = match (key.as_str(), at) {
+            ("Home", _) | ("ArrowDown", None) => 0,
+            ("End", _) | ("ArrowUp", None) => last,
+            ("ArrowDown", Some(i)) => (i + 1).min(last),
+            (_, Some(i)) => i.saturating_sub(1),
+            _ => 0,
+        };
+        let _ = entries[next].focus();
+        true
+    }
+
+    /// ArrowDown on a menu's button opens the menu at its first entry.
+    pub fn open_menu_at_first_entry(ev: &web_sys::KeyboardEvent) -> bool {
+        if ev.key() != "ArrowDown" {
+            return false;
+        }
+        let Some(details) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|summary| summary.parent_element())
+        else {
+            return false;
+        };
+        let _ = details.set_attribute("open", "");
+        if let Some(list) = details.query_selector(".menu-list").ok().flatten() {
+            if let Some(first) = entries_of(&list).first() {
+                let _ = first.focus();
+            }
+        }
+        true
+    }
+
+    /// Decides whether a click on a link of this site is taken over (see `guard_links`).
+    type LinkGuard = Box<dyn Fn(String) -> bool>;
+
+    thread_local! {
+        /// The page's link guard (`guard_links`), and whether the listener that asks it is in.
+        static LINK_GUARD: std::cell::RefCell<Option<LinkGuard>> = std::cell::RefCell::new(None);
+        static LINK_LISTENER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// Lets `decide` take over clicks on this site's links (plain left clicks only) until
+    /// `unguard_links`: when it returns true the browser and the router leave the click alone.
+    /// One listener, in the capture phase so that it runs before the router's own.
+    pub fn guard_links(decide: impl Fn(String) -> bool + 'static) {
+        LINK_GUARD.with(|g| *g.borrow_mut() = Some(Box::new(decide)));
+        if LINK_LISTENER.with(|l| l.replace(true)) {
+            return;
+        }
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let handler = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MouseEvent)>::new(
+            move |ev: web_sys::MouseEvent| {
+                if ev.button() != 0
+                    || ev.meta_key()
+                    || ev.ctrl_key()
+                    || ev.shift_key()
+                    || ev.alt_key()
+                {
+                    return;
+                }
+                let Some(link) = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .and_then(|e| e.closest("a[href]").ok().flatten())
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+                else {
+                    return;
+                };
+                let here = web_sys::window().and_then(|w| w.location().origin().ok());
+                if link.target() == "_blank" || Some(link.origin()) != here {
+                    return;
+                }
+                let path = format!("{}{}{}", link.pathname(), link.search(), link.hash());
+                let taken =
+                    LINK_GUARD.with(|g| g.borrow().as_ref().is_some_and(|decide| decide(path)));
+                if taken {
+                    ev.prevent_default();
+                    ev.stop_immediate_propagation();
+                }
+            },
+        );
+        let _ = window.add_event_listener_with_callback_and_bool(
+            "click",
+            handler.as_ref().unchecked_ref(),
+            true,
+        );
+        handler.forget();
+    }
+
+    /// Links go where they lead again.
+    pub fn unguard_links() {
+        LINK_GUARD.with(|g| *g.borrow_mut() = None);
+    }
+
+    /// A setting this browser keeps (local storage, as the text it was saved as), if any.
+    pub fn load_setting(key: &str) -> Option<String> {
+        LocalStorage::raw().get_item(key).ok().flatten()
+    }
+
+    /// Keeps a setting in this browser; if storage is full or refused, it is simply not kept.
+    pub fn save_setting(key: &str, value: &str) {
+        let _ = LocalStorage::raw().set_item(key, value);
+    }
 }
 
 #[cfg(not(feature = "hydrate"))]
@@ -269,10 +476,29 @@ mod imp {
     }
     pub fn remember_lang(_: Lang) {}
     pub fn remember_theme(_: Theme) {}
-    pub fn announce_logout() {}
-    pub fn is_logout_announcement(_: &leptos::web_sys::StorageEvent) -> bool {
+    pub fn tell_other_tabs(_: TabNews) {}
+    pub fn tab_news(_: &leptos::web_sys::StorageEvent) -> Option<TabNews> {
+        None
+    }
+    pub fn share_activity(_: f64) {}
+    pub fn shared_activity() -> f64 {
+        0.0
+    }
+    pub struct Focus;
+    impl Focus {
+        pub fn remember() -> Self {
+            Focus
+        }
+        pub fn restore(self) {}
+    }
+    pub fn move_focus_among_entries(_: &leptos::web_sys::KeyboardEvent) -> bool {
         false
     }
+    pub fn open_menu_at_first_entry(_: &leptos::web_sys::KeyboardEvent) -> bool {
+        false
+    }
+    pub fn guard_links(_: impl Fn(String) -> bool + 'static) {}
+    pub fn unguard_links() {}
     pub fn lock_minutes() -> u32 {
         DEFAULT_LOCK_MINUTES
     }
@@ -294,12 +520,44 @@ mod imp {
         None
     }
     pub fn focus(_: &str) {}
+    pub fn focus_if_shown(_: &str) {}
+    pub fn has_focus_in(_: &str) -> bool {
+        false
+    }
     pub fn focus_first_invalid() {}
     pub fn close_menus(_: Option<leptos::web_sys::EventTarget>, _: bool) {}
     pub fn mark(_: &str) {}
+    pub fn load_setting(_: &str) -> Option<String> {
+        None
+    }
+    pub fn save_setting(_: &str, _: &str) {}
 }
 
 pub use imp::*;
+
+/// What one tab of this browser tells the others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TabNews {
+    /// The account logged out: every tab forgets the keys and goes to the login form.
+    LoggedOut,
+    /// The vault was locked (by hand or by the auto-lock): every tab locks.
+    Locked,
+    /// Items or folders changed: an open vault loads them again.
+    VaultChanged,
+}
+
+impl TabNews {
+    pub const ALL: [TabNews; 3] = [TabNews::LoggedOut, TabNews::Locked, TabNews::VaultChanged];
+
+    /// The local-storage key that carries it.
+    pub fn key(self) -> &'static str {
+        match self {
+            TabNews::LoggedOut => "keyhaven.loggedOut",
+            TabNews::Locked => "keyhaven.locked",
+            TabNews::VaultChanged => "keyhaven.vaultChanged",
+        }
+    }
+}
 
 /// Reads language and theme from the request (cookie first, then `Accept-Language`).
 #[cfg(feature = "ssr")]

@@ -2,39 +2,87 @@
 //! meter, the toast region.
 
 use super::state::{use_i18n, use_toasts, Auth, I18n, ToastKind, Toasts, Vault};
-use crate::domain::{validate::password_strength, AppError, Field, FieldError};
+use crate::domain::{AppError, Field, FieldError};
 use crate::i18n::{problem_message, Key};
 use leptos::prelude::*;
+use std::sync::Arc;
 
-/// Field errors of one form; a server error replaces them.
+/// What a form's submit checks, as field errors (see [`FormErrors::check_with`]).
+type Rules = Arc<dyn Fn() -> Vec<FieldError> + Send + Sync>;
+
+/// Field errors of one form; a server error replaces them. An error leaves as soon as the person
+/// fixes its field: the field components report edits themselves (see [`FormErrors::edited`]),
+/// so every form gets that without wiring it up.
 #[derive(Clone, Copy)]
 pub struct FormErrors {
     errors: RwSignal<Vec<FieldError>>,
-    /// The fields this form shows errors for (those it asked `message` of).
-    shown: StoredValue<Vec<Field>>,
+    /// The fields this form shows errors for (those it asked `message` of), each with its one
+    /// message signal: a field component knows which field it is by the signal it was handed.
+    shown: StoredValue<Vec<(Field, Signal<Option<String>>)>>,
+    rules: StoredValue<Option<Rules>>,
+    /// Where the form was built: its messages live as long as the form, not as long as the
+    /// closure that happened to ask for one first.
+    owner: StoredValue<Option<WeakOwner>>,
     i18n: I18n,
 }
+
+/// The forms on the page, so that a field component can find the form that handed it its
+/// message. Context is per part of the page, so a form's fields find it above them.
+#[derive(Clone, Copy)]
+struct OpenForms(StoredValue<Vec<FormErrors>>);
 
 impl FormErrors {
     /// Call where the form is built (it reads the language from context once).
     pub fn new() -> Self {
-        FormErrors {
+        let this = FormErrors {
             errors: RwSignal::new(Vec::new()),
             shown: StoredValue::new(Vec::new()),
+            rules: StoredValue::new(None),
+            owner: StoredValue::new(Owner::current().map(|o| o.downgrade())),
             i18n: use_i18n(),
-        }
+        };
+        this.register();
+        this
+    }
+
+    fn register(self) {
+        // A context outlives the values of the run that provided it: when the view that holds
+        // a form is rebuilt (a folder form opened a second time), the list may be gone.
+        let forms = use_context::<OpenForms>()
+            .filter(|forms| forms.0.try_with_value(|_| ()).is_some())
+            .unwrap_or_else(|| {
+                let forms = OpenForms(StoredValue::new(Vec::new()));
+                provide_context(forms);
+                forms
+            });
+        forms.0.update_value(|list| list.push(self));
+        on_cleanup(move || {
+            forms
+                .0
+                .try_update_value(|list| list.retain(|f| f.errors != self.errors));
+        });
     }
 
     pub fn clear(&self) {
         self.errors.set(Vec::new());
     }
 
+    /// Gives the form's own checks (what its submit refuses, as field errors), so that an error
+    /// is checked again while the person fixes its field rather than only at the next submit.
+    /// They must read the form's values untracked.
+    pub fn check_with(&self, rules: impl Fn() -> Vec<FieldError> + Send + Sync + 'static) {
+        self.rules.set_value(Some(Arc::new(rules)));
+    }
+
     /// Shows a validation error on its fields; returns true if it was one that names a field
     /// this form shows (otherwise the caller says it another way, so it is never lost).
     pub fn show(&self, error: &AppError) -> bool {
         let on_this_form = |fields: &[FieldError]| {
-            self.shown
-                .with_value(|shown| fields.iter().any(|fe| shown.contains(&fe.field)))
+            self.shown.with_value(|shown| {
+                fields
+                    .iter()
+                    .any(|fe| shown.iter().any(|(field, _)| *field == fe.field))
+            })
         };
         match error {
             AppError::Invalid(fields) if on_this_form(fields) => {
@@ -46,23 +94,85 @@ impl FormErrors {
         }
     }
 
-    /// The message for `field`, in the current language.
-    pub fn message(&self, field: Field) -> Signal<Option<String>> {
-        self.shown.update_value(|shown| {
-            if !shown.contains(&field) {
-                shown.push(field);
-            }
-        });
-        let (errors, i18n) = (self.errors, self.i18n);
-        Signal::derive(move || {
-            let lang = i18n.lang.get();
-            errors.with(|e| {
-                e.iter()
-                    .find(|fe| fe.field == field)
-                    .map(|fe| problem_message(lang, field, fe.problem))
-            })
-        })
+    /// The person changed `field`. If it shows an error, the form's checks run again: the error
+    /// stays (updated) while the field is still wrong and goes once it is right. Without checks,
+    /// or for what only the server judges (an address already taken), it goes at once: the change
+    /// may well have fixed it, and a stale error misleads.
+    pub fn edited(&self, field: Field) {
+        let Some(before) = self.errors.try_get_untracked() else {
+            return;
+        };
+        if !before.iter().any(|fe| fe.field == field) {
+            return;
+        }
+        let rules = self.rules.try_get_value().flatten();
+        let still = rules.and_then(|rules| rules().into_iter().find(|fe| fe.field == field));
+        let after: Vec<FieldError> = before
+            .iter()
+            .filter_map(|fe| if fe.field == field { still } else { Some(*fe) })
+            .collect();
+        if after != before {
+            self.errors.set(after);
+        }
     }
+
+    /// The field whose message this is, if this form handed it out.
+    fn field_of(&self, message: Signal<Option<String>>) -> Option<Field> {
+        self.shown
+            .try_with_value(|shown| {
+                shown
+                    .iter()
+                    .find(|(_, m)| *m == message)
+                    .map(|(field, _)| *field)
+            })
+            .flatten()
+    }
+
+    /// The message for `field`, in the current language (the same signal every time).
+    pub fn message(&self, field: Field) -> Signal<Option<String>> {
+        let known = self.shown.with_value(|shown| {
+            shown
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, message)| *message)
+        });
+        if let Some(message) = known {
+            return message;
+        }
+        let (errors, i18n) = (self.errors, self.i18n);
+        let derive = move || {
+            Signal::derive(move || {
+                let lang = i18n.lang.get();
+                errors.with(|e| {
+                    e.iter()
+                        .find(|fe| fe.field == field)
+                        .map(|fe| problem_message(lang, field, fe.problem))
+                })
+            })
+        };
+        let owner = self
+            .owner
+            .with_value(|o| o.as_ref().and_then(WeakOwner::upgrade));
+        let message = match owner {
+            Some(owner) => owner.with(derive),
+            None => derive(),
+        };
+        self.shown
+            .update_value(|shown| shown.push((field, message)));
+        message
+    }
+}
+
+/// The form and field a field component's message comes from, if a form handed it out.
+fn form_field(message: Signal<Option<String>>) -> Option<(FormErrors, Field)> {
+    let forms = use_context::<OpenForms>()?;
+    forms
+        .0
+        .try_with_value(|list| {
+            list.iter()
+                .find_map(|form| form.field_of(message).map(|field| (*form, field)))
+        })
+        .flatten()
 }
 
 impl Default for FormErrors {
@@ -97,13 +207,18 @@ pub fn toast_error(error: &AppError) {
     }
 }
 
-/// The `aria-describedby` of a field: its help text, and its error while there is one.
+/// The `aria-describedby` of a field: its help text, and its error and warning while there are.
 fn described_by(
-    help_id: String,
+    id: &str,
     has_help: bool,
-    error_id: String,
     error: Signal<Option<String>>,
+    warning: Option<Signal<Option<String>>>,
 ) -> impl Fn() -> Option<String> {
+    let (help_id, error_id, warning_id) = (
+        format!("{id}-help"),
+        format!("{id}-error"),
+        format!("{id}-warning"),
+    );
     move || {
         let mut ids = Vec::new();
         if has_help {
@@ -112,7 +227,24 @@ fn described_by(
         if error.with(Option::is_some) {
             ids.push(error_id.clone());
         }
+        if warning.is_some_and(|w| w.with(Option::is_some)) {
+            ids.push(warning_id.clone());
+        }
         (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
+/// What a field's input does: keeps the value, and lets the form recheck the field's error.
+fn on_field_input(
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+) -> impl Fn(leptos::ev::Event) + Clone {
+    let form_field = form_field(error);
+    move |ev| {
+        value.set(event_target_value(&ev));
+        if let Some((form, field)) = form_field {
+            form.edited(field);
+        }
     }
 }
 
@@ -131,7 +263,7 @@ pub fn TextField(
     let i18n = use_i18n();
     let error_id = format!("{id}-error");
     let help_id = format!("{id}-help");
-    let described = described_by(help_id.clone(), help.is_some(), error_id.clone(), error);
+    let described = described_by(&id, help.is_some(), error, None);
     view! {
         <div class="field">
             <label for=id.clone()>{move || i18n.t(label)}</label>
@@ -145,7 +277,7 @@ pub fn TextField(
                 aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
                 aria-describedby=described
                 prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
+                on:input=on_field_input(value, error)
             />
             {help.map(|h| view! { <p class="help" id=help_id.clone()>{move || i18n.t(h)}</p> })}
             <p class="field-error" id=error_id.clone() hidden=move || error.with(Option::is_none)>
@@ -171,12 +303,20 @@ pub fn PasswordField(
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(default = "current-password")] autocomplete: &'static str,
     #[prop(optional)] help: Option<Key>,
+    /// Secrets a form keeps but does not need (a card's number or code) are not required.
+    #[prop(default = true)]
+    required: bool,
+    /// A note that does not block saving (a card number that fails its check digit): shown
+    /// under the field and read with it, without marking the field invalid.
+    #[prop(optional, into)]
+    warning: Option<Signal<Option<String>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let shown = RwSignal::new(false);
     let error_id = format!("{id}-error");
     let help_id = format!("{id}-help");
-    let described = described_by(help_id.clone(), help.is_some(), error_id.clone(), error);
+    let warning_id = format!("{id}-warning");
+    let described = described_by(&id, help.is_some(), error, warning);
     view! {
         <div class="field">
             <label for=id.clone()>{move || i18n.t(label)}</label>
@@ -187,11 +327,11 @@ pub fn PasswordField(
                     type=move || if shown.get() { "text" } else { "password" }
                     autocomplete=autocomplete
                     spellcheck="false"
-                    required=true
+                    required=required
                     aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
                     aria-describedby=described
                     prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev))
+                    on:input=on_field_input(value, error)
                 />
                 <button
                     type="button"
@@ -207,30 +347,55 @@ pub fn PasswordField(
             <p class="field-error" id=error_id.clone() hidden=move || error.with(Option::is_none)>
                 {move || error.get().unwrap_or_default()}
             </p>
+            {warning.map(|w| view! {
+                <p class="warning field-warning" id=warning_id.clone() role="status" hidden=move || w.with(Option::is_none)>
+                    {move || w.get().unwrap_or_default()}
+                </p>
+            })}
         </div>
     }
 }
 
+/// How guessable the password typed is (zxcvbn, see `strength`): nothing until something is typed
+/// and rated, then a bar and a word, the word in a status region that screen readers announce.
 #[component]
-pub fn StrengthMeter(password: RwSignal<String>) -> impl IntoView {
+pub fn StrengthMeter(
+    password: RwSignal<String>,
+    /// Words the person is known by (their email and name): a password containing them is weaker.
+    #[prop(optional, into)]
+    user_inputs: Option<Signal<Vec<String>>>,
+    /// The rating, for a form that decides by it; otherwise the meter keeps its own.
+    #[prop(optional)]
+    score: Option<RwSignal<Option<u8>>>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let score = Memo::new(move |_| password.with(|p| password_strength(p)));
-    let word = move || {
-        i18n.t(match score.get() {
-            0 => Key::StrengthVeryWeak,
-            1 => Key::StrengthWeak,
-            2 => Key::StrengthFair,
-            3 => Key::StrengthGood,
-            _ => Key::StrengthStrong,
-        })
-    };
+    let score = score.unwrap_or_else(|| RwSignal::new(None));
+    super::strength::rate_as_typed(
+        password,
+        user_inputs.unwrap_or_else(|| Signal::derive(Vec::new)),
+        score,
+    );
+    let word = move || score.get().map(|s| i18n.t(super::strength::label(s)));
+    let unrated = move || score.with(Option::is_none);
     view! {
-        <div class="strength" data-score=move || score.get().to_string()>
-            <label for="strength-meter">{move || i18n.t(Key::Strength)}</label>
-            <meter id="strength-meter" min="0" max="4" low="2" high="3" optimum="4" value=move || score.get().to_string()>
+        <div class="strength" data-score=move || score.get().map(|s| s.to_string()).unwrap_or_default()>
+            <label for="strength-meter" id="strength-label">{move || i18n.t(Key::Strength)}</label>
+            // Without a rating the bar stays empty and out of the accessibility tree: it would
+            // read as a score of 0.
+            <meter
+                id="strength-meter"
+                min="0"
+                max="4"
+                low="2"
+                high="3"
+                optimum="4"
+                value=move || score.get().map(|s| s.to_string())
+                aria-valuetext=word
+                aria-hidden=move || unrated().then_some("true")
+            >
                 {word}
             </meter>
-            <span class="strength-word" aria-live="polite">{word}</span>
+            <span id="strength-word" class="strength-word" role="status" aria-labelledby="strength-label">{word}</span>
         </div>
     }
 }

@@ -14,6 +14,17 @@ pub enum Icon {
     SecureNote,
     Folder,
     Star,
+    Copy,
+    Show,
+    Hide,
+    Launch,
+    Plus,
+    Filters,
+    Back,
+    Close,
+    Tools,
+    Preferences,
+    Account,
 }
 
 impl Icon {
@@ -26,6 +37,17 @@ impl Icon {
             Icon::SecureNote => "sticky-note",
             Icon::Folder => "folder",
             Icon::Star => "star",
+            Icon::Copy => "copy",
+            Icon::Show => "eye",
+            Icon::Hide => "eye-off",
+            Icon::Launch => "external-link",
+            Icon::Plus => "plus",
+            Icon::Filters => "list-filter",
+            Icon::Back => "arrow-left",
+            Icon::Close => "x",
+            Icon::Tools => "wrench",
+            Icon::Preferences => "sliders-horizontal",
+            Icon::Account => "circle-user",
         }
     }
 }

@@ -3,8 +3,12 @@
 pub mod auth;
 pub mod browser;
 pub mod components;
+pub mod dialog;
+pub mod guard;
 pub mod icons;
+pub mod menu;
 pub mod settings;
 pub mod shell;
 pub mod state;
+pub mod strength;
 pub mod vault;

@@ -1,15 +1,17 @@
-//! Account settings: profile, lock timeout, master password change.
+//! Account settings: profile, lock timeout, master password change. The language is chosen in
+//! the header's Preferences menu, the one place for it.
 
-use super::auth::{derive, open_own_keys};
-use super::browser::{lock_minutes, remember_lang, set_lock_minutes};
+use super::auth::{derive, open_own_keys, UnlockForm};
+use super::browser::{lock_minutes, set_lock_minutes};
 use super::components::{
     report, AccountUsername, FormErrors, PasswordField, StrengthMeter, SubmitButton, TextField,
 };
-use super::state::{use_auth, use_i18n, use_toasts};
+use super::state::{use_auth, use_i18n, use_toasts, use_vault};
+use super::strength::{self, AcceptWeakPassword};
 use super::vault::RequireAccount;
 use crate::api::auth::{change_master_password, sign_out_everywhere, update_profile};
 use crate::domain::validate::{self, collect, MASTER_PASSWORD_MIN};
-use crate::domain::{AccountInfo, AppError, Field, Lang, Problem};
+use crate::domain::{AccountInfo, AppError, Field, Problem};
 use crate::i18n::Key;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -21,13 +23,30 @@ pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Title text=move || format!("{} · Keyhaven", i18n.t(Key::AccountSettings)) />
-        <RequireAccount page=|account: AccountInfo| view! {
-            <h1>{move || use_i18n().t(Key::AccountSettings)}</h1>
-            <ProfileForm account=account.clone() />
-            <LockTimeoutSetting />
-            <ChangePasswordForm email=account.email.clone() />
-            <SessionsSection />
-        } />
+        <RequireAccount page=|account: AccountInfo| view! { <SettingsBody account /> } />
+    }
+}
+
+/// The settings change the account behind the vault, so they are for whoever holds its keys: a
+/// tab left signed in but locked asks for the master password first, with the vault's own form.
+#[component]
+fn SettingsBody(account: AccountInfo) -> impl IntoView {
+    let vault = use_vault();
+    // Only locking and unlocking redraw the page, so a half-filled form survives anything else.
+    let unlocked = Memo::new(move |_| vault.is_unlocked());
+    move || {
+        if unlocked.get() {
+            view! {
+                <h1>{move || use_i18n().t(Key::AccountSettings)}</h1>
+                <ProfileForm account=account.clone() />
+                <LockTimeoutSetting />
+                <ChangePasswordForm account=account.clone() />
+                <SessionsSection />
+            }
+            .into_any()
+        } else {
+            view! { <UnlockForm account=account.clone() help=Key::SettingsLockedHelp /> }.into_any()
+        }
     }
 }
 
@@ -61,7 +80,7 @@ fn SessionsSection() -> impl IntoView {
             pending.set(false);
             match result {
                 Ok(()) => {
-                    super::browser::announce_logout();
+                    super::browser::tell_other_tabs(super::browser::TabNews::LoggedOut);
                     vault.lock();
                     auth.refresh();
                     toasts.success(i18n.t(Key::SignedOutEverywhere).to_owned());
@@ -97,9 +116,6 @@ fn ProfileForm(account: AccountInfo) -> impl IntoView {
     let auth = use_auth();
     let toasts = use_toasts();
     let name = RwSignal::new(account.name.clone());
-    // The language in use: the header's switch may have changed it since the account was read.
-    let language = RwSignal::new(i18n.lang.get_untracked());
-    Effect::new(move |_| language.set(i18n.lang.get()));
     let pending = RwSignal::new(false);
     let errors = FormErrors::new();
 
@@ -111,14 +127,13 @@ fn ProfileForm(account: AccountInfo) -> impl IntoView {
             return;
         }
         pending.set(true);
+        // The language in use, as the header's menu last set it (and saved it for the account).
+        let language = i18n.lang.get_untracked();
         spawn_local(async move {
-            let result = update_profile(name.get_untracked(), language.get_untracked()).await;
+            let result = update_profile(name.get_untracked(), language).await;
             pending.set(false);
             match result {
-                Ok(info) => {
-                    if i18n.set(info.language).await {
-                        remember_lang(info.language);
-                    }
+                Ok(_) => {
                     auth.refresh();
                     toasts.success(i18n.t(Key::Saved).to_owned());
                 }
@@ -132,16 +147,6 @@ fn ProfileForm(account: AccountInfo) -> impl IntoView {
             <h2 id="profile-heading">{move || i18n.t(Key::Profile)}</h2>
             <form on:submit=on_submit novalidate method="post">
                 <TextField id="profile-name" label=Key::YourName value=name error=errors.message(Field::Name) autocomplete="name" required=true />
-                <div class="field">
-                    <label for="profile-language">{move || i18n.t(Key::Language)}</label>
-                    <select
-                        id="profile-language"
-                        prop:value=move || language.get().code()
-                        on:change=move |ev| language.set(Lang::from_code(&event_target_value(&ev)).unwrap_or_default())
-                    >
-                        {Lang::ALL.into_iter().map(|l| view! { <option value=l.code()>{l.native_name()}</option> }).collect_view()}
-                    </select>
-                </div>
                 <SubmitButton label=Key::Save pending=pending />
             </form>
         </section>
@@ -183,13 +188,30 @@ fn LockTimeoutSetting() -> impl IntoView {
     }
 }
 
+/// The problem with a new master password that the browser can see by itself: too short, or the
+/// current one again (which would change nothing, yet log every other session out).
+fn new_password_problem(current: &str, new: &str) -> Option<Problem> {
+    if new.chars().count() < MASTER_PASSWORD_MIN {
+        Some(Problem::TooShort {
+            min: MASTER_PASSWORD_MIN as u32,
+        })
+    } else if new == current {
+        Some(Problem::Unchanged)
+    } else {
+        None
+    }
+}
+
 #[component]
-fn ChangePasswordForm(email: String) -> impl IntoView {
+fn ChangePasswordForm(account: AccountInfo) -> impl IntoView {
     let i18n = use_i18n();
     let toasts = use_toasts();
     let current = RwSignal::new(String::new());
     let new_pw = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
+    let score = RwSignal::new(None::<u8>);
+    let accept_weak = RwSignal::new(false);
+    let known_words = Signal::stored(strength::user_inputs(&account.email, &account.name));
     let pending = RwSignal::new(false);
     let errors = FormErrors::new();
 
@@ -200,28 +222,34 @@ fn ChangePasswordForm(email: String) -> impl IntoView {
         }
         errors.clear();
         let (cur, new) = (current.get_untracked(), new_pw.get_untracked());
-        let checked = collect([
-            (
-                Field::MasterPassword,
-                cur.is_empty().then_some(Problem::Required),
-            ),
-            (
-                Field::NewMasterPassword,
-                (new.chars().count() < MASTER_PASSWORD_MIN).then_some(Problem::TooShort {
-                    min: MASTER_PASSWORD_MIN as u32,
-                }),
-            ),
-            (
-                Field::ConfirmMasterPassword,
-                (confirm.get_untracked() != new).then_some(Problem::Mismatch),
-            ),
-        ]);
-        if let Err(e) = checked {
-            errors.show(&e);
-            return;
-        }
         pending.set(true);
         spawn_local(async move {
+            let new_problem = new_password_problem(&cur, &new);
+            // Rating the password may wait for the estimator; one refused already is not rated.
+            let weak = match new_problem {
+                Some(_) => None,
+                None => {
+                    let words = known_words.get_untracked();
+                    strength::weak_problem(&new, &words, score, accept_weak.get_untracked()).await
+                }
+            };
+            let checked = collect([
+                (
+                    Field::MasterPassword,
+                    cur.is_empty().then_some(Problem::Required),
+                ),
+                (Field::NewMasterPassword, new_problem),
+                (Field::AcceptWeakPassword, weak),
+                (
+                    Field::ConfirmMasterPassword,
+                    (confirm.get_untracked() != new).then_some(Problem::Mismatch),
+                ),
+            ]);
+            if let Err(e) = checked {
+                pending.set(false);
+                errors.show(&e);
+                return;
+            }
             let result = async {
                 // Opening the keys checks the current password here, before the server is asked.
                 let (keys, old, unlocked) = open_own_keys(&cur).await?;
@@ -239,6 +267,7 @@ fn ChangePasswordForm(email: String) -> impl IntoView {
                     current.set(String::new());
                     new_pw.set(String::new());
                     confirm.set(String::new());
+                    accept_weak.set(false);
                     toasts.success(i18n.t(Key::PasswordChanged).to_owned());
                 }
                 Err(e) => report(errors, &e),
@@ -251,10 +280,11 @@ fn ChangePasswordForm(email: String) -> impl IntoView {
             <h2 id="change-password-heading">{move || i18n.t(Key::ChangeMasterPassword)}</h2>
             <p class="help">{move || i18n.t(Key::ChangeMasterPasswordHelp)}</p>
             <form on:submit=on_submit novalidate method="post">
-                <AccountUsername email=email />
+                <AccountUsername email=account.email.clone() />
                 <PasswordField id="current-password" label=Key::CurrentMasterPassword value=current error=errors.message(Field::MasterPassword) />
                 <PasswordField id="new-password" label=Key::NewMasterPassword value=new_pw error=errors.message(Field::NewMasterPassword) autocomplete="new-password" help=Key::MasterPasswordHelp />
-                <StrengthMeter password=new_pw />
+                <StrengthMeter password=new_pw user_inputs=known_words score=score />
+                <AcceptWeakPassword score=score accepted=accept_weak errors=errors />
                 <PasswordField id="confirm-new-password" label=Key::ConfirmNewMasterPassword value=confirm error=errors.message(Field::ConfirmMasterPassword) autocomplete="new-password" />
                 <SubmitButton label=Key::ChangeMasterPassword pending=pending pending_label=Key::DerivingKeys />
             </form>

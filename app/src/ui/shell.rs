@@ -3,6 +3,9 @@
 use super::auth::{HintPage, LoginPage, RegisterPage};
 use super::browser::{self, remember_lang, remember_theme, Prefs};
 use super::components::ToastRegion;
+use super::guard::use_unsaved;
+use super::icons::Icon;
+use super::menu::Menu;
 use super::settings::SettingsPage;
 use super::state::{provide_app_state, use_auth, use_i18n, use_vault, Hydrated, ThemeState};
 use super::vault::{RequireAccount, VaultPage};
@@ -81,7 +84,7 @@ pub fn App() -> impl IntoView {
     PAGE_READY.set(Some(hydrated));
     Effect::new(move |_| start_lock_timer());
     Effect::new(move |_| close_menus_as_menus_close());
-    Effect::new(move |_| follow_logout_in_other_tabs());
+    Effect::new(move |_| follow_other_tabs());
     let i18n = use_i18n();
 
     view! {
@@ -146,18 +149,27 @@ lazy_page!(HintRoute, HintPage);
 lazy_page!(VaultRoute, VaultPage);
 lazy_page!(SettingsRoute, SettingsPage);
 
-/// Locks the vault after the inactivity the user chose (browser only).
+/// Locks the vault after the inactivity the user chose, counted over every tab of this browser
+/// (browser only).
 fn start_lock_timer() {
     let vault = use_vault();
-    let touch = move || vault.last_activity.set(browser::now_ms());
+    let touch = move || {
+        let now = browser::now_ms();
+        vault.last_activity.set(now);
+        browser::share_activity(now);
+    };
     let _ = window_event_listener(leptos::ev::keydown, move |_| touch());
     let _ = window_event_listener(leptos::ev::pointerdown, move |_| touch());
     set_interval(
         move || {
             let minutes = browser::lock_minutes();
-            let idle = browser::now_ms() - vault.last_activity.get_untracked();
+            let last = vault
+                .last_activity
+                .get_untracked()
+                .max(browser::shared_activity());
+            let idle = browser::now_ms() - last;
             if minutes > 0 && vault.is_unlocked() && idle > f64::from(minutes) * 60_000.0 {
-                vault.lock();
+                vault.lock_everywhere();
             }
         },
         std::time::Duration::from_secs(5),
@@ -180,14 +192,19 @@ fn close_menus_as_menus_close() {
     });
 }
 
-/// A logout in another tab of this browser ends this tab's vault too: the keys leave memory and
-/// the page asks for the account again, which sends it to the login form (browser only).
-fn follow_logout_in_other_tabs() {
+/// What another tab of this browser did reaches this one: a logout ends this tab's vault too
+/// (the keys leave memory and the page asks for the account again, which sends it to the login
+/// form); a lock locks it. (Changed items are picked up by the open vault itself.)
+fn follow_other_tabs() {
     let (vault, auth) = (use_vault(), use_auth());
     let _ = window_event_listener(leptos::ev::storage, move |ev| {
-        if browser::is_logout_announcement(&ev) {
-            vault.lock();
-            auth.refresh();
+        match browser::tab_news(&ev) {
+            Some(browser::TabNews::LoggedOut) => {
+                vault.lock();
+                auth.refresh();
+            }
+            Some(browser::TabNews::Locked) => vault.lock(),
+            _ => {}
         }
     });
 }
@@ -239,7 +256,7 @@ fn Header() -> impl IntoView {
         <header class="topbar">
             <A href="/" attr:class="brand">
                 <span class="logo" aria-hidden="true">"◆"</span>
-                {move || i18n.t(Key::AppName)}
+                <span class="brand-name">{move || i18n.t(Key::AppName)}</span>
             </A>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -248,8 +265,7 @@ fn Header() -> impl IntoView {
                 })}
             </Transition>
             <div class="spacer"></div>
-            <LanguageMenu />
-            <ThemeMenu />
+            <Preferences />
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match auth.account.await {
@@ -269,22 +285,40 @@ fn ProductSwitcher(account: Option<AccountInfo>) -> impl IntoView {
     (!entries.is_empty()).then(|| {
         view! {
             <nav class="menu" aria-label=move || i18n.t(Key::ProductSwitcher)>
-                <details class="menu-box">
-                    <summary>{move || i18n.t(Key::ProductPasswordManager)}</summary>
-                    <ul class="menu-list" on:click=|_| browser::close_menus(None, false)>
-                        {entries
-                            .into_iter()
-                            .map(|p| view! { <li><A href=p.href>{move || i18n.t(p.label)}</A></li> })
-                            .collect_view()}
-                    </ul>
-                </details>
+                <Menu label=Signal::derive(move || i18n.t(Key::ProductPasswordManager).to_owned())>
+                    {entries
+                        .into_iter()
+                        .map(|p| view! { <li><A href=p.href>{move || i18n.t(p.label)}</A></li> })
+                        .collect_view()}
+                </Menu>
             </nav>
         }
     })
 }
 
+/// Language and theme, in one menu so the header stays one row on a phone.
 #[component]
-fn LanguageMenu() -> impl IntoView {
+fn Preferences() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <nav class="menu" aria-label=move || i18n.t(Key::Preferences)>
+            <Menu
+                label=Signal::derive(move || i18n.t(Key::Preferences).to_owned())
+                icon=Icon::Preferences
+                icon_only=true
+                class="end"
+                id="preferences-menu"
+                stays_open=true
+            >
+                <li class="menu-field"><LanguageSelect /></li>
+                <li class="menu-field"><ThemeSelect /></li>
+            </Menu>
+        </nav>
+    }
+}
+
+#[component]
+fn LanguageSelect() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let on_change = move |ev: leptos::ev::Event| {
@@ -304,20 +338,18 @@ fn LanguageMenu() -> impl IntoView {
         });
     };
     view! {
-        <div class="header-field">
-            <label for="language-select">{move || i18n.t(Key::Language)}</label>
-            <select id="language-select" on:change=on_change prop:value=move || i18n.lang.get().code()>
-                {Lang::ALL
-                    .into_iter()
-                    .map(|l| view! { <option value=l.code() lang=l.code() selected=move || i18n.lang.get() == l>{l.native_name()}</option> })
-                    .collect_view()}
-            </select>
-        </div>
+        <label for="language-select">{move || i18n.t(Key::Language)}</label>
+        <select id="language-select" on:change=on_change prop:value=move || i18n.lang.get().code()>
+            {Lang::ALL
+                .into_iter()
+                .map(|l| view! { <option value=l.code() lang=l.code() selected=move || i18n.lang.get() == l>{l.native_name()}</option> })
+                .collect_view()}
+        </select>
     }
 }
 
 #[component]
-fn ThemeMenu() -> impl IntoView {
+fn ThemeSelect() -> impl IntoView {
     let i18n = use_i18n();
     let theme = expect_context::<ThemeState>().0;
     let on_change = move |ev: leptos::ev::Event| {
@@ -331,15 +363,13 @@ fn ThemeMenu() -> impl IntoView {
         (Theme::Dark, Key::ThemeDark),
     ];
     view! {
-        <div class="header-field">
-            <label for="theme-select">{move || i18n.t(Key::Theme)}</label>
-            <select id="theme-select" on:change=on_change prop:value=move || theme.get().code()>
-                {options
-                    .into_iter()
-                    .map(|(t, k)| view! { <option value=t.code() selected=move || theme.get() == t>{move || i18n.t(k)}</option> })
-                    .collect_view()}
-            </select>
-        </div>
+        <label for="theme-select">{move || i18n.t(Key::Theme)}</label>
+        <select id="theme-select" on:change=on_change prop:value=move || theme.get().code()>
+            {options
+                .into_iter()
+                .map(|(t, k)| view! { <option value=t.code() selected=move || theme.get() == t>{move || i18n.t(k)}</option> })
+                .collect_view()}
+        </select>
     }
 }
 
@@ -348,29 +378,31 @@ fn AccountMenu(account: AccountInfo) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let vault = use_vault();
+    let unsaved = use_unsaved();
     let navigate = use_navigate();
     let email = account.email.clone();
     let log_out = move |_| {
         let navigate = navigate.clone();
-        spawn_local(async move {
-            let _ = crate::api::auth::logout().await;
-            browser::announce_logout();
-            vault.lock();
-            auth.refresh();
-            navigate("/login", Default::default());
+        unsaved.attempt(move || {
+            let navigate = navigate.clone();
+            spawn_local(async move {
+                let _ = crate::api::auth::logout().await;
+                browser::tell_other_tabs(browser::TabNews::LoggedOut);
+                vault.lock();
+                auth.refresh();
+                navigate("/login", Default::default());
+            });
         });
     };
+    let name = account.name.clone();
     view! {
         <nav class="menu account" aria-label=move || i18n.t(Key::AccountMenu)>
-            <details class="menu-box">
-                <summary>{account.name.clone()}</summary>
-                <ul class="menu-list" on:click=|_| browser::close_menus(None, false)>
-                    <li class="muted">{move || i18n.fmt(Key::LoggedInAs, &[("email", &email)])}</li>
-                    <li><A href="/settings">{move || i18n.t(Key::AccountSettings)}</A></li>
-                    <li><button type="button" class="ghost" on:click=move |_| vault.lock()>{move || i18n.t(Key::LockNow)}</button></li>
-                    <li><button type="button" class="ghost" on:click=log_out>{move || i18n.t(Key::LogOut)}</button></li>
-                </ul>
-            </details>
+            <Menu label=Signal::derive(move || name.clone()) icon=Icon::Account class="end">
+                <li class="muted">{move || i18n.fmt(Key::LoggedInAs, &[("email", &email)])}</li>
+                <li><A href="/settings">{move || i18n.t(Key::AccountSettings)}</A></li>
+                <li><button type="button" class="ghost" on:click=move |_| unsaved.attempt(move || vault.lock_everywhere())>{move || i18n.t(Key::LockNow)}</button></li>
+                <li><button type="button" class="ghost" on:click=log_out>{move || i18n.t(Key::LogOut)}</button></li>
+            </Menu>
         </nav>
     }
 }

@@ -82,8 +82,14 @@ impl Vault {
         self.keys.set(Some(Arc::new(keys)));
         self.last_activity.set(super::browser::now_ms());
     }
+    /// Locks this tab (the others are told by whoever locked first).
     pub fn lock(&self) {
         self.keys.set(None);
+    }
+    /// Locks this tab and every other tab of this browser.
+    pub fn lock_everywhere(&self) {
+        self.lock();
+        super::browser::tell_other_tabs(super::browser::TabNews::Locked);
     }
     pub fn is_unlocked(&self) -> bool {
         self.keys.with(Option::is_some)
@@ -166,6 +172,7 @@ pub fn provide_app_state(prefs: Prefs) {
         keys: RwSignal::new(None),
         last_activity: RwSignal::new(0.0),
     });
+    provide_context(super::guard::UnsavedEdits::new());
     provide_context(Toasts {
         items: RwSignal::new(Vec::new()),
         next: StoredValue::new(0),

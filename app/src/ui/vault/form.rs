@@ -5,16 +5,18 @@ use super::generator::Generator;
 use super::list::{type_label, Entry, Pane, VaultUi};
 use crate::api::vault::{item_create, item_update};
 use crate::crypto::items::seal_item;
+use crate::domain::card;
 use crate::domain::item::{
     card_brand, CustomField, FieldKind, IdentityData, ItemData, LoginUri, UriMatch,
 };
 use crate::domain::vault::{ItemInput, ItemType};
 use crate::domain::{AppError, Field, FolderId};
 use crate::i18n::Key;
-use crate::ui::browser::now_ms;
+use crate::ui::browser::{focus, now_ms};
 use crate::ui::components::{
     report, FormErrors, PasswordField, StrengthMeter, SubmitButton, TextField,
 };
+use crate::ui::guard::use_unsaved;
 use crate::ui::state::{use_i18n, use_toasts, use_vault};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -81,6 +83,13 @@ fn identity_fields(p: &mut IdentityData) -> [(&'static str, Key, &mut String); 1
         ("item-passport", Key::Passport, &mut p.passport_number),
         ("item-license", Key::License, &mut p.license_number),
     ]
+}
+
+/// The id of the element an event happened on, if it has one.
+fn changed_id(ev: &leptos::ev::Event) -> Option<String> {
+    use leptos::wasm_bindgen::JsCast;
+    let element = ev.target()?.dyn_into::<leptos::web_sys::Element>().ok()?;
+    Some(element.id())
 }
 
 #[component]
@@ -150,13 +159,27 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
         .as_ref()
         .map(|e| (e.record.id.clone(), e.record.revision, e.data.clone()));
     let cancel_to = source.map_or(Pane::Nothing, |e| Pane::View(e.record.id.clone()));
+    // Typing marks the form as holding edits until it is saved or cancelled (see ui::guard).
+    let unsaved = use_unsaved();
+    on_cleanup(move || unsaved.mark(false));
+    // Stored so that `cancel` is Copy: Escape and the Cancel button both use it.
+    let cancel_to = StoredValue::new(cancel_to);
+    let cancel = move || {
+        unsaved.mark(false);
+        let to = cancel_to.get_value();
+        let back_to_item = to != Pane::Nothing;
+        ui.pane.set(to);
+        request_animation_frame(move || {
+            focus(if back_to_item {
+                "item-edit"
+            } else {
+                "new-menu"
+            })
+        });
+    };
 
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
-        errors.clear();
+    // What the form holds, as the item it would save.
+    let collect = move || {
         let g = |sig: RwSignal<String>| sig.get_untracked();
         let mut data = ItemData {
             name: g(name).trim().to_owned(),
@@ -207,10 +230,39 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
             }),
             ItemType::SecureNote => {}
         }
+        data
+    };
+    // What saving refuses: the item's own rules and, for a card, its fields (checked only here:
+    // the server sees sealed items). A mistyped card number is only warned about.
+    let problems = move |data: &ItemData| {
+        let mut found = data.problems();
+        if matches!(kind, ItemType::Card) {
+            found.extend(card::problems(&data.card));
+        }
+        found
+    };
+    errors.check_with(move || problems(&collect()));
+    // The check-digit warning waits until the person has left the number once (or tries to
+    // save), not while the first digits are typed; a number the item already had is checked
+    // from the start.
+    let number_checked = RwSignal::new(source.is_some());
+    let number_warning = Signal::derive(move || {
+        (number_checked.get() && number.with(|n| card::number_looks_mistyped(n)))
+            .then(|| i18n.t(Key::CardNumberMistyped).to_owned())
+    });
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        errors.clear();
+        number_checked.set(true);
+        let mut data = collect();
         if let Some((_, _, before)) = &target {
             data.remember_old_password(before, now_ms() as i64);
         }
-        let problems = data.problems();
+        let problems = problems(&data);
         if !problems.is_empty() {
             errors.show(&AppError::Invalid(problems));
             return;
@@ -238,7 +290,9 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
                 Ok(record) => {
                     let id = record.id.clone();
                     ui.upsert(record, data);
+                    unsaved.mark(false);
                     ui.pane.set(Pane::View(id));
+                    request_animation_frame(|| focus("item-edit"));
                     toasts.success(i18n.t(Key::ItemSaved).to_owned());
                 }
                 // The form keeps what was typed: reloading the list would refill it with the
@@ -273,7 +327,24 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
     let field_position =
         move |key: u64| fields.with(|rows| rows.iter().position(|r| r.key == key).unwrap_or(0) + 1);
     view! {
-        <form class="item-form" on:submit=on_submit novalidate>
+        <form
+            class="item-form"
+            on:submit=on_submit
+            novalidate
+            on:input=move |_| unsaved.mark(true)
+            on:change=move |ev| {
+                unsaved.mark(true);
+                if changed_id(&ev).as_deref() == Some("item-card-number") {
+                    number_checked.set(true);
+                }
+            }
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    ev.prevent_default();
+                    cancel();
+                }
+            }
+        >
             <h2>{move || format!("{} · {}", i18n.t(heading), i18n.t(type_label(kind)))}</h2>
             <TextField id="item-name" label=Key::ItemName value=name error=errors.message(Field::Name) required=true />
             {match kind {
@@ -286,6 +357,7 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
                     </button>
                     <Show when=move || generating.get()>
                         <Generator on_use=Callback::new(move |generated: String| {
+                            unsaved.mark(true);
                             password.set(generated);
                             generating.set(false);
                         }) />
@@ -323,11 +395,11 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
                 }.into_any(),
                 ItemType::Card => view! {
                     {field("item-cardholder", Key::Cardholder, holder)}
-                    <PasswordField id="item-card-number" label=Key::CardNumber value=number error=none autocomplete="off" />
+                    <PasswordField id="item-card-number" label=Key::CardNumber value=number error=none autocomplete="off" required=false warning=number_warning />
                     <p class="help">{move || number.with(|n| card_brand(&n.chars().filter(char::is_ascii_digit).collect::<String>()).unwrap_or_default().to_owned())}</p>
-                    {field("item-exp-month", Key::ExpMonth, month)}
-                    {field("item-exp-year", Key::ExpYear, year)}
-                    <PasswordField id="item-card-code" label=Key::SecurityCode value=code error=none autocomplete="off" />
+                    <TextField id="item-exp-month" label=Key::ExpMonth value=month error=errors.message(Field::ExpMonth) />
+                    <TextField id="item-exp-year" label=Key::ExpYear value=year error=errors.message(Field::ExpYear) />
+                    <PasswordField id="item-card-code" label=Key::SecurityCode value=code error=errors.message(Field::SecurityCode) autocomplete="off" required=false />
                 }.into_any(),
                 ItemType::Identity => identity
                     .get_value()
@@ -400,10 +472,7 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
             {move || errors.message(Field::ItemData).get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
             <div class="actions">
                 <SubmitButton label=Key::Save pending=pending />
-                <button type="button" on:click={
-                    let cancel_to = cancel_to.clone();
-                    move |_| ui.pane.set(cancel_to.clone())
-                }>{move || i18n.t(Key::Cancel)}</button>
+                <button type="button" on:click=move |_| cancel()>{move || i18n.t(Key::Cancel)}</button>
             </div>
         </form>
     }

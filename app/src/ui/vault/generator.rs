@@ -3,11 +3,12 @@
 //! does not weigh on the WASM.
 
 use crate::domain::generator::{
-    parse_word_list, passphrase, password, PassphraseOptions, PasswordOptions, LENGTH_MAX,
-    LENGTH_MIN, WORDS_MAX, WORDS_MIN,
+    parse_word_list, passphrase, password, GenerateError, GeneratorSettings, Mode,
+    PassphraseOptions, PasswordOptions, LENGTH_MAX, LENGTH_MIN, SEPARATOR_MAX, WORDS_MAX,
+    WORDS_MIN,
 };
 use crate::i18n::Key;
-use crate::ui::browser::{copy_to_clipboard, fetch_text};
+use crate::ui::browser::{copy_to_clipboard, fetch_text, load_setting, save_setting};
 use crate::ui::state::{use_i18n, use_toasts};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,11 +16,9 @@ use std::sync::Arc;
 
 const WORD_LIST: &str = "/pkg/eff_large_wordlist.txt";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Mode {
-    Password,
-    Passphrase,
-}
+/// Where this browser keeps the generator's settings (JSON of [`GeneratorSettings`]). The
+/// version is in the name: a later shape gets a new key rather than misreading this one.
+const SETTINGS_KEY: &str = "keyhaven.generator.v1";
 
 #[component]
 pub fn GeneratorPane() -> impl IntoView {
@@ -32,64 +31,97 @@ pub fn GeneratorPane() -> impl IntoView {
     }
 }
 
+/// The settings this browser kept from last time (the defaults the first time).
+fn remembered() -> GeneratorSettings {
+    load_setting(SETTINGS_KEY)
+        .map(|text| GeneratorSettings::from_json(&text))
+        .unwrap_or_default()
+}
+
 #[component]
 pub fn Generator(#[prop(optional)] on_use: Option<Callback<String>>) -> impl IntoView {
     let i18n = use_i18n();
     let toasts = use_toasts();
-    let mode = RwSignal::new(Mode::Password);
-    let defaults = PasswordOptions::default();
-    let length = RwSignal::new(defaults.length);
-    let upper = RwSignal::new(defaults.upper);
-    let lower = RwSignal::new(defaults.lower);
-    let digits = RwSignal::new(defaults.digits);
-    let symbols = RwSignal::new(defaults.symbols);
-    let avoid = RwSignal::new(defaults.avoid_ambiguous);
-    let phrase = PassphraseOptions::default();
-    let words = RwSignal::new(phrase.words);
-    let separator = RwSignal::new(phrase.separator);
-    let capitalize = RwSignal::new(phrase.capitalize);
-    let number = RwSignal::new(phrase.include_number);
+    let saved = remembered();
+    let mode = RwSignal::new(saved.mode);
+    let length = RwSignal::new(saved.password.length);
+    let upper = RwSignal::new(saved.password.upper);
+    let lower = RwSignal::new(saved.password.lower);
+    let digits = RwSignal::new(saved.password.digits);
+    let symbols = RwSignal::new(saved.password.symbols);
+    let avoid = RwSignal::new(saved.password.avoid_ambiguous);
+    let words = RwSignal::new(saved.passphrase.words);
+    let separator = RwSignal::new(saved.passphrase.separator);
+    let capitalize = RwSignal::new(saved.passphrase.capitalize);
+    let number = RwSignal::new(saved.passphrase.include_number);
     let list: RwSignal<Option<Arc<String>>> = RwSignal::new(None);
+    // One download at a time, however often the settings change while it runs.
+    let fetching = StoredValue::new(false);
     let result = RwSignal::new(String::new());
+    // Why nothing was generated, said in the generator itself (the settings allow nothing).
+    let refusal = RwSignal::new(None::<Key>);
     let nonce = RwSignal::new(0u32);
+
+    let settings = Memo::new(move |_| GeneratorSettings {
+        mode: mode.get(),
+        password: PasswordOptions {
+            length: length.get(),
+            upper: upper.get(),
+            lower: lower.get(),
+            digits: digits.get(),
+            symbols: symbols.get(),
+            avoid_ambiguous: avoid.get(),
+        },
+        passphrase: PassphraseOptions {
+            words: words.get(),
+            separator: separator.get(),
+            capitalize: capitalize.get(),
+            include_number: number.get(),
+        },
+    });
+    // Kept for next time, in the pane and in the item form alike.
+    Effect::new(move |_| save_setting(SETTINGS_KEY, &settings.with(GeneratorSettings::to_json)));
 
     Effect::new(move |_| {
         nonce.track();
-        let generated = match mode.get() {
-            Mode::Password => password(&PasswordOptions {
-                length: length.get(),
-                upper: upper.get(),
-                lower: lower.get(),
-                digits: digits.get(),
-                symbols: symbols.get(),
-                avoid_ambiguous: avoid.get(),
-            }),
+        let settings = settings.get();
+        let generated = match settings.mode {
+            Mode::Password => password(&settings.password),
             Mode::Passphrase => {
                 let Some(text) = list.get() else {
-                    spawn_local(async move {
-                        match fetch_text(WORD_LIST).await {
-                            Some(text) => list.set(Some(Arc::new(text))),
-                            None => toasts.error(i18n.t(Key::ErrTransport).to_owned()),
-                        }
-                    });
+                    // Nothing is offered until the words are here: the password shown before
+                    // would not be what the settings now ask for.
+                    result.set(String::new());
+                    refusal.set(None);
+                    if !fetching.get_value() {
+                        fetching.set_value(true);
+                        spawn_local(async move {
+                            let text = fetch_text(WORD_LIST).await;
+                            fetching.try_set_value(false);
+                            match text {
+                                Some(text) => {
+                                    list.try_set(Some(Arc::new(text)));
+                                }
+                                None => toasts.error(i18n.t(Key::ErrTransport).to_owned()),
+                            }
+                        });
+                    }
                     return;
                 };
-                passphrase(
-                    &PassphraseOptions {
-                        words: words.get(),
-                        separator: separator.get(),
-                        capitalize: capitalize.get(),
-                        include_number: number.get(),
-                    },
-                    &parse_word_list(&text),
-                )
+                passphrase(&settings.passphrase, &parse_word_list(&text))
             }
         };
+        result.set(generated.clone().unwrap_or_default());
+        refusal.set(
+            (generated == Err(GenerateError::NoCharacterSet)).then_some(Key::GenNoCharacterSet),
+        );
         match generated {
-            Ok(value) => result.set(value),
-            Err(_) => toasts.error(i18n.t(Key::ErrCrypto).to_owned()),
+            Err(GenerateError::NoWords) => toasts.error(i18n.t(Key::ErrTransport).to_owned()),
+            Err(GenerateError::Random) => toasts.error(i18n.t(Key::ErrCrypto).to_owned()),
+            Ok(_) | Err(GenerateError::NoCharacterSet) => {}
         }
     });
+    let nothing = move || result.with(String::is_empty);
 
     let check = move |id: &'static str, label: Key, value: RwSignal<bool>| {
         view! {
@@ -125,14 +157,27 @@ pub fn Generator(#[prop(optional)] on_use: Option<Callback<String>>) -> impl Int
                 <label for="generated">{move || i18n.t(Key::GeneratedValue)}</label>
                 <output id="generated" class="generated" aria-live="polite">{move || result.get()}</output>
             </div>
+            // The alert region is always there, so that the sentence is announced when it appears.
+            <div role="alert">
+                {move || refusal.get().map(|key| view! { <p id="generator-error" class="field-error">{i18n.t(key)}</p> })}
+            </div>
             <div class="actions">
                 <button type="button" on:click=move |_| nonce.update(|n| *n += 1)>{move || i18n.t(Key::Regenerate)}</button>
-                <button type="button" on:click=move |_| {
-                    copy_to_clipboard(&result.get_untracked());
+                <button type="button" disabled=nothing on:click=move |_| {
+                    let value = result.get_untracked();
+                    if value.is_empty() {
+                        return;
+                    }
+                    copy_to_clipboard(&value);
                     toasts.success(i18n.t(Key::Copied).to_owned());
                 }>{move || i18n.t(Key::CopyGenerated)}</button>
                 {on_use.map(|cb| view! {
-                    <button type="button" class="primary" on:click=move |_| cb.run(result.get_untracked())>{move || i18n.t(Key::UseGenerated)}</button>
+                    <button type="button" class="primary" disabled=nothing on:click=move |_| {
+                        let value = result.get_untracked();
+                        if !value.is_empty() {
+                            cb.run(value);
+                        }
+                    }>{move || i18n.t(Key::UseGenerated)}</button>
                 })}
             </div>
             <fieldset>
@@ -159,7 +204,9 @@ pub fn Generator(#[prop(optional)] on_use: Option<Callback<String>>) -> impl Int
                     {number_input("gen-words", Key::GenWords, words, WORDS_MIN, WORDS_MAX)}
                     <div class="field">
                         <label for="gen-separator">{move || i18n.t(Key::GenSeparator)}</label>
-                        <input id="gen-separator" maxlength="3" prop:value=move || separator.get() on:input=move |ev| separator.set(event_target_value(&ev)) />
+                        <input id="gen-separator" maxlength=SEPARATOR_MAX prop:value=move || separator.get() on:input=move |ev| {
+                            separator.set(event_target_value(&ev).chars().take(SEPARATOR_MAX).collect());
+                        } />
                     </div>
                     {check("gen-capitalize", Key::GenCapitalize, capitalize)}
                     {check("gen-number", Key::GenIncludeNumber, number)}

@@ -12,8 +12,11 @@ use crate::domain::item::ItemData;
 use crate::domain::vault::{ItemRecord, ItemType, VaultSnapshot};
 use crate::domain::{FolderId, ItemId};
 use crate::i18n::Key;
-use crate::ui::browser::{focus, mark};
+use crate::ui::browser::{focus, focus_if_shown, mark, tab_news, tell_other_tabs, TabNews};
+use crate::ui::dialog::ConfirmDialog;
+use crate::ui::guard::{use_unsaved, UnsavedEdits};
 use crate::ui::icons::{Icon, IconSvg};
+use crate::ui::menu::Menu;
 use crate::ui::state::{use_i18n, use_toasts, use_vault, I18n, Vault};
 use leptos::html;
 use leptos::lazy;
@@ -81,6 +84,11 @@ pub struct VaultUi {
     pub filter: RwSignal<Filter>,
     pub query: RwSignal<String>,
     pub pane: RwSignal<Pane>,
+    /// On a phone the filters are a drawer over the list.
+    pub filters_open: RwSignal<bool>,
+    /// The list's one tab stop: the row the arrow keys last reached.
+    active: RwSignal<Option<ItemId>>,
+    unsaved: UnsavedEdits,
     vault: Vault,
     i18n: I18n,
 }
@@ -98,9 +106,39 @@ impl VaultUi {
             filter: RwSignal::new(Filter::All),
             query: RwSignal::new(String::new()),
             pane: RwSignal::new(Pane::Nothing),
+            filters_open: RwSignal::new(false),
+            active: RwSignal::new(None),
+            unsaved: use_unsaved(),
             vault: use_vault(),
             i18n: use_i18n(),
         }
+    }
+
+    /// Shows `pane`, after asking if that would throw away unsaved edits.
+    pub fn open(&self, pane: Pane) {
+        if self.pane.with_untracked(|p| *p == pane) {
+            return;
+        }
+        let this = *self;
+        self.unsaved.attempt(move || {
+            this.pane.set(pane.clone());
+            this.filters_open.set(false);
+        });
+    }
+
+    /// Shows the items of `filter` (and no pane), after asking if edits would be lost.
+    pub fn pick(&self, filter: Filter) {
+        let this = *self;
+        self.unsaved.attempt(move || {
+            this.filter.set(filter.clone());
+            this.pane.set(Pane::Nothing);
+            this.filters_open.set(false);
+        });
+    }
+
+    /// Tells this browser's other tabs that the vault changed, so theirs loads it again.
+    pub fn changed(&self) {
+        tell_other_tabs(TabNews::VaultChanged);
     }
 
     /// Fetches every page of the vault, then decrypts it.
@@ -176,11 +214,13 @@ impl VaultUi {
             list.push(Arc::new(Entry::new(record, data)));
             sort(list);
         });
+        self.changed();
     }
 
     pub fn remove(&self, ids: &[ItemId]) {
         self.entries
             .update(|list| list.retain(|e| !ids.contains(&e.record.id)));
+        self.changed();
     }
 
     pub fn folder_name(&self, id: &FolderId) -> Option<String> {
@@ -233,12 +273,7 @@ pub fn VaultView() -> impl IntoView {
 
     let shown = Memo::new(move |_| {
         let filter = ui.filter.get();
-        let words: Vec<String> = ui.query.with(|q| {
-            q.to_lowercase()
-                .split_whitespace()
-                .map(str::to_owned)
-                .collect()
-        });
+        let words = ui.query.with(|q| crate::domain::search::search_words(q));
         ui.entries.with(|all| {
             all.iter()
                 .filter(|e| visible(e, &filter, &words))
@@ -254,7 +289,14 @@ pub fn VaultView() -> impl IntoView {
         (Filter::Type(ItemType::Identity), Key::Identities),
         (Filter::Type(ItemType::SecureNote), Key::SecureNotes),
     ];
-    let new_kind = RwSignal::new(ItemType::Login);
+
+    // An item saved, trashed or deleted in another tab of this browser shows here too.
+    let news = window_event_listener(leptos::ev::storage, move |ev| {
+        if tab_news(&ev) == Some(TabNews::VaultChanged) && ui.loaded.get_untracked() {
+            ui.reload();
+        }
+    });
+    on_cleanup(move || news.remove());
 
     // Virtual scrolling: the window of rows that is on screen.
     let scroller = NodeRef::<html::Div>::new();
@@ -276,16 +318,27 @@ pub fn VaultView() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    // Arrow keys move through the list; the selected row opens in the pane and keeps focus.
+    // The list is one tab stop: the row the arrow keys reached, or the first row on screen.
+    let tab_stop = Memo::new(move |_| {
+        let (from, to) = window.get();
+        shown.with(|list| {
+            let on_screen = &list[from..to];
+            ui.active
+                .get()
+                .filter(|a| on_screen.iter().any(|e| &e.record.id == a))
+                .or_else(|| on_screen.first().map(|e| e.record.id.clone()))
+        })
+    });
+    // Arrow keys, Home and End move through the list; Enter (the row is a button) opens a row.
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         let total = shown.with_untracked(Vec::len);
         if total == 0 {
             return;
         }
-        let current = match ui.pane.get_untracked() {
-            Pane::View(id) => shown.with_untracked(|l| l.iter().position(|e| e.record.id == id)),
-            _ => None,
-        };
+        let current = ui
+            .active
+            .get_untracked()
+            .and_then(|id| shown.with_untracked(|l| l.iter().position(|e| e.record.id == id)));
         let next = match (ev.key().as_str(), current) {
             ("ArrowDown", Some(i)) => (i + 1).min(total - 1),
             ("ArrowUp", Some(i)) => i.saturating_sub(1),
@@ -305,65 +358,109 @@ pub fn VaultView() -> impl IntoView {
             }
             scroll_top.set(f64::from(el.scroll_top()));
         }
-        ui.pane.set(Pane::View(id.clone()));
-        request_animation_frame(move || focus(&format!("row-{}", id.as_str())));
+        ui.active.set(Some(id.clone()));
+        request_animation_frame(move || focus(&row_id(&id)));
     };
-    let pick = move |f: Filter| {
-        ui.filter.set(f);
-        ui.pane.set(Pane::Nothing);
+    let open_item = move |id: ItemId| {
+        ui.active.set(Some(id.clone()));
+        ui.open(Pane::View(id));
+        // On a phone the item covers the list: focus goes with it.
+        request_animation_frame(|| focus_if_shown("#pane-back"));
+    };
+    let back = move |_| {
+        let item = match ui.pane.get_untracked() {
+            Pane::View(id) | Pane::Edit(id) | Pane::Clone(id) => Some(id),
+            _ => None,
+        };
+        ui.open(Pane::Nothing);
+        request_animation_frame(move || match item {
+            Some(id) => focus(&row_id(&id)),
+            None => focus("vault-search"),
+        });
+    };
+    let named_filters = filters.clone();
+    let filter_label = move || {
+        let current = ui.filter.get();
+        named_filters
+            .iter()
+            .find(|(f, _)| *f == current)
+            .map(|(_, k)| i18n.t(*k).to_owned())
+            .or_else(|| match &current {
+                Filter::Trash => Some(i18n.t(Key::Trash).to_owned()),
+                Filter::Folder(None) => Some(i18n.t(Key::NoFolder).to_owned()),
+                Filter::Folder(Some(id)) => ui.folder_name(id),
+                _ => None,
+            })
+            .unwrap_or_default()
+    };
+    // New starts with the type in view, if the list shows one type.
+    let new_types = move || {
+        let mut types = ItemType::ALL.to_vec();
+        if let Filter::Type(t) = ui.filter.get() {
+            types.retain(|x| *x != t);
+            types.insert(0, t);
+        }
+        types
+    };
+    let filter_button = |f: Filter, label: Key| {
+        let pressed = f.clone();
+        // "All items" is where focus lands when the filter it was on goes away.
+        let id = (f == Filter::All).then_some("filter-all");
+        view! {
+            <li>
+                <button
+                    type="button"
+                    id=id
+                    class="filter"
+                    aria-pressed=move || ui.filter.with(|c| *c == pressed).to_string()
+                    on:click=move |_| ui.pick(f.clone())
+                >
+                    {move || i18n.t(label)}
+                </button>
+            </li>
+        }
     };
 
     view! {
-        <div class="vault">
-            <nav class="vault-filters" aria-label=move || i18n.t(Key::VaultFilters)>
+        <div class="vault" class:pane-open=move || ui.pane.with(|p| *p != Pane::Nothing) class:filters-open=move || ui.filters_open.get()>
+            <nav
+                id="vault-filters"
+                class="vault-filters"
+                aria-label=move || i18n.t(Key::VaultFilters)
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" && ui.filters_open.get_untracked() {
+                        ui.filters_open.set(false);
+                        focus("filters-button");
+                    }
+                }
+            >
+                <button type="button" class="ghost drawer-close" on:click=move |_| { ui.filters_open.set(false); focus("filters-button"); }>
+                    <IconSvg icon=Icon::Close /> {move || i18n.t(Key::CloseFilters)}
+                </button>
                 <ul>
-                    {filters
-                        .into_iter()
-                        .map(|(f, label)| {
-                            let pressed = f.clone();
-                            view! {
-                                <li>
-                                    <button
-                                        type="button"
-                                        class="filter"
-                                        aria-pressed=move || ui.filter.with(|c| *c == pressed).to_string()
-                                        on:click=move |_| pick(f.clone())
-                                    >
-                                        {move || i18n.t(label)}
-                                    </button>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
+                    {filters.into_iter().map(|(f, label)| filter_button(f, label)).collect_view()}
                 </ul>
                 <FolderFilters />
-                <ul>
-                    <li>
-                        <button type="button" class="filter" aria-pressed=move || ui.filter.with(|c| *c == Filter::Trash).to_string() on:click=move |_| pick(Filter::Trash)>
-                            {move || i18n.t(Key::Trash)}
-                        </button>
-                    </li>
-                </ul>
-                <h2 class="filters-heading">{move || i18n.t(Key::Tools)}</h2>
-                <ul>
-                    {[(Pane::Generator, Key::Generator), (Pane::Import, Key::ImportItems), (Pane::Export, Key::ExportVault)]
-                        .into_iter()
-                        .map(|(pane, label)| {
-                            let pressed = pane.clone();
-                            view! {
-                                <li>
-                                    <button type="button" class="filter" aria-pressed=move || ui.pane.with(|p| *p == pressed).to_string() on:click=move |_| ui.pane.set(pane.clone())>
-                                        {move || i18n.t(label)}
-                                    </button>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
+                <ul>{filter_button(Filter::Trash, Key::Trash)}</ul>
             </nav>
             <section class="vault-list" aria-labelledby="vault-heading">
                 <h1 id="vault-heading">{move || i18n.t(Key::MyVault)}</h1>
                 <div class="toolbar">
+                    <button
+                        type="button"
+                        id="filters-button"
+                        class="filters-button"
+                        aria-controls="vault-filters"
+                        aria-expanded=move || ui.filters_open.get().to_string()
+                        on:click=move |_| {
+                            ui.filters_open.set(true);
+                            request_animation_frame(|| focus_if_shown("#vault-filters button[aria-pressed=\"true\"]"));
+                        }
+                    >
+                        <IconSvg icon=Icon::Filters />
+                        <span class="visually-hidden">{move || i18n.t(Key::FiltersButton)} ": "</span>
+                        {filter_label}
+                    </button>
                     <label class="visually-hidden" for="vault-search">{move || i18n.t(Key::SearchVault)}</label>
                     <input
                         id="vault-search"
@@ -380,17 +477,27 @@ pub fn VaultView() -> impl IntoView {
                     />
                     // Nothing is made in the trash.
                     <Show when=move || ui.filter.with(|f| *f != Filter::Trash)>
-                        <label class="visually-hidden" for="new-item-type">{move || i18n.t(Key::ItemType)}</label>
-                        <select id="new-item-type" on:change=move |ev| new_kind.set(ItemType::from_code(&event_target_value(&ev)).unwrap_or(ItemType::Login))>
-                            {ItemType::ALL
+                        <Menu label=Signal::derive(move || i18n.t(Key::New).to_owned()) icon=Icon::Plus class="primary end" id="new-menu">
+                            {move || new_types()
                                 .into_iter()
-                                .map(|t| view! { <option value=t.code() selected=move || new_kind.get() == t>{move || i18n.t(type_label(t))}</option> })
+                                .map(|t| view! {
+                                    <li>
+                                        <button type="button" on:click=move |_| ui.open(Pane::New(t))>
+                                            <IconSvg icon=type_icon(t) /> " " {move || i18n.t(type_label(t))}
+                                        </button>
+                                    </li>
+                                })
                                 .collect_view()}
-                        </select>
-                        <button type="button" class="primary" on:click=move |_| ui.pane.set(Pane::New(new_kind.get_untracked()))>
-                            {move || i18n.t(Key::NewItem)}
-                        </button>
+                        </Menu>
                     </Show>
+                    <Menu label=Signal::derive(move || i18n.t(Key::Tools).to_owned()) icon=Icon::Tools icon_only=true class="end" id="tools-menu">
+                        {[(Pane::Generator, Key::Generator), (Pane::Import, Key::ImportItems), (Pane::Export, Key::ExportVault)]
+                            .into_iter()
+                            .map(|(pane, label)| view! {
+                                <li><button type="button" on:click=move |_| ui.open(pane.clone())>{move || i18n.t(label)}</button></li>
+                            })
+                            .collect_view()}
+                    </Menu>
                 </div>
                 <Show when=move || ui.filter.with(|f| *f == Filter::Trash)>
                     <TrashBar shown=shown />
@@ -418,16 +525,18 @@ pub fn VaultView() -> impl IntoView {
                         <For each=rows key=|(_, e)| (e.record.id.clone(), e.record.revision) let:((_, entry))>
                             {
                                 let id = entry.record.id.clone();
-                                let id_for_click = id.clone();
+                                let (for_current, for_stop, for_focus, for_click) = (id.clone(), id.clone(), id.clone(), id.clone());
                                 let subtitle = entry.data.subtitle(entry.record.item_type);
                                 view! {
                                     <li>
                                         <button
                                             type="button"
                                             class="item-row"
-                                            id=format!("row-{}", id.as_str())
-                                            aria-current=move || (ui.pane.get() == Pane::View(id.clone())).then_some("true")
-                                            on:click=move |_| ui.pane.set(Pane::View(id_for_click.clone()))
+                                            id=row_id(&id)
+                                            tabindex=move || if tab_stop.with(|s| s.as_ref() == Some(&for_stop)) { "0" } else { "-1" }
+                                            aria-current=move || (ui.pane.get() == Pane::View(for_current.clone())).then_some("true")
+                                            on:focus=move |_| ui.active.set(Some(for_focus.clone()))
+                                            on:click=move |_| open_item(for_click.clone())
                                         >
                                             <span class="item-icon"><IconSvg icon=type_icon(entry.record.item_type) /></span>
                                             <span class="item-text">
@@ -448,20 +557,14 @@ pub fn VaultView() -> impl IntoView {
                     </ul>
                 </div>
                 <Show when=move || ui.loaded.get() && shown.with(Vec::is_empty)>
-                    <p class="empty">
-                        {move || {
-                            if ui.filter.with(|f| *f == Filter::Trash) {
-                                i18n.t(Key::TrashEmpty)
-                            } else if ui.entries.with(Vec::is_empty) {
-                                i18n.t(Key::VaultEmpty)
-                            } else {
-                                i18n.t(Key::NoMatches)
-                            }
-                        }}
-                    </p>
+                    <EmptyList />
                 </Show>
             </section>
-            <section class="vault-pane" aria-live="polite">
+            <section class="vault-pane" aria-label=move || i18n.t(Key::ItemPane)>
+                <button type="button" id="pane-back" class="ghost pane-back" on:click=back>
+                    <IconSvg icon=Icon::Back /> {move || i18n.t(Key::Back)}
+                </button>
+                <div aria-live="polite">
                 {move || {
                     // Also shown when the item a pane was about has gone (deleted, or emptied from the trash).
                     let select_item = move || view! { <p class="empty">{move || i18n.t(Key::SelectItem)}</p> }.into_any();
@@ -472,8 +575,11 @@ pub fn VaultView() -> impl IntoView {
                             None => select_item(),
                         },
                         pane => {
+                            // Untracked: a reload (another tab saved) must not rebuild an open
+                            // form, which would drop what was typed and take the newer revision
+                            // as its base, so a conflicting save would no longer be refused.
                             let entry = match &pane {
-                                Pane::Edit(id) | Pane::Clone(id) => match ui.entry(id) {
+                                Pane::Edit(id) | Pane::Clone(id) => match untrack(|| ui.entry(id)) {
                                     Some(entry) => Some(entry),
                                     None => return select_item(),
                                 },
@@ -483,8 +589,59 @@ pub fn VaultView() -> impl IntoView {
                         }
                     }
                 }}
+                </div>
             </section>
         </div>
+    }
+}
+
+/// Focus back on the list (its tab stop), or on the search box when the list is empty.
+pub(super) fn focus_list() {
+    focus_if_shown(".item-row[tabindex=\"0\"]");
+    if !crate::ui::browser::has_focus_in("main .vault-list") {
+        focus("vault-search");
+    }
+}
+
+fn row_id(id: &ItemId) -> String {
+    format!("row-{}", id.as_str())
+}
+
+/// What an empty list says: what to do in an empty vault, that a folder or the trash is empty,
+/// or that the search found nothing.
+#[component]
+fn EmptyList() -> impl IntoView {
+    let i18n = use_i18n();
+    let ui = expect_context::<VaultUi>();
+    move || {
+        let searching = ui.query.with(|q| !q.trim().is_empty());
+        let text = match ui.filter.get() {
+            _ if searching => Key::NoMatches,
+            Filter::Trash => Key::TrashEmpty,
+            _ if ui
+                .entries
+                .with(|all| all.iter().all(|e| e.record.deleted_at.is_some())) =>
+            {
+                return view! {
+                    <div class="empty">
+                        <p>{move || i18n.t(Key::VaultEmpty)}</p>
+                        <p class="muted">{move || i18n.t(Key::VaultEmptyHelp)}</p>
+                        <div class="actions">
+                            <button type="button" class="primary" on:click=move |_| ui.open(Pane::New(ItemType::Login))>
+                                <IconSvg icon=Icon::Plus /> " " {move || i18n.t(Key::NewItem)}
+                            </button>
+                            <button type="button" on:click=move |_| ui.open(Pane::Import)>{move || i18n.t(Key::ImportItems)}</button>
+                        </div>
+                    </div>
+                }
+                .into_any();
+            }
+            Filter::Folder(Some(_)) => Key::FolderEmpty,
+            Filter::Folder(None) => Key::AllInFolders,
+            Filter::Favorites => Key::NoFavorites,
+            _ => Key::NoItemsOfType,
+        };
+        view! { <p class="empty">{move || i18n.t(text)}</p> }.into_any()
     }
 }
 
@@ -528,36 +685,37 @@ fn TrashBar(shown: Memo<Vec<Arc<Entry>>>) -> impl IntoView {
     let toasts = use_toasts();
     let ui = expect_context::<VaultUi>();
     let confirming = RwSignal::new(false);
-    let empty = move |_| {
+    let empty = Callback::new(move |_| {
         spawn_local(async move {
             match trash_empty().await {
                 Ok(_) => {
                     ui.entries
                         .update(|list| list.retain(|e| e.record.deleted_at.is_none()));
+                    ui.changed();
                     confirming.set(false);
                     toasts.success(i18n.t(Key::TrashEmptied).to_owned());
                 }
                 Err(e) => crate::ui::components::toast_error(&e),
             }
         });
-    };
+    });
+    let text = move |k: Key| Signal::derive(move || i18n.t(k).to_owned());
     view! {
         <div class="trash-bar">
             <p class="help">{move || i18n.t(Key::TrashHelp)}</p>
             <Show when=move || !shown.with(Vec::is_empty)>
-                <Show
-                    when=move || confirming.get()
-                    fallback=move || view! {
-                        <button type="button" on:click=move |_| confirming.set(true)>{move || i18n.t(Key::EmptyTrash)}</button>
-                    }
-                >
-                    <div class="confirm" role="group" aria-label=move || i18n.t(Key::EmptyTrash)>
-                        <p>{move || i18n.t(Key::ConfirmEmptyTrash)}</p>
-                        <button type="button" class="danger" on:click=empty>{move || i18n.t(Key::EmptyTrash)}</button>
-                        <button type="button" on:click=move |_| confirming.set(false)>{move || i18n.t(Key::Cancel)}</button>
-                    </div>
-                </Show>
+                <button type="button" on:click=move |_| confirming.set(true)>{move || i18n.t(Key::EmptyTrash)}</button>
             </Show>
+            <ConfirmDialog
+                id="empty-trash-dialog"
+                open=confirming
+                title=text(Key::EmptyTrash)
+                message=text(Key::ConfirmEmptyTrash)
+                confirm=text(Key::EmptyTrash)
+                danger=true
+                on_confirm=empty
+                on_cancel=Callback::new(move |_| confirming.set(false))
+            />
         </div>
     }
 }

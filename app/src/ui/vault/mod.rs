@@ -8,6 +8,7 @@ mod list;
 mod transfer;
 
 use super::auth::UnlockForm;
+use super::guard::DiscardDialog;
 use super::state::{use_auth, use_i18n, use_vault};
 use crate::domain::AccountInfo;
 use crate::i18n::Key;
@@ -45,6 +46,7 @@ pub fn VaultPage() -> impl IntoView {
     view! {
         <Title text=move || format!("{} · Keyhaven", i18n.t(Key::MyVault)) />
         <RequireAccount page=|account: AccountInfo| view! { <VaultBody account /> } />
+        <DiscardDialog />
     }
 }
 

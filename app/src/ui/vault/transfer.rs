@@ -1,11 +1,11 @@
 //! Import and export panes. Files are read, parsed, encrypted and written in the browser; the
 //! server receives an import only as sealed blobs, in one call that stores all of it or nothing.
 
-use super::list::{Pane, VaultUi};
+use super::list::{FolderEntry, Pane, VaultUi};
 use crate::api::vault::items_import;
 use crate::crypto::items::{seal_folder_name, seal_item};
 use crate::crypto::SymmetricKey;
-use crate::domain::transfer::{import, Export, ExportFolder, ExportItem};
+use crate::domain::transfer::{import, match_folders, Export, ExportFolder, ExportItem};
 use crate::domain::vault::{ImportInput, ImportItem};
 use crate::domain::{AppError, Field, Problem};
 use crate::i18n::{import_error, Key};
@@ -36,7 +36,9 @@ pub fn ImportPane() -> impl IntoView {
         let Some(keys) = vault.keys() else { return };
         pending.set(true);
         spawn_local(async move {
-            let outcome = run_import(i18n, &keys.user_key, password.get_untracked()).await;
+            let existing = ui.folders.get_untracked();
+            let outcome =
+                run_import(i18n, &keys.user_key, password.get_untracked(), &existing).await;
             pending.set(false);
             match outcome {
                 Ok(n) => {
@@ -55,22 +57,45 @@ pub fn ImportPane() -> impl IntoView {
         File(String),
         Server(AppError),
     }
-    async fn run_import(i18n: I18n, key: &SymmetricKey, password: String) -> Result<u64, Failure> {
+    async fn run_import(
+        i18n: I18n,
+        key: &SymmetricKey,
+        password: String,
+        existing: &[FolderEntry],
+    ) -> Result<u64, Failure> {
         let Some(text) = read_chosen_file("import-file").await else {
             return Err(Failure::File(i18n.t(Key::ErrChooseFile).to_owned()));
         };
         yield_to_paint().await;
-        let parsed = import(&text, &password)
+        let parsed = import(&text, &password, i18n.t(Key::Untitled))
             .map_err(|e| Failure::File(import_error(i18n.lang.get_untracked(), &e)))?;
         let sealed = |r: Result<String, _>| r.map_err(|_| Failure::Server(AppError::Crypto));
+        // A file folder named like one the vault has goes into that one: importing twice, or a
+        // file from another manager, never makes a second "Work".
+        let names: Vec<&str> = existing.iter().map(|f| f.name.as_str()).collect();
+        let matched = match_folders(&parsed.folders, &names);
         let mut input = ImportInput::default();
-        for name in &parsed.folders {
-            input.folders.push(sealed(seal_folder_name(key, name))?);
+        // File folder index → index among the folders this import creates.
+        let mut new_index = Vec::with_capacity(parsed.folders.len());
+        for (name, found) in parsed.folders.iter().zip(&matched) {
+            if found.is_some() {
+                new_index.push(None);
+            } else {
+                new_index.push(Some(input.folders.len() as u32));
+                input.folders.push(sealed(seal_folder_name(key, name))?);
+            }
         }
         for item in &parsed.items {
+            let existing_folder = item
+                .folder
+                .and_then(|f| matched.get(f).copied().flatten())
+                .map(|i| existing[i].id.clone());
             input.items.push(ImportItem {
                 item_type: item.item_type,
-                folder: item.folder.map(|f| f as u32),
+                folder: item
+                    .folder
+                    .and_then(|f| new_index.get(f).copied().flatten()),
+                folder_id: existing_folder,
                 favorite: item.favorite,
                 data: sealed(seal_item(key, &item.data))?,
             });
@@ -90,6 +115,8 @@ pub fn ImportPane() -> impl IntoView {
                     accept=".json,.csv,application/json,text/csv"
                     aria-invalid=move || file_error.with(Option::is_some).to_string()
                     aria-describedby="import-file-error"
+                    // A complaint about the old choice is void once another file is chosen.
+                    on:change=move |_| file_error.set(None)
                 />
                 <p class="field-error" id="import-file-error" role="alert" hidden=move || file_error.with(Option::is_none)>
                     {move || file_error.get().unwrap_or_default()}
