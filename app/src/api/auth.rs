@@ -73,14 +73,14 @@ pub async fn logout() -> Result<(), AppError> {
 /// The signed-in account, or `None`.
 #[server(prefix = "/api", endpoint = "whoami", input = Json, output = Json)]
 pub async fn whoami() -> Result<Option<AccountInfo>, AppError> {
-    use crate::domain::authz::{authorize_account, Action};
+    use crate::domain::authz::{authorize_account, ReadAccount};
     ssr::answer(
         async move {
             let st = ssr::state()?;
             let Some(caller) = ssr::optional_caller(&st.db).await? else {
                 return Ok(None);
             };
-            authorize_account(&caller.actor, &caller.user.id, Action::ReadAccount)?;
+            authorize_account::<ReadAccount>(&caller.actor, &caller.user.id)?;
             Ok(Some(caller.user.info()))
         }
         .await,
@@ -92,10 +92,10 @@ pub async fn whoami() -> Result<Option<AccountInfo>, AppError> {
 pub async fn account_keys() -> Result<ProtectedKeys, AppError> {
     ssr::answer(
         async move {
-            use crate::domain::authz::{authorize_account, Action};
+            use crate::domain::authz::{authorize_account, ReadAccountKeys};
             let st = ssr::state()?;
             let caller = ssr::caller(&st.db).await?;
-            authorize_account(&caller.actor, &caller.user.id, Action::ReadAccountKeys)?;
+            authorize_account::<ReadAccountKeys>(&caller.actor, &caller.user.id)?;
             Ok(caller.user.protected_keys())
         }
         .await,
@@ -142,7 +142,9 @@ pub mod ssr {
     use crate::crypto::{account, unb64, EncString};
     use crate::db::throttle::Scope;
     use crate::db::{now_ms, users, verifications, Db};
-    use crate::domain::authz::{authorize_account, Action};
+    use crate::domain::authz::{
+        authorize_account, ChangeMasterPassword, SignOutEverywhere, UpdateProfile,
+    };
     use crate::domain::throttle::{address_subject, pair_subject, Policy};
     use crate::domain::validate::{self, collect};
     use crate::domain::{AccountInfo, AppError, Field, Lang, Problem};
@@ -370,7 +372,7 @@ pub mod ssr {
     ) -> Result<AccountInfo, AppError> {
         let st = state()?;
         let caller = caller(&st.db).await?;
-        let access = authorize_account(&caller.actor, &caller.user.id, Action::UpdateProfile)?;
+        let access = authorize_account::<UpdateProfile>(&caller.actor, &caller.user.id)?;
         let name = name.unwrap_or_else(|| caller.user.name.clone());
         collect([(Field::Name, validate::name_problem(&name))])?;
         users::update_profile(&st.db, &access, name.trim(), language).await?;
@@ -383,9 +385,9 @@ pub mod ssr {
     pub async fn sign_out_everywhere() -> Result<(), AppError> {
         let st = state()?;
         let caller = caller(&st.db).await?;
-        let access = authorize_account(&caller.actor, &caller.user.id, Action::SignOutEverywhere)?;
+        let access = authorize_account::<SignOutEverywhere>(&caller.actor, &caller.user.id)?;
         users::set_stamp(&st.db, &access, &crate::db::new_id()).await?;
-        crate::db::sessions::delete_for_user(&st.db, access.target().as_str()).await?;
+        crate::db::sessions::delete_for_user(&st.db, &access).await?;
         caller.session.flush().await.map_err(AppError::internal)?;
         tracing::info!(user = %caller.user.id, "signed out everywhere");
         Ok(())
@@ -398,8 +400,7 @@ pub mod ssr {
     ) -> Result<(), AppError> {
         let st = state()?;
         let caller = caller(&st.db).await?;
-        let access =
-            authorize_account(&caller.actor, &caller.user.id, Action::ChangeMasterPassword)?;
+        let access = authorize_account::<ChangeMasterPassword>(&caller.actor, &caller.user.id)?;
         let new_bytes = decode_auth_hash(&new_auth_hash)
             .ok_or_else(|| AppError::field(Field::KeyMaterial, Problem::Invalid))?;
         let wrapped_ok = EncString::parse(&new_protected_user_key)

@@ -76,7 +76,9 @@ pub async fn folder_delete(id: FolderId) -> Result<(), AppError> {
 pub mod ssr {
     pub use crate::api::context::*;
     use crate::db::vault as store;
-    use crate::domain::authz::{authorize_account, AccountAccess, Action};
+    use crate::domain::authz::{
+        authorize_account, AccountAccess, AccountAction, ReadVault, WriteVault,
+    };
     use crate::domain::validate::collect;
     use crate::domain::vault::{
         bulk_problem, encrypted_problem, FolderRecord, ImportInput, ItemInput, ItemRecord,
@@ -84,16 +86,16 @@ pub mod ssr {
     };
     use crate::domain::{AppError, Field, FolderId, ItemId};
 
-    /// The caller's own vault, for `action`.
-    async fn own_vault(action: Action) -> Result<(AppState, AccountAccess), AppError> {
+    /// The caller's own vault, for the action `A`.
+    async fn own_vault<A: AccountAction>() -> Result<(AppState, AccountAccess<A>), AppError> {
         let st = state()?;
         let caller = caller(&st.db).await?;
-        let access = authorize_account(&caller.actor, &caller.user.id, action)?;
+        let access = authorize_account::<A>(&caller.actor, &caller.user.id)?;
         Ok((st, access))
     }
 
     pub async fn list(after: Option<ItemId>) -> Result<VaultSnapshot, AppError> {
-        let (st, access) = own_vault(Action::ReadVault).await?;
+        let (st, access) = own_vault::<ReadVault>().await?;
         let folders = match after {
             None => store::list_folders(&st.db, &access).await?,
             Some(_) => Vec::new(),
@@ -114,7 +116,7 @@ pub mod ssr {
     }
 
     pub async fn create_item(item: ItemInput) -> Result<ItemRecord, AppError> {
-        let (st, access) = own_vault(Action::WriteVault).await?;
+        let (st, access) = own_vault::<WriteVault>().await?;
         check_item(&item)?;
         store::create_item(&st.db, &access, &item).await
     }
@@ -124,7 +126,7 @@ pub mod ssr {
         revision: i64,
         item: ItemInput,
     ) -> Result<ItemRecord, AppError> {
-        let (st, access) = own_vault(Action::WriteVault).await?;
+        let (st, access) = own_vault::<WriteVault>().await?;
         check_item(&item)?;
         store::update_item(&st.db, &access, &id, revision, &item).await
     }
@@ -136,7 +138,7 @@ pub mod ssr {
     }
 
     pub async fn bulk(ids: Vec<ItemId>, what: Bulk) -> Result<u64, AppError> {
-        let (st, access) = own_vault(Action::WriteVault).await?;
+        let (st, access) = own_vault::<WriteVault>().await?;
         collect([(Field::ItemIds, bulk_problem(&ids))])?;
         match what {
             Bulk::Trash => store::set_trashed(&st.db, &access, &ids, true).await,
@@ -146,12 +148,12 @@ pub mod ssr {
     }
 
     pub async fn empty_trash() -> Result<u64, AppError> {
-        let (st, access) = own_vault(Action::WriteVault).await?;
+        let (st, access) = own_vault::<WriteVault>().await?;
         store::empty_trash(&st.db, &access).await
     }
 
     pub async fn import(import: ImportInput) -> Result<u64, AppError> {
-        let (st, access) = own_vault(Action::WriteVault).await?;
+        let (st, access) = own_vault::<WriteVault>().await?;
         let problems = import.problems();
         if !problems.is_empty() {
             return Err(AppError::Invalid(problems));
@@ -164,19 +166,19 @@ pub mod ssr {
     }
 
     pub async fn create_folder(name: String) -> Result<FolderRecord, AppError> {
-        let (st, access) = own_vault(Action::WriteVault).await?;
+        let (st, access) = own_vault::<WriteVault>().await?;
         check_folder_name(&name)?;
         store::create_folder(&st.db, &access, &name).await
     }
 
     pub async fn rename_folder(id: FolderId, name: String) -> Result<FolderRecord, AppError> {
-        let (st, access) = own_vault(Action::WriteVault).await?;
+        let (st, access) = own_vault::<WriteVault>().await?;
         check_folder_name(&name)?;
         store::rename_folder(&st.db, &access, &id, &name).await
     }
 
     pub async fn delete_folder(id: FolderId) -> Result<(), AppError> {
-        let (st, access) = own_vault(Action::WriteVault).await?;
+        let (st, access) = own_vault::<WriteVault>().await?;
         store::delete_folder(&st.db, &access, &id).await
     }
 }

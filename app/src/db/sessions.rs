@@ -2,6 +2,7 @@
 //! database (a backup, a leaked dump) holds no cookie value that would sign anyone in.
 
 use super::Db;
+use crate::domain::authz::{AccountAccess, SignOutEverywhere};
 use crate::domain::AppError;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -74,11 +75,14 @@ pub async fn delete_expired(db: &Db, now: i64) -> Result<u64, AppError> {
     Ok(done.rows_affected())
 }
 
-/// Ends every session of an account ("sign out everywhere", a new master password). The security
-/// stamp already refuses them; deleting them also tidies the table at once.
-pub async fn delete_for_user(db: &Db, user_id: &str) -> Result<u64, AppError> {
+/// Ends every session of an account. The security stamp already refuses them; deleting them also
+/// tidies the table at once.
+pub async fn delete_for_user(
+    db: &Db,
+    access: &AccountAccess<SignOutEverywhere>,
+) -> Result<u64, AppError> {
     let done = sqlx::query("DELETE FROM user_sessions WHERE user_id = $1")
-        .bind(user_id)
+        .bind(access.target().as_str())
         .execute(db.pool())
         .await?;
     Ok(done.rows_affected())

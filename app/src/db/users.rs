@@ -2,7 +2,7 @@
 
 use super::{new_id, now_ms, Db};
 use crate::crypto::KdfParams;
-use crate::domain::authz::AccountAccess;
+use crate::domain::authz::{AccountAccess, ChangeMasterPassword, SignOutEverywhere, UpdateProfile};
 use crate::domain::{AccountInfo, AppError, Lang, ProtectedKeys, UserId};
 use sqlx::{Any, Row, Transaction};
 
@@ -209,7 +209,7 @@ pub async fn find_by_id(db: &Db, id: &UserId) -> Result<Option<UserRow>, AppErro
 
 pub async fn update_profile(
     db: &Db,
-    access: &AccountAccess,
+    access: &AccountAccess<UpdateProfile>,
     name: &str,
     language: Lang,
 ) -> Result<(), AppError> {
@@ -228,7 +228,7 @@ pub async fn update_profile(
 /// concurrent changes cannot both win.
 pub async fn change_password(
     db: &Db,
-    access: &AccountAccess,
+    access: &AccountAccess<ChangeMasterPassword>,
     expected_hash: &str,
     new_hash: &str,
     new_protected_user_key: &str,
@@ -250,7 +250,11 @@ pub async fn change_password(
 }
 
 /// Gives the account a new security stamp: every session that carries the old one ends.
-pub async fn set_stamp(db: &Db, access: &AccountAccess, new_stamp: &str) -> Result<(), AppError> {
+pub async fn set_stamp(
+    db: &Db,
+    access: &AccountAccess<SignOutEverywhere>,
+    new_stamp: &str,
+) -> Result<(), AppError> {
     sqlx::query("UPDATE users SET security_stamp = $1, updated_at = $2 WHERE id = $3")
         .bind(new_stamp)
         .bind(now_ms())

@@ -1,9 +1,9 @@
 //! Items and folders of personal vaults. Every function takes the `AccountAccess` that
 //! `domain::authz` handed out and scopes its query to that account, so an id from another vault is
-//! simply not found.
+//! simply not found. Reads ask for `ReadVault`, anything that changes the vault for `WriteVault`.
 
 use super::{new_id, now_ms, Db};
-use crate::domain::authz::AccountAccess;
+use crate::domain::authz::{AccountAccess, ReadVault, WriteVault};
 use crate::domain::vault::{
     FolderRecord, ImportInput, ItemInput, ItemRecord, ItemType, FOLDERS_MAX, ITEMS_MAX,
     LIST_PAGE_BYTES, LIST_PAGE_ITEMS, TRASH_MS, VAULT_BYTES_MAX,
@@ -54,7 +54,7 @@ fn placeholders(first: usize, n: usize) -> String {
 /// and where the next one starts.
 pub async fn list_items(
     db: &Db,
-    access: &AccountAccess,
+    access: &AccountAccess<ReadVault>,
     after: Option<&ItemId>,
 ) -> Result<(Vec<ItemRecord>, Option<ItemId>), AppError> {
     use futures_util::TryStreamExt;
@@ -82,7 +82,10 @@ pub async fn list_items(
     Ok((items, None))
 }
 
-pub async fn list_folders(db: &Db, access: &AccountAccess) -> Result<Vec<FolderRecord>, AppError> {
+pub async fn list_folders(
+    db: &Db,
+    access: &AccountAccess<ReadVault>,
+) -> Result<Vec<FolderRecord>, AppError> {
     let rows = sqlx::query("SELECT id, name, revised_at FROM folders WHERE user_id = $1")
         .bind(access.target().as_str())
         .fetch_all(db.pool())
@@ -93,7 +96,7 @@ pub async fn list_folders(db: &Db, access: &AccountAccess) -> Result<Vec<FolderR
 async fn count(
     tx: &mut Transaction<'_, Any>,
     table: &str,
-    access: &AccountAccess,
+    access: &AccountAccess<WriteVault>,
 ) -> Result<i64, AppError> {
     let row = sqlx::query(&format!(
         "SELECT COUNT(*) AS n FROM {table} WHERE user_id = $1"
@@ -109,7 +112,7 @@ async fn count(
 /// checks could otherwise both pass).
 async fn lock_account(
     tx: &mut Transaction<'_, Any>,
-    access: &AccountAccess,
+    access: &AccountAccess<WriteVault>,
 ) -> Result<(), AppError> {
     sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
         .bind(access.target().as_str())
@@ -123,7 +126,7 @@ async fn lock_account(
 /// item being replaced).
 async fn ensure_item_room(
     tx: &mut Transaction<'_, Any>,
-    access: &AccountAccess,
+    access: &AccountAccess<WriteVault>,
     adding: usize,
     adding_bytes: usize,
     bytes_freed: i64,
@@ -163,7 +166,7 @@ async fn ensure_item_room(
 /// `max`.
 async fn ensure_room(
     tx: &mut Transaction<'_, Any>,
-    access: &AccountAccess,
+    access: &AccountAccess<WriteVault>,
     table: &str,
     adding: usize,
     max: u32,
@@ -180,7 +183,7 @@ async fn ensure_room(
 /// A folder id must name a folder of the same vault.
 async fn check_folder(
     tx: &mut Transaction<'_, Any>,
-    access: &AccountAccess,
+    access: &AccountAccess<WriteVault>,
     folder: Option<&FolderId>,
 ) -> Result<(), AppError> {
     let Some(folder) = folder else { return Ok(()) };
@@ -198,7 +201,7 @@ async fn check_folder(
 
 async fn fetch_item(
     tx: &mut Transaction<'_, Any>,
-    access: &AccountAccess,
+    access: &AccountAccess<WriteVault>,
     id: &str,
 ) -> Result<Option<ItemRecord>, AppError> {
     let row = sqlx::query(&format!(
@@ -213,7 +216,7 @@ async fn fetch_item(
 
 pub async fn create_item(
     db: &Db,
-    access: &AccountAccess,
+    access: &AccountAccess<WriteVault>,
     input: &ItemInput,
 ) -> Result<ItemRecord, AppError> {
     let mut tx = db.begin_write().await?;
@@ -246,7 +249,11 @@ pub async fn create_item(
 const IMPORT_BATCH: usize = 100;
 
 /// Stores an import's folders and items in one transaction, within the vault's limits.
-pub async fn import(db: &Db, access: &AccountAccess, input: &ImportInput) -> Result<u64, AppError> {
+pub async fn import(
+    db: &Db,
+    access: &AccountAccess<WriteVault>,
+    input: &ImportInput,
+) -> Result<u64, AppError> {
     let mut tx = db.begin_write().await?;
     let (items, folders) = (input.items.len(), input.folders.len());
     let bytes = input.items.iter().map(|i| i.data.len()).sum();
@@ -337,7 +344,7 @@ pub async fn import(db: &Db, access: &AccountAccess, input: &ImportInput) -> Res
 /// Replaces an item's content if nobody changed it since `expected_revision`.
 pub async fn update_item(
     db: &Db,
-    access: &AccountAccess,
+    access: &AccountAccess<WriteVault>,
     id: &ItemId,
     expected_revision: i64,
     input: &ItemInput,
@@ -390,7 +397,7 @@ pub async fn update_item(
 /// vaults are ignored, exactly as ids that do not exist.
 pub async fn set_trashed(
     db: &Db,
-    access: &AccountAccess,
+    access: &AccountAccess<WriteVault>,
     ids: &[ItemId],
     trash: bool,
 ) -> Result<u64, AppError> {
@@ -417,7 +424,7 @@ pub async fn set_trashed(
 /// Deletes items for good; only items already in the trash.
 pub async fn delete_trashed(
     db: &Db,
-    access: &AccountAccess,
+    access: &AccountAccess<WriteVault>,
     ids: &[ItemId],
 ) -> Result<u64, AppError> {
     let sql = format!(
@@ -431,7 +438,7 @@ pub async fn delete_trashed(
     Ok(query.execute(db.pool()).await?.rows_affected())
 }
 
-pub async fn empty_trash(db: &Db, access: &AccountAccess) -> Result<u64, AppError> {
+pub async fn empty_trash(db: &Db, access: &AccountAccess<WriteVault>) -> Result<u64, AppError> {
     let done = sqlx::query("DELETE FROM items WHERE user_id = $1 AND deleted_at IS NOT NULL")
         .bind(access.target().as_str())
         .execute(db.pool())
@@ -451,7 +458,7 @@ pub async fn purge_expired_trash(db: &Db, now: i64) -> Result<u64, AppError> {
 
 pub async fn create_folder(
     db: &Db,
-    access: &AccountAccess,
+    access: &AccountAccess<WriteVault>,
     name: &str,
 ) -> Result<FolderRecord, AppError> {
     let mut tx = db.begin_write().await?;
@@ -483,7 +490,7 @@ pub async fn create_folder(
 
 pub async fn rename_folder(
     db: &Db,
-    access: &AccountAccess,
+    access: &AccountAccess<WriteVault>,
     id: &FolderId,
     name: &str,
 ) -> Result<FolderRecord, AppError> {
@@ -508,7 +515,11 @@ pub async fn rename_folder(
 }
 
 /// Deletes a folder; its items stay, with no folder.
-pub async fn delete_folder(db: &Db, access: &AccountAccess, id: &FolderId) -> Result<(), AppError> {
+pub async fn delete_folder(
+    db: &Db,
+    access: &AccountAccess<WriteVault>,
+    id: &FolderId,
+) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     sqlx::query("UPDATE items SET folder_id = NULL, revision = revision + 1 WHERE folder_id = $1 AND user_id = $2")
         .bind(id.as_str())

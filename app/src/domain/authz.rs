@@ -1,8 +1,11 @@
 //! The one authorization module. Server functions ask it before touching data; nothing else
 //! decides access. A decision hands back a capability value that the data layer requires, so code
-//! that skipped the question cannot call the guarded query at all.
+//! that skipped the question cannot call the guarded query at all. The action is part of the
+//! capability's type, so a capability obtained for one action (reading the vault) cannot open a
+//! query that does another (writing it).
 
 use super::{AppError, UserId};
+use std::marker::PhantomData;
 
 /// Who is calling, as loaded from the session and the database.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,19 +51,53 @@ impl Action {
     ];
 }
 
-/// Proof that `actor` may act on the account `target`. Only [`authorize_account`] makes one.
-#[derive(Debug)]
-pub struct AccountAccess {
-    target: UserId,
-    action: Action,
+mod sealed {
+    /// Only this module names actions, so every marker stands for exactly one row of the rule
+    /// table and no other code can invent one.
+    pub trait Sealed {}
 }
 
-impl AccountAccess {
+/// An [`Action`] on an account, as a type: the `A` of [`AccountAccess<A>`].
+pub trait AccountAction: sealed::Sealed {
+    const ACTION: Action;
+}
+
+/// One uninhabited type per action: it exists only to be named in a capability's type.
+macro_rules! account_actions {
+    ($($name:ident),* $(,)?) => {$(
+        #[doc = concat!("[`Action::", stringify!($name), "`] as a type, for [`AccountAccess`].")]
+        #[derive(Debug)]
+        pub enum $name {}
+
+        impl sealed::Sealed for $name {}
+
+        impl AccountAction for $name {
+            const ACTION: Action = Action::$name;
+        }
+    )*};
+}
+
+account_actions!(
+    ReadAccount,
+    ReadAccountKeys,
+    UpdateProfile,
+    ChangeMasterPassword,
+    ReadVault,
+    WriteVault,
+    SignOutEverywhere,
+);
+
+/// Proof that the actor may do `A` to the account `target`. Only [`authorize_account`] makes one,
+/// and each guarded query asks for the action it performs.
+#[derive(Debug)]
+pub struct AccountAccess<A: AccountAction> {
+    target: UserId,
+    action: PhantomData<A>,
+}
+
+impl<A: AccountAction> AccountAccess<A> {
     pub fn target(&self) -> &UserId {
         &self.target
-    }
-    pub fn action(&self) -> Action {
-        self.action
     }
 }
 
@@ -88,20 +125,75 @@ pub fn allowed(role: Role, action: Action) -> bool {
     }
 }
 
-pub fn authorize_account(
+/// Asks the rule table whether `actor` may do `A` to `target`; the answer is the capability the
+/// queries for `A` require.
+pub fn authorize_account<A: AccountAction>(
     actor: &Actor,
     target: &UserId,
-    action: Action,
-) -> Result<AccountAccess, AppError> {
-    if allowed(role_of(actor, target), action) {
+) -> Result<AccountAccess<A>, AppError> {
+    if allowed(role_of(actor, target), A::ACTION) {
         Ok(AccountAccess {
             target: target.clone(),
-            action,
+            action: PhantomData,
         })
     } else {
         Err(AppError::Forbidden)
     }
 }
+
+/// What the capability types promise, checked by the doc tests of `cargo test -p app --features
+/// ssr` (the queries exist only with `ssr`). A write query opens with a capability for writing:
+///
+/// ```
+/// use app::db::{vault, Db};
+/// use app::domain::authz::{authorize_account, Actor, WriteVault};
+/// use app::domain::AppError;
+///
+/// async fn empty_trash(db: &Db, actor: &Actor) -> Result<u64, AppError> {
+///     let access = authorize_account::<WriteVault>(actor, &actor.user_id)?;
+///     vault::empty_trash(db, &access).await
+/// }
+/// ```
+///
+/// The same code holding a capability for reading does not compile (it differs from the above
+/// only in the action):
+///
+/// ```compile_fail
+/// use app::db::{vault, Db};
+/// use app::domain::authz::{authorize_account, Actor, ReadVault};
+/// use app::domain::AppError;
+///
+/// async fn empty_trash(db: &Db, actor: &Actor) -> Result<u64, AppError> {
+///     let access = authorize_account::<ReadVault>(actor, &actor.user_id)?;
+///     vault::empty_trash(db, &access).await
+/// }
+/// ```
+///
+/// Nor does a capability made without asking:
+///
+/// ```compile_fail
+/// use app::domain::authz::{AccountAccess, WriteVault};
+/// use app::domain::UserId;
+/// use std::marker::PhantomData;
+///
+/// let _forged: AccountAccess<WriteVault> = AccountAccess {
+///     target: UserId::from_stored("u1".into()),
+///     action: PhantomData,
+/// };
+/// ```
+///
+/// Nor an action of one's own that passes for a write:
+///
+/// ```compile_fail
+/// use app::domain::authz::{AccountAction, Action};
+///
+/// enum Sneaky {}
+/// impl AccountAction for Sneaky {
+///     const ACTION: Action = Action::WriteVault;
+/// }
+/// ```
+#[cfg(all(doctest, feature = "ssr"))]
+pub struct CapabilityTypes;
 
 /// Proof that the actor is an operator.
 #[derive(Debug)]
@@ -155,6 +247,43 @@ mod tests {
         }
     }
 
+    /// Each marker type asks the table about its own action, and every action has one.
+    #[test]
+    fn every_marker_asks_the_table() {
+        fn asks<A: AccountAction>() -> Action {
+            let me = UserId::from_stored("u1".into());
+            let other = UserId::from_stored("u2".into());
+            let plain = Actor {
+                user_id: me.clone(),
+                is_operator: false,
+            };
+            let operator = Actor {
+                is_operator: true,
+                ..plain.clone()
+            };
+            for (actor, target) in [(&plain, &me), (&plain, &other), (&operator, &other)] {
+                let role = role_of(actor, target);
+                assert_eq!(
+                    authorize_account::<A>(actor, target).is_ok(),
+                    allowed(role, A::ACTION),
+                    "{role:?} × {:?}",
+                    A::ACTION
+                );
+            }
+            A::ACTION
+        }
+        let marked = [
+            asks::<ReadAccount>(),
+            asks::<ReadAccountKeys>(),
+            asks::<UpdateProfile>(),
+            asks::<ChangeMasterPassword>(),
+            asks::<ReadVault>(),
+            asks::<WriteVault>(),
+            asks::<SignOutEverywhere>(),
+        ];
+        assert_eq!(marked, Action::ALL);
+    }
+
     #[test]
     fn capabilities_name_their_target() {
         let me = UserId::from_stored("u1".into());
@@ -163,10 +292,10 @@ mod tests {
             user_id: me.clone(),
             is_operator: true,
         };
-        let access = authorize_account(&actor, &me, Action::UpdateProfile).expect("own account");
+        let access = authorize_account::<UpdateProfile>(&actor, &me).expect("own account");
         assert_eq!(access.target(), &me);
         assert_eq!(
-            authorize_account(&actor, &other, Action::ReadAccount).unwrap_err(),
+            authorize_account::<ReadAccount>(&actor, &other).unwrap_err(),
             AppError::Forbidden
         );
         assert!(authorize_operator(&actor).is_ok());
