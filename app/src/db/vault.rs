@@ -276,14 +276,18 @@ pub async fn import(
         .collect();
     existing.sort_unstable();
     existing.dedup();
-    for id in existing {
-        let owned: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM folders WHERE id = $1 AND user_id = $2")
-                .bind(id)
-                .bind(user)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if owned.is_none() {
+    if !existing.is_empty() {
+        // One query for all of them, whatever their number (at most one per item).
+        let marks = (0..existing.len())
+            .map(|i| format!("${}", i + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("SELECT COUNT(*) FROM folders WHERE user_id = $1 AND id IN ({marks})");
+        let mut query = sqlx::query_scalar::<_, i64>(&sql).bind(user);
+        for id in &existing {
+            query = query.bind(*id);
+        }
+        if query.fetch_one(&mut *tx).await? != existing.len() as i64 {
             return Err(AppError::field(Field::Folder, Problem::Invalid));
         }
     }

@@ -25,32 +25,6 @@ pub enum Role {
     Operator,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    ReadAccount,
-    ReadAccountKeys,
-    UpdateProfile,
-    ChangeMasterPassword,
-    /// Read the items and folders of the account's personal vault.
-    ReadVault,
-    /// Create, change, trash, restore or delete items and folders of the personal vault.
-    WriteVault,
-    /// End every session of the account.
-    SignOutEverywhere,
-}
-
-impl Action {
-    pub const ALL: [Action; 7] = [
-        Action::ReadAccount,
-        Action::ReadAccountKeys,
-        Action::UpdateProfile,
-        Action::ChangeMasterPassword,
-        Action::ReadVault,
-        Action::WriteVault,
-        Action::SignOutEverywhere,
-    ];
-}
-
 mod sealed {
     /// Only this module names actions, so every marker stands for exactly one row of the rule
     /// table and no other code can invent one.
@@ -62,19 +36,31 @@ pub trait AccountAction: sealed::Sealed {
     const ACTION: Action;
 }
 
-/// One uninhabited type per action: it exists only to be named in a capability's type.
+/// The actions, listed once: the `Action` enum, `Action::ALL`, and one uninhabited marker type
+/// per action, which exists only to be named in a capability's type.
 macro_rules! account_actions {
-    ($($name:ident),* $(,)?) => {$(
-        #[doc = concat!("[`Action::", stringify!($name), "`] as a type, for [`AccountAccess`].")]
-        #[derive(Debug)]
-        pub enum $name {}
-
-        impl sealed::Sealed for $name {}
-
-        impl AccountAction for $name {
-            const ACTION: Action = Action::$name;
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Action {
+            $($(#[$doc])* $name),*
         }
-    )*};
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$name),*];
+        }
+
+        $(
+            #[doc = concat!("[`Action::", stringify!($name), "`] as a type, for [`AccountAccess`].")]
+            #[derive(Debug)]
+            pub enum $name {}
+
+            impl sealed::Sealed for $name {}
+
+            impl AccountAction for $name {
+                const ACTION: Action = Action::$name;
+            }
+        )*
+    };
 }
 
 account_actions!(
@@ -82,8 +68,11 @@ account_actions!(
     ReadAccountKeys,
     UpdateProfile,
     ChangeMasterPassword,
+    /// Read the items and folders of the account's personal vault.
     ReadVault,
+    /// Create, change, trash, restore or delete items and folders of the personal vault.
     WriteVault,
+    /// End every session of the account.
     SignOutEverywhere,
 );
 
