@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import path from 'node:path';
 
-// A mail sink (real SMTP, end2end/mail-sink.mjs) and two release servers started by Playwright,
+// A mail sink (real SMTP, end2end/mail-sink.mjs) and two servers started by Playwright,
 // each on an empty SQLite database:
 // - the main one in end2end/.data, which most tests use and the zero-knowledge check reads;
 // - one in end2end/.data-verified that verifies addresses by mail before sign-up.
@@ -16,10 +16,15 @@ const mailPort = Number(process.env.KEYHAVEN_E2E_MAIL_PORT ?? 2526);
 /** The sink's list of received mails (GET: JSON). */
 export const mailsURL = `http://127.0.0.1:${mailPort}/mails`;
 
+// The server binary: `make test` runs the one its cargo tests just built (target/debug; the crypto
+// crates are optimised even there, Cargo.toml), which spares a 20-minute release build on a fresh
+// machine. KEYHAVEN_E2E_BIN points elsewhere.
+const binary = process.env.KEYHAVEN_E2E_BIN ?? '../target/debug/keyhaven';
+
 function keyhaven(listen: number, data: string, extra: Record<string, string> = {}) {
   const url = `http://127.0.0.1:${listen}`;
   return {
-    command: '../target/release/keyhaven serve',
+    command: `${binary} serve`,
     url: `${url}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

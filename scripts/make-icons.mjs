@@ -13,8 +13,10 @@ const symbols = names.map((name) => {
   return `<symbol id="${name}" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" ` +
     `stroke-linecap="round" stroke-linejoin="round">${inner.replace(/\s+/g, ' ')}</symbol>`;
 });
-// The ISC licence asks for its notice in every copy.
-const license = fs.readFileSync(path.join(dir, '..', 'LICENSE'), 'utf8').replaceAll('--', '- -').trim();
+// The ISC licence asks for its notice in every copy. An XML comment may not hold "--" (the
+// licence's "---" rule): a sprite that is not well-formed XML draws no icon at all.
+const license = fs.readFileSync(path.join(dir, '..', 'LICENSE'), 'utf8')
+  .replace(/-{2,}/g, (dashes) => dashes.split('').join(' ')).trim();
 fs.writeFileSync(out,
   `<!-- Lucide icons, https://lucide.dev\n\n${license}\n-->\n` +
   `<svg xmlns="http://www.w3.org/2000/svg">${symbols.join('')}</svg>\n`);

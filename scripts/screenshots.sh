@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 scripts/build-site.sh
-cargo build -p server --release
+cargo build -p server
 rm -rf end2end/.data end2end/.data-verified target/screenshots
 cd end2end
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test --config playwright.screenshots.config.ts

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every check: format, lints (server and WASM), cargo tests on SQLite and PostgreSQL, then the
-# Playwright suite against freshly built release servers on empty databases (and a mail sink).
+# Playwright suite against freshly built servers on empty databases (and a mail sink).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
@@ -25,9 +25,9 @@ echo "==> cargo tests (SQLite and PostgreSQL)"
 cargo test -p app --features ssr
 cargo test -p server
 
-echo "==> release build"
+echo "==> browser build (the server is the debug binary the tests above built)"
 scripts/build-site.sh
-cargo build -p server --release
+cargo build -p server
 
 echo "==> Playwright"
 rm -rf end2end/.data end2end/.data-verified

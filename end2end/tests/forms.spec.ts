@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import {
-  expectAccessible, logIn, openAccountMenu, openSettings, openTool, register, rememberSecret, save, startNew, uniqueEmail, visit,
+  expectAccessible, hydrated, logIn, openAccountMenu, openSettings, openTool, register, rememberSecret, save, startNew, uniqueEmail, visit,
 } from './helpers';
 
 // Forms that check what they can, say it at the field, and forget it once fixed (issue 11).
@@ -115,6 +115,7 @@ test('the generator refuses to ignore its settings and remembers them', async ({
 
   // Remembered: after a reload, in the tool and in the item form's generator alike.
   await page.reload();
+  await hydrated(page);
   await page.locator('#unlock-password').fill('Remembered options 63 ok');
   await page.getByRole('button', { name: 'Unlock' }).click();
   await openTool(page, 'Password generator');

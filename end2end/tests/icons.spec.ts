@@ -1,5 +1,10 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import { list, newItem, register, save, uniqueEmail, visit } from './helpers';
+
+/** The width of what the first `<use>` matching `selector` draws (0 when its symbol was not found). */
+async function drawnSize(page: Page, selector: string): Promise<number> {
+  return page.locator(selector).first().evaluate((use) => (use as SVGGraphicsElement).getBBox().width);
+}
 
 // Icons come from one SVG sprite (Lucide), never from emoji, which look different on every system
 // and are empty boxes where no colour-emoji font is installed.
@@ -13,6 +18,15 @@ test('item, folder and favorite icons are SVG from the app sprite, not emoji', a
   }
   expect(text).toContain('ISC License');
 
+  // The browser draws from the sprite only if it is well-formed XML: an icon whose <use> found
+  // nothing keeps its box but draws nothing (a sprite with "--" in its licence comment did that).
+  await visit(page, '/login');
+  expect(await page.evaluate(async () => {
+    const doc = new DOMParser().parseFromString(await (await fetch('/pkg/icons.svg')).text(), 'image/svg+xml');
+    return doc.getElementsByTagName('parsererror').length;
+  })).toBe(0);
+  await expect.poll(() => drawnSize(page, '.topbar svg.icon use')).toBeGreaterThan(8);
+
   await register(page, uniqueEmail('icons'), 'Ivo Icons', 'Icons drawn the same everywhere 9');
   await newItem(page, 'login', 'Mailbox');
   await page.getByLabel('Favorite').check();
@@ -24,6 +38,8 @@ test('item, folder and favorite icons are SVG from the app sprite, not emoji', a
   await expect(row).toContainText('Favorite');
   const box = await row.locator('svg[data-icon="key-round"]').boundingBox();
   expect(box!.width).toBeGreaterThan(10);
+  await expect.poll(() => drawnSize(page, '[aria-label="Items"] svg[data-icon="key-round"] use')).toBeGreaterThan(10);
+  await expect.poll(() => drawnSize(page, '[aria-label="Items"] svg[data-icon="star"] use')).toBeGreaterThan(5);
   const body = await page.locator('body').innerText();
   expect(body).not.toMatch(/[\u{1F300}-\u{1FAFF}\u{2600}-\u{27BF}]/u);
   await visit(page, '/vault');

@@ -3,12 +3,13 @@ import { choosePreference, hydrated, logIn, openAccountMenu, register, startNew,
 
 const languageOrKdfPart = /^split_(dutch|french|argon_2_id_master_key)_/;
 
-/** The WASM files the page fetches from now on, by name. */
+/** The WASM files the page fetches from now on, by name, each once: a preloaded part may show as
+ * two requests (the preload and the import) when the import starts before the preload is done. */
 function wasmFetches(page: Page) {
   const seen: string[] = [];
   page.on('request', (r) => {
     const file = new URL(r.url()).pathname.split('/').pop() ?? '';
-    if (file.endsWith('.wasm')) seen.push(file);
+    if (file.endsWith('.wasm') && !seen.includes(file)) seen.push(file);
   });
   return seen;
 }

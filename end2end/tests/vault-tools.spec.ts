@@ -100,7 +100,10 @@ test('logins: several URIs with match rules, TOTP code per RFC 6238, custom fiel
   await expect(list(page).getByRole('button', { name: /\(copy\)/ })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 2, name: 'Payroll portal (copy)' })).toBeVisible();
+  // Opening an item leaves the focus on its row, so the arrows go on from there.
+  await expect(list(page).getByRole('button', { name: /\(copy\)/ })).toBeFocused();
   await page.keyboard.press('Home');
+  await expect(list(page).getByRole('button').first()).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 2, name: 'Payroll portal', exact: true })).toBeVisible();
 });
