@@ -4,7 +4,8 @@
 //! capability's type, so a capability obtained for one action (reading the vault) cannot open a
 //! query that does another (writing it).
 
-use super::{AppError, UserId};
+use super::org::{MemberStatus, OrgRole};
+use super::{AppError, MemberId, OrgId, UserId};
 use std::marker::PhantomData;
 
 /// Who is calling, as loaded from the session and the database.
@@ -36,34 +37,34 @@ pub trait AccountAction: sealed::Sealed {
     const ACTION: Action;
 }
 
-/// The actions, listed once: the `Action` enum, `Action::ALL`, and one uninhabited marker type
-/// per action, which exists only to be named in a capability's type.
-macro_rules! account_actions {
-    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {
+/// A family of actions, listed once: the `$enum` enum, `$enum::ALL`, and one uninhabited marker
+/// type per action (implementing `$trait`), which exists only to be named in a capability's type.
+macro_rules! actions {
+    ($trait:ident, $enum:ident, $capability:literal: $($(#[$doc:meta])* $name:ident),* $(,)?) => {
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum Action {
+        pub enum $enum {
             $($(#[$doc])* $name),*
         }
 
-        impl Action {
-            pub const ALL: &'static [Action] = &[$(Action::$name),*];
+        impl $enum {
+            pub const ALL: &'static [$enum] = &[$($enum::$name),*];
         }
 
         $(
-            #[doc = concat!("[`Action::", stringify!($name), "`] as a type, for [`AccountAccess`].")]
+            #[doc = concat!("[`", stringify!($enum), "::", stringify!($name), "`] as a type, for [`", $capability, "`].")]
             #[derive(Debug)]
             pub enum $name {}
 
             impl sealed::Sealed for $name {}
 
-            impl AccountAction for $name {
-                const ACTION: Action = Action::$name;
+            impl $trait for $name {
+                const ACTION: $enum = $enum::$name;
             }
         )*
     };
 }
 
-account_actions!(
+actions!(AccountAction, Action, "AccountAccess":
     ReadAccount,
     ReadAccountKeys,
     UpdateProfile,
@@ -74,6 +75,10 @@ account_actions!(
     WriteVault,
     /// End every session of the account.
     SignOutEverywhere,
+    /// Create an organization, becoming its first owner.
+    CreateOrganization,
+    /// Accept an invitation made for the account's address, or leave an organization.
+    JoinOrganization,
 );
 
 /// Proof that the actor may do `A` to the account `target`. Only [`authorize_account`] makes one,
@@ -107,7 +112,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
         (
             Role::SelfAccount,
             ReadAccount | ReadAccountKeys | UpdateProfile | ChangeMasterPassword | ReadVault
-            | WriteVault | SignOutEverywhere,
+            | WriteVault | SignOutEverywhere | CreateOrganization | JoinOrganization,
         ) => true,
         // Operators run the instance; they never read or change someone else's account or keys.
         (Role::Operator | Role::OtherAccount, _) => false,
@@ -184,6 +189,106 @@ pub fn authorize_account<A: AccountAction>(
 #[cfg(all(doctest, feature = "ssr"))]
 pub struct CapabilityTypes;
 
+/// The caller's standing toward one organization, loaded in one query per request
+/// (`db::orgs::standing`): the organization, and the caller's place in it if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrgStanding {
+    pub org_id: OrgId,
+    pub member: Option<Membership>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Membership {
+    pub id: MemberId,
+    pub role: OrgRole,
+    pub status: MemberStatus,
+    pub revoked: bool,
+}
+
+/// An [`OrgAction`] as a type: the `A` of [`OrgAccess<A>`].
+pub trait OrgActionType: sealed::Sealed {
+    const ACTION: OrgAction;
+}
+
+actions!(OrgActionType, OrgAction, "OrgAccess":
+    /// See the organization and the shared items its collections give the member.
+    UseOrg,
+    /// Create, change, trash or delete shared items where the member's collections let them edit.
+    WriteOrgItems,
+    /// Leave the organization.
+    LeaveOrg,
+    /// Every item of the organization, whatever the collections (the Admin Console's vault).
+    ReadAllItems,
+    /// Create, rename and delete collections and set who reaches them.
+    ManageCollections,
+    /// Create, rename and delete groups and set their members and access.
+    ManageGroups,
+    /// List members, their access, and the reports on them.
+    ReadMembers,
+    /// Invite, confirm, re-send, revoke, restore, change and remove members (owners only for
+    /// owners: `org::member_change_problem`).
+    ManageMembers,
+    ReadEvents,
+    /// Name, billing email, plan and seats.
+    UpdateSettings,
+    DeleteOrg,
+);
+
+/// The organization rule table: which role may do what, once confirmed and not revoked.
+pub fn org_allowed(role: OrgRole, action: OrgAction) -> bool {
+    use OrgAction::*;
+    match (role, action) {
+        (OrgRole::Owner, _) => true,
+        (OrgRole::Admin, UpdateSettings | DeleteOrg) => false,
+        (OrgRole::Admin, _) => true,
+        (OrgRole::User, UseOrg | WriteOrgItems | LeaveOrg) => true,
+        (OrgRole::User, _) => false,
+    }
+}
+
+/// Proof that the caller may do `A` in the organization `org`, as the member `member` with
+/// `role`. Only [`authorize_org`] makes one.
+#[derive(Debug)]
+pub struct OrgAccess<A: OrgActionType> {
+    org: OrgId,
+    member: MemberId,
+    role: OrgRole,
+    action: PhantomData<A>,
+}
+
+impl<A: OrgActionType> OrgAccess<A> {
+    pub fn org(&self) -> &OrgId {
+        &self.org
+    }
+    pub fn member(&self) -> &MemberId {
+        &self.member
+    }
+    pub fn role(&self) -> OrgRole {
+        self.role
+    }
+}
+
+/// Asks the organization rule table. Someone with no place in the organization is told it does
+/// not exist (ids are not an oracle); invited, accepted and revoked members reach nothing but
+/// leaving; a confirmed member gets what their role allows.
+pub fn authorize_org<A: OrgActionType>(standing: &OrgStanding) -> Result<OrgAccess<A>, AppError> {
+    let Some(member) = &standing.member else {
+        return Err(AppError::NotFound);
+    };
+    let usable = member.status == MemberStatus::Confirmed && !member.revoked;
+    let leaving = A::ACTION == OrgAction::LeaveOrg && !member.revoked;
+    if (usable || leaving) && org_allowed(member.role, A::ACTION) {
+        Ok(OrgAccess {
+            org: standing.org_id.clone(),
+            member: member.id.clone(),
+            role: member.role,
+            action: PhantomData,
+        })
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Proof that the actor is an operator.
 #[derive(Debug)]
 pub struct OperatorAccess(());
@@ -211,6 +316,8 @@ mod tests {
             (Role::SelfAccount, ReadVault, true),
             (Role::SelfAccount, WriteVault, true),
             (Role::SelfAccount, SignOutEverywhere, true),
+            (Role::SelfAccount, CreateOrganization, true),
+            (Role::SelfAccount, JoinOrganization, true),
             (Role::OtherAccount, ReadAccount, false),
             (Role::OtherAccount, ReadAccountKeys, false),
             (Role::OtherAccount, UpdateProfile, false),
@@ -218,6 +325,8 @@ mod tests {
             (Role::OtherAccount, ReadVault, false),
             (Role::OtherAccount, WriteVault, false),
             (Role::OtherAccount, SignOutEverywhere, false),
+            (Role::OtherAccount, CreateOrganization, false),
+            (Role::OtherAccount, JoinOrganization, false),
             (Role::Operator, ReadAccount, false),
             (Role::Operator, ReadAccountKeys, false),
             (Role::Operator, UpdateProfile, false),
@@ -225,6 +334,8 @@ mod tests {
             (Role::Operator, ReadVault, false),
             (Role::Operator, WriteVault, false),
             (Role::Operator, SignOutEverywhere, false),
+            (Role::Operator, CreateOrganization, false),
+            (Role::Operator, JoinOrganization, false),
         ];
         assert_eq!(
             table.len(),
@@ -269,8 +380,82 @@ mod tests {
             asks::<ReadVault>(),
             asks::<WriteVault>(),
             asks::<SignOutEverywhere>(),
+            asks::<CreateOrganization>(),
+            asks::<JoinOrganization>(),
         ];
         assert_eq!(marked, Action::ALL);
+    }
+
+    #[test]
+    fn every_org_role_and_action() {
+        use OrgAction::*;
+        // One row per action: owner, admin, user.
+        let table: &[(OrgAction, [bool; 3])] = &[
+            (UseOrg, [true, true, true]),
+            (WriteOrgItems, [true, true, true]),
+            (LeaveOrg, [true, true, true]),
+            (ReadAllItems, [true, true, false]),
+            (ManageCollections, [true, true, false]),
+            (ManageGroups, [true, true, false]),
+            (ReadMembers, [true, true, false]),
+            (ManageMembers, [true, true, false]),
+            (ReadEvents, [true, true, false]),
+            (UpdateSettings, [true, false, false]),
+            (DeleteOrg, [true, false, false]),
+        ];
+        assert_eq!(table.len(), OrgAction::ALL.len(), "every action has a row");
+        for (action, expected) in table {
+            for (role, allowed) in OrgRole::ALL.iter().zip(expected) {
+                assert_eq!(
+                    org_allowed(*role, *action),
+                    *allowed,
+                    "{role:?} × {action:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn only_confirmed_members_in_good_standing_act_in_an_organization() {
+        let org = OrgId::from_stored("o1".into());
+        let standing = |status, revoked, role| OrgStanding {
+            org_id: org.clone(),
+            member: Some(Membership {
+                id: MemberId::from_stored("m1".into()),
+                role,
+                status,
+                revoked,
+            }),
+        };
+        let outsider = OrgStanding {
+            org_id: org.clone(),
+            member: None,
+        };
+        assert_eq!(
+            authorize_org::<UseOrg>(&outsider).unwrap_err(),
+            AppError::NotFound
+        );
+        for status in [MemberStatus::Invited, MemberStatus::Accepted] {
+            let waiting = standing(status, false, OrgRole::Owner);
+            assert_eq!(
+                authorize_org::<UseOrg>(&waiting).unwrap_err(),
+                AppError::Forbidden
+            );
+            assert!(authorize_org::<LeaveOrg>(&waiting).is_ok());
+        }
+        let revoked = standing(MemberStatus::Confirmed, true, OrgRole::Owner);
+        assert_eq!(
+            authorize_org::<UseOrg>(&revoked).unwrap_err(),
+            AppError::Forbidden
+        );
+        assert!(authorize_org::<LeaveOrg>(&revoked).is_err());
+        let admin = standing(MemberStatus::Confirmed, false, OrgRole::Admin);
+        let access = authorize_org::<ManageMembers>(&admin).expect("admins manage members");
+        assert_eq!((access.org(), access.role()), (&org, OrgRole::Admin));
+        assert!(authorize_org::<UpdateSettings>(&admin).is_err());
+        let user = standing(MemberStatus::Confirmed, false, OrgRole::User);
+        assert!(authorize_org::<WriteOrgItems>(&user).is_ok());
+        assert!(authorize_org::<ReadMembers>(&user).is_err());
     }
 
     #[test]

@@ -35,6 +35,21 @@ pub enum Field {
     ExpMonth,
     ExpYear,
     SecurityCode,
+    /// Organizations: settings, members, collections and groups.
+    OrgName,
+    BillingEmail,
+    Seats,
+    Role,
+    Members,
+    Emails,
+    Collections,
+    CollectionName,
+    GroupName,
+    Groups,
+    /// An organization's key material (sealed keys) sent by the browser.
+    OrgKey,
+    /// The link mailed to invite someone into an organization.
+    InvitationLink,
 }
 
 /// What is wrong with a field.
@@ -67,6 +82,12 @@ pub enum Problem {
     Digits {
         count: u32,
     },
+    /// Only an organization's owners may do this (to owners, or to make one).
+    OwnersOnly,
+    /// The organization would be left without a confirmed owner.
+    LastOwner,
+    /// Not on oneself (revoke, remove).
+    Yourself,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -237,6 +258,9 @@ mod wire {
         TooLarge,
         Unchanged,
         Digits,
+        OwnersOnly,
+        LastOwner,
+        Yourself,
     }
 
     /// `limit` is the maximum or minimum the problem names (megabytes for `too_large`).
@@ -264,6 +288,9 @@ mod wire {
                 P::TooLarge { max_mb } => (ProblemKind::TooLarge, Some(max_mb)),
                 P::Unchanged => (ProblemKind::Unchanged, None),
                 P::Digits { count } => (ProblemKind::Digits, Some(count)),
+                P::OwnersOnly => (ProblemKind::OwnersOnly, None),
+                P::LastOwner => (ProblemKind::LastOwner, None),
+                P::Yourself => (ProblemKind::Yourself, None),
             };
             FieldError {
                 field: e.field,
@@ -292,6 +319,9 @@ mod wire {
                 ProblemKind::TooLarge => P::TooLarge { max_mb: limit()? },
                 ProblemKind::Unchanged => P::Unchanged,
                 ProblemKind::Digits => P::Digits { count: limit()? },
+                ProblemKind::OwnersOnly => P::OwnersOnly,
+                ProblemKind::LastOwner => P::LastOwner,
+                ProblemKind::Yourself => P::Yourself,
             };
             Ok(super::FieldError::new(w.field, problem))
         }
@@ -349,8 +379,29 @@ impl From<sqlx::Error> for AppError {
 /// only names `table.column` in its message, so both are listed.
 #[cfg(feature = "ssr")]
 fn unique_violation_field(constraint: Option<&str>, message: &str) -> Option<FieldError> {
-    const MAP: &[(&str, &str, Field)] =
-        &[("users_email_unique", "users.email_normalized", Field::Email)];
+    const MAP: &[(&str, &str, Field)] = &[
+        ("users_email_unique", "users.email_normalized", Field::Email),
+        (
+            "org_members_email_unique",
+            "org_members.org_id, org_members.email_normalized",
+            Field::Emails,
+        ),
+        (
+            "org_members_user_unique",
+            "org_members.org_id, org_members.user_id",
+            Field::Emails,
+        ),
+        (
+            "collections_name_unique",
+            "collections.org_id, collections.name",
+            Field::CollectionName,
+        ),
+        (
+            "org_groups_name_unique",
+            "org_groups.org_id, org_groups.name",
+            Field::GroupName,
+        ),
+    ];
     MAP.iter()
         .find(|(pg, sqlite, _)| constraint == Some(*pg) || message.contains(sqlite))
         .map(|(_, _, field)| FieldError::new(*field, Problem::Taken))
@@ -372,6 +423,10 @@ mod tests {
                 FieldError::new(Field::Email, Problem::Taken),
                 FieldError::new(Field::NewMasterPassword, Problem::Unchanged),
                 FieldError::new(Field::SecurityCode, Problem::Digits { count: 4 }),
+                FieldError::new(Field::Role, Problem::OwnersOnly),
+                FieldError::new(Field::Members, Problem::LastOwner),
+                FieldError::new(Field::Members, Problem::Yourself),
+                FieldError::new(Field::Seats, Problem::LimitReached { max: 5 }),
             ]),
             AppError::Invalid(Vec::new()),
             AppError::Unauthenticated,

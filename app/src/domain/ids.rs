@@ -64,6 +64,26 @@ id_type!(
     FolderId
 );
 
+id_type!(
+    /// Identifies an organization.
+    OrgId
+);
+
+id_type!(
+    /// Identifies one person's place in one organization (invited, accepted or confirmed).
+    MemberId
+);
+
+id_type!(
+    /// Identifies a collection of an organization.
+    CollectionId
+);
+
+id_type!(
+    /// Identifies a group of an organization's members.
+    GroupId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ pub mod error;
 pub mod generator;
 pub mod ids;
 pub mod item;
+pub mod org;
 pub mod search;
 pub mod throttle;
 pub mod totp;
@@ -14,7 +15,7 @@ pub mod validate;
 pub mod vault;
 
 pub use error::{AppError, Field, FieldError, Problem};
-pub use ids::{FolderId, ItemId, UserId};
+pub use ids::{CollectionId, FolderId, GroupId, ItemId, MemberId, OrgId, UserId};
 
 use serde::{Deserialize, Serialize};
 

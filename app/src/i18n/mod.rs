@@ -232,6 +232,14 @@ pub fn problem_message(lang: Lang, field: Field, problem: Problem) -> String {
         }
         (Field::ExpYear, Problem::Invalid) => text(lang, Key::ErrExpYear).into(),
         (Field::SecurityCode, Problem::Invalid) => text(lang, Key::ErrSecurityCode).into(),
+        (Field::Seats, Problem::LimitReached { max }) => {
+            format(lang, Key::ErrSeatsFull, &[("max", &max.to_string())])
+        }
+        (Field::Emails, Problem::Taken) => text(lang, Key::ErrAlreadyMember).into(),
+        (Field::Emails, Problem::Invalid) => text(lang, Key::ErrInvalidEmail).into(),
+        (Field::InvitationLink, _) => text(lang, Key::ErrInvitationLink).into(),
+        (Field::CollectionName, Problem::Taken) => text(lang, Key::ErrCollectionTaken).into(),
+        (Field::GroupName, Problem::Taken) => text(lang, Key::ErrGroupTaken).into(),
         (Field::SecurityCode, Problem::Digits { count }) => format(
             lang,
             Key::ErrSecurityCodeDigits,
@@ -259,6 +267,9 @@ pub fn problem_message(lang: Lang, field: Field, problem: Problem) -> String {
         (_, Problem::Digits { count }) => {
             format(lang, Key::ErrDigits, &[("count", &count.to_string())])
         }
+        (_, Problem::OwnersOnly) => text(lang, Key::ErrOwnersOnly).into(),
+        (_, Problem::LastOwner) => text(lang, Key::ErrLastOwner).into(),
+        (_, Problem::Yourself) => text(lang, Key::ErrYourself).into(),
     }
 }
 

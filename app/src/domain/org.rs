@@ -1,0 +1,497 @@
+//! Organizations as the server and the browser see them: plans, roles, member states, access
+//! levels, what a set of grants allows, and the member rules that need no database. Who may ask
+//! for what is decided in `authz`; the counts (last owner, seats) are checked in the transaction
+//! that changes them (`db::orgs`).
+
+use super::validate::{email_problem, name_problem, normalize_email};
+use super::{
+    problem_if, AppError, CollectionId, Field, FieldError, GroupId, MemberId, Millis, OrgId,
+    Problem, UserId,
+};
+use serde::{Deserialize, Serialize};
+
+/// Seats an organization may have at most (a bound, not a price list).
+pub const SEATS_MAX: u32 = 100_000;
+/// Addresses one invitation may name.
+pub const INVITE_BATCH_MAX: usize = 100;
+/// Members one bulk call (confirm, revoke, restore, remove) may name.
+pub const MEMBER_BULK_MAX: usize = 500;
+pub const COLLECTION_NAME_MAX: usize = 200;
+pub const GROUP_NAME_MAX: usize = 100;
+pub const COLLECTIONS_MAX: u32 = 10_000;
+pub const GROUPS_MAX: u32 = 1_000;
+/// An invitation link works this long.
+pub const INVITE_LIFETIME_MS: Millis = 5 * 24 * 60 * 60 * 1000;
+
+/// An enum stored and sent as a fixed lower-case code.
+macro_rules! coded_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident => $code:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vdoc])* $variant),*
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            pub fn code(self) -> &'static str {
+                match self {
+                    $($name::$variant => $code),*
+                }
+            }
+
+            pub fn from_code(code: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|v| v.code() == code)
+            }
+        }
+    };
+}
+
+coded_enum!(Plan {
+    Free => "free",
+    Teams => "teams",
+    Enterprise => "enterprise",
+});
+
+coded_enum!(
+    /// Ordered from the most to the least powerful.
+    OrgRole {
+        Owner => "owner",
+        Admin => "admin",
+        User => "user",
+    }
+);
+
+coded_enum!(MemberStatus {
+    /// Invited by address; no account linked yet, or not yet accepted.
+    Invited => "invited",
+    /// Accepted with their account; waits for an owner or admin to confirm their key.
+    Accepted => "accepted",
+    /// Holds the organization key, sealed to their public key.
+    Confirmed => "confirmed",
+});
+
+coded_enum!(
+    /// Access to one collection.
+    AccessLevel {
+        View => "view",
+        ViewExceptPasswords => "view_except_passwords",
+        Edit => "edit",
+        EditExceptPasswords => "edit_except_passwords",
+        /// Edit, and manage who reaches the collection.
+        Manage => "manage",
+    }
+);
+
+/// What access allows, as three independent rights: levels are not a line (seeing passwords
+/// and editing are separate), so combining grants joins their rights.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rights {
+    pub edit: bool,
+    /// Receives and may change the secret part of items.
+    pub secrets: bool,
+    pub manage: bool,
+}
+
+impl Rights {
+    /// What owners and admins have on every collection.
+    pub const FULL: Rights = Rights {
+        edit: true,
+        secrets: true,
+        manage: true,
+    };
+
+    pub fn join(self, other: Rights) -> Rights {
+        Rights {
+            edit: self.edit || other.edit,
+            secrets: self.secrets || other.secrets,
+            manage: self.manage || other.manage,
+        }
+    }
+
+    /// The level that gives exactly these rights (manage implies edit and secrets).
+    pub fn level(self) -> AccessLevel {
+        match (self.manage, self.edit, self.secrets) {
+            (true, _, _) => AccessLevel::Manage,
+            (false, true, true) => AccessLevel::Edit,
+            (false, true, false) => AccessLevel::EditExceptPasswords,
+            (false, false, true) => AccessLevel::View,
+            (false, false, false) => AccessLevel::ViewExceptPasswords,
+        }
+    }
+}
+
+impl AccessLevel {
+    pub fn rights(self) -> Rights {
+        let (edit, secrets, manage) = match self {
+            AccessLevel::View => (false, true, false),
+            AccessLevel::ViewExceptPasswords => (false, false, false),
+            AccessLevel::Edit => (true, true, false),
+            AccessLevel::EditExceptPasswords => (true, false, false),
+            AccessLevel::Manage => (true, true, true),
+        };
+        Rights {
+            edit,
+            secrets,
+            manage,
+        }
+    }
+}
+
+/// A member's rights on one collection: their own grant if they have one (it overrides their
+/// groups'), else whatever their groups' grants give together; `None` when nothing reaches it.
+pub fn collection_rights(direct: Option<AccessLevel>, groups: &[AccessLevel]) -> Option<Rights> {
+    match direct {
+        Some(level) => Some(level.rights()),
+        None => groups.iter().map(|l| l.rights()).reduce(Rights::join),
+    }
+}
+
+/// Rights on an item in several collections: the most permissive of each right.
+pub fn item_rights(per_collection: impl IntoIterator<Item = Rights>) -> Option<Rights> {
+    per_collection.into_iter().reduce(Rights::join)
+}
+
+/// A change an owner or admin makes to a member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberChange {
+    Role(OrgRole),
+    Revoke,
+    Restore,
+    Remove,
+}
+
+/// Whether `actor` (an owner or admin, by capability) may make `change` to `target`, by role and
+/// person. The rules that count (at least one confirmed owner, seats) are the transaction's.
+pub fn member_change_problem(
+    actor: (&MemberId, OrgRole),
+    target: (&MemberId, OrgRole),
+    change: MemberChange,
+) -> Option<FieldError> {
+    let touches_owner = target.1 == OrgRole::Owner || change == MemberChange::Role(OrgRole::Owner);
+    if actor.1 != OrgRole::Owner && touches_owner {
+        return Some(FieldError::new(Field::Role, Problem::OwnersOnly));
+    }
+    let own = actor.0 == target.0;
+    if own && matches!(change, MemberChange::Revoke | MemberChange::Remove) {
+        return Some(FieldError::new(Field::Members, Problem::Yourself));
+    }
+    None
+}
+
+/// Whether `actor` may invite someone as `role`.
+pub fn invite_role_problem(actor: OrgRole, role: OrgRole) -> Option<FieldError> {
+    (actor != OrgRole::Owner && role == OrgRole::Owner)
+        .then(|| FieldError::new(Field::Role, Problem::OwnersOnly))
+}
+
+/// Settings of an organization a person types.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgInput {
+    pub name: String,
+    pub billing_email: String,
+    pub plan: Plan,
+    pub seats: u32,
+}
+
+impl OrgInput {
+    pub fn problems(&self) -> Vec<FieldError> {
+        let seats = problem_if(self.seats == 0, Problem::Required)
+            .or(problem_if(self.seats > SEATS_MAX, Problem::OutOfRange));
+        [
+            (Field::OrgName, name_problem(&self.name)),
+            (Field::BillingEmail, email_problem(&self.billing_email)),
+            (Field::Seats, seats),
+        ]
+        .into_iter()
+        .filter_map(|(f, p)| p.map(|p| FieldError::new(f, p)))
+        .collect()
+    }
+
+    /// Trimmed, address normalized.
+    pub fn cleaned(&self) -> OrgInput {
+        OrgInput {
+            name: self.name.trim().to_owned(),
+            billing_email: normalize_email(&self.billing_email),
+            plan: self.plan,
+            seats: self.seats,
+        }
+    }
+}
+
+/// A new organization: its settings, its key sealed (in the browser) to the creator's public key,
+/// and the name of its first collection.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewOrg {
+    pub settings: OrgInput,
+    pub sealed_org_key: String,
+    pub default_collection: String,
+}
+
+/// An organization as one of its members sees it in the switcher and the vault.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgMembership {
+    pub org_id: OrgId,
+    pub name: String,
+    pub plan: Plan,
+    pub seats: u32,
+    pub member_id: MemberId,
+    pub role: OrgRole,
+    pub status: MemberStatus,
+    pub revoked: bool,
+    /// The organization key sealed to the member's public key, once confirmed.
+    pub sealed_org_key: Option<String>,
+}
+
+/// One member as owners and admins see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRecord {
+    pub id: MemberId,
+    pub user_id: Option<UserId>,
+    pub email: String,
+    /// The account's name, once there is an account.
+    pub name: Option<String>,
+    pub role: OrgRole,
+    pub status: MemberStatus,
+    pub revoked: bool,
+    /// The account's public key, for sealing the organization key at confirmation.
+    pub public_key: Option<String>,
+    pub groups: Vec<GroupId>,
+    pub collections: Vec<Grant>,
+}
+
+/// Access to one collection, as granted to a member or a group.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub collection: CollectionId,
+    pub level: AccessLevel,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteInput {
+    pub emails: Vec<String>,
+    pub role: OrgRole,
+    pub groups: Vec<GroupId>,
+    pub collections: Vec<Grant>,
+}
+
+impl InviteInput {
+    pub fn problems(&self) -> Vec<FieldError> {
+        let emails = if self.emails.is_empty() {
+            Some(Problem::Required)
+        } else if self.emails.len() > INVITE_BATCH_MAX {
+            Some(Problem::LimitReached {
+                max: INVITE_BATCH_MAX as u32,
+            })
+        } else {
+            self.emails.iter().find_map(|e| email_problem(e))
+        };
+        let mut seen = std::collections::HashSet::new();
+        let twice = self.emails.iter().any(|e| !seen.insert(normalize_email(e)));
+        let mut collections = std::collections::HashSet::new();
+        let grants = problem_if(
+            !self
+                .collections
+                .iter()
+                .all(|g| collections.insert(&g.collection)),
+            Problem::Invalid,
+        );
+        [
+            (Field::Emails, emails.or(problem_if(twice, Problem::Taken))),
+            (Field::Collections, grants),
+        ]
+        .into_iter()
+        .filter_map(|(f, p)| p.map(|p| FieldError::new(f, p)))
+        .collect()
+    }
+}
+
+/// What each member of a bulk call came to, in the order asked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberOutcome {
+    pub member: MemberId,
+    pub error: Option<AppError>,
+}
+
+/// The organization key sealed to one member's public key, by the admin who confirms them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmation {
+    pub member: MemberId,
+    pub sealed_org_key: String,
+}
+
+/// What an invitation link shows before it is accepted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationInfo {
+    pub org_name: String,
+    pub email: String,
+    /// Whether an account exists for the invited address.
+    pub has_account: bool,
+}
+
+pub fn collection_name_problem(name: &str) -> Option<Problem> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() {
+        Some(Problem::Required)
+    } else if trimmed.chars().count() > COLLECTION_NAME_MAX {
+        Some(Problem::TooLong {
+            max: COLLECTION_NAME_MAX as u32,
+        })
+    } else if trimmed.chars().any(char::is_control)
+        || trimmed.split('/').any(|part| part.trim().is_empty())
+    {
+        Some(Problem::Invalid)
+    } else {
+        None
+    }
+}
+
+pub fn group_name_problem(name: &str) -> Option<Problem> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() {
+        Some(Problem::Required)
+    } else if trimmed.chars().count() > GROUP_NAME_MAX {
+        Some(Problem::TooLong {
+            max: GROUP_NAME_MAX as u32,
+        })
+    } else if trimmed.chars().any(char::is_control) {
+        Some(Problem::Invalid)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for role in OrgRole::ALL {
+            assert_eq!(OrgRole::from_code(role.code()), Some(*role));
+        }
+        for level in AccessLevel::ALL {
+            assert_eq!(AccessLevel::from_code(level.code()), Some(*level));
+            assert_eq!(level.rights().level(), *level, "a level is its rights");
+        }
+        assert_eq!(Plan::from_code("gold"), None);
+    }
+
+    #[test]
+    fn a_direct_grant_overrides_groups_and_collections_join() {
+        use AccessLevel::*;
+        // Own grant wins over a more permissive group grant on the same collection.
+        assert_eq!(
+            collection_rights(Some(ViewExceptPasswords), &[Manage]),
+            Some(ViewExceptPasswords.rights())
+        );
+        // Groups alone join.
+        assert_eq!(
+            collection_rights(None, &[View, EditExceptPasswords]).map(Rights::level),
+            Some(Edit)
+        );
+        assert_eq!(collection_rights(None, &[]), None);
+        // Across collections the most permissive right wins, right by right.
+        let rights = item_rights([ViewExceptPasswords.rights(), EditExceptPasswords.rights()]);
+        assert_eq!(rights.map(Rights::level), Some(EditExceptPasswords));
+        assert!(!rights.unwrap().secrets, "no collection gave passwords");
+        assert_eq!(item_rights([]), None);
+    }
+
+    #[test]
+    fn only_owners_touch_owners_and_nobody_revokes_themselves() {
+        use MemberChange::*;
+        use OrgRole::*;
+        let (me, other) = (
+            MemberId::from_stored("m1".into()),
+            MemberId::from_stored("m2".into()),
+        );
+        let owners_only = Some(FieldError::new(Field::Role, Problem::OwnersOnly));
+        let yourself = Some(FieldError::new(Field::Members, Problem::Yourself));
+        let cases: &[(OrgRole, OrgRole, MemberChange, bool, Option<FieldError>)] = &[
+            (Admin, Owner, Revoke, false, owners_only),
+            (Admin, Owner, Remove, false, owners_only),
+            (Admin, Owner, Role(User), false, owners_only),
+            (Admin, User, Role(Owner), false, owners_only),
+            (Admin, User, Role(Admin), false, None),
+            (Admin, Admin, Revoke, false, None),
+            (Admin, User, Restore, false, None),
+            (Owner, Owner, Revoke, false, None),
+            (Owner, User, Role(Owner), false, None),
+            (Owner, Owner, Revoke, true, yourself),
+            (Owner, Owner, Remove, true, yourself),
+            (Admin, Admin, Revoke, true, yourself),
+            // Stepping down is allowed; the last-owner rule is the transaction's.
+            (Owner, Owner, Role(Admin), true, None),
+        ];
+        for &(actor, target, change, own, expected) in cases {
+            let target_id = if own { &me } else { &other };
+            assert_eq!(
+                member_change_problem((&me, actor), (target_id, target), change),
+                expected,
+                "{actor:?} → {target:?} {change:?} own={own}"
+            );
+        }
+        assert!(invite_role_problem(Admin, Owner).is_some());
+        assert!(invite_role_problem(Owner, Owner).is_none());
+        assert!(invite_role_problem(Admin, Admin).is_none());
+    }
+
+    #[test]
+    fn inputs_are_checked() {
+        let ok = OrgInput {
+            name: "Acme".into(),
+            billing_email: "billing@acme.test".into(),
+            plan: Plan::Teams,
+            seats: 10,
+        };
+        assert!(ok.problems().is_empty());
+        let bad = OrgInput {
+            name: " ".into(),
+            billing_email: "nope".into(),
+            seats: 0,
+            ..ok.clone()
+        };
+        let fields: Vec<Field> = bad.problems().iter().map(|e| e.field).collect();
+        assert_eq!(fields, [Field::OrgName, Field::BillingEmail, Field::Seats]);
+        let too_many = OrgInput {
+            seats: SEATS_MAX + 1,
+            ..ok
+        };
+        assert_eq!(
+            too_many.problems(),
+            [FieldError::new(Field::Seats, Problem::OutOfRange)]
+        );
+
+        let invite = |emails: &[&str]| InviteInput {
+            emails: emails.iter().map(|e| e.to_string()).collect(),
+            role: OrgRole::User,
+            groups: vec![],
+            collections: vec![],
+        };
+        assert!(invite(&["a@x.test", "b@x.test"]).problems().is_empty());
+        assert_eq!(
+            invite(&["a@x.test", " A@X.test"]).problems(),
+            [FieldError::new(Field::Emails, Problem::Taken)]
+        );
+        assert_eq!(
+            invite(&[]).problems(),
+            [FieldError::new(Field::Emails, Problem::Required)]
+        );
+        assert_eq!(
+            invite(&["a@x.test", "not an address"]).problems(),
+            [FieldError::new(Field::Emails, Problem::Invalid)]
+        );
+
+        assert_eq!(collection_name_problem("Clients/Acme"), None);
+        assert_eq!(
+            collection_name_problem("Clients//Acme"),
+            Some(Problem::Invalid)
+        );
+        assert_eq!(collection_name_problem(" "), Some(Problem::Required));
+        assert_eq!(group_name_problem("Support"), None);
+    }
+}
