@@ -303,7 +303,7 @@ async fn accounts_story(h: &Harness) {
     );
 
     // "Email me my hint" answers alike for every address, and mails only an account's owner.
-    let before = outbox(h).len();
+    let before = h.outbox_mails().len();
     for email in [ida.email, "nobody-at-all@example.org"] {
         let r = h.call("password_hint", json!({"email": email}), None).await;
         assert_eq!(
@@ -312,7 +312,7 @@ async fn accounts_story(h: &Harness) {
             "{email}"
         );
     }
-    let mails = wait_for_outbox(h, before + 1).await;
+    let mails = h.wait_for_outbox(before + 1).await;
     let hint_mail = mails.last().expect("a mail");
     assert!(hint_mail.contains("To: ida@example.org"), "{hint_mail}");
     assert!(hint_mail.contains("Your hint: the usual"), "{hint_mail}");
@@ -334,30 +334,6 @@ async fn accounts_story(h: &Harness) {
         )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-}
-
-/// The mails in the harness's outbox folder, oldest first.
-fn outbox(h: &Harness) -> Vec<String> {
-    let Ok(dir) = std::fs::read_dir(&h.outbox) else {
-        return Vec::new();
-    };
-    let mut files: Vec<_> = dir.filter_map(Result::ok).map(|e| e.path()).collect();
-    files.sort();
-    files
-        .iter()
-        .map(|f| decoded(&std::fs::read_to_string(f).expect("a mail")))
-        .collect()
-}
-
-async fn wait_for_outbox(h: &Harness, n: usize) -> Vec<String> {
-    for _ in 0..200 {
-        let mails = outbox(h);
-        if mails.len() >= n {
-            return mails;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("expected {n} mails in {}", h.outbox.display());
 }
 
 async fn limits_story(h: &Harness) {

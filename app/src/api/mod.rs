@@ -6,6 +6,7 @@ pub mod codec;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod mail_requests;
+pub mod orgs;
 #[cfg(feature = "ssr")]
 pub mod throttle;
 pub mod vault;

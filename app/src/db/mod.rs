@@ -2,6 +2,7 @@
 //! placeholders and portable types (TEXT, BIGINT), so one query text runs on both. Where the
 //! dialects differ, the migrations are kept per backend.
 
+pub mod orgs;
 pub mod secrets;
 pub mod sessions;
 pub mod throttle;

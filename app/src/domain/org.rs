@@ -309,6 +309,30 @@ impl InviteInput {
     }
 }
 
+/// A collection as the Admin Console lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectionSummary {
+    pub id: CollectionId,
+    pub name: String,
+}
+
+/// An organization key sealed to a public key: a libsodium sealed box (32-byte ephemeral key,
+/// 16-byte tag) around the 32-byte key, in standard base64.
+pub const SEALED_KEY_BYTES: usize = 32 + 16 + 32;
+
+pub fn sealed_key_problem(text: &str) -> Option<Problem> {
+    if text.is_empty() {
+        return Some(Problem::Required);
+    }
+    if text.len() > 200 {
+        return Some(Problem::Invalid);
+    }
+    problem_if(
+        crate::crypto::unb64(text).map_or(true, |bytes| bytes.len() != SEALED_KEY_BYTES),
+        Problem::Invalid,
+    )
+}
+
 /// What each member of a bulk call came to, in the order asked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberOutcome {
@@ -325,7 +349,7 @@ pub struct Confirmation {
 
 /// What an invitation link shows before it is accepted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InvitationInfo {
+pub struct Invitation {
     pub org_name: String,
     pub email: String,
     /// Whether an account exists for the invited address.

@@ -247,6 +247,31 @@ impl Harness {
             .cookie()
     }
 
+    /// The mails in the outbox folder (no SMTP configured), oldest first, decoded.
+    pub fn outbox_mails(&self) -> Vec<String> {
+        let Ok(dir) = std::fs::read_dir(&self.outbox) else {
+            return Vec::new();
+        };
+        let mut files: Vec<_> = dir.filter_map(Result::ok).map(|e| e.path()).collect();
+        files.sort();
+        files
+            .iter()
+            .map(|f| decoded(&std::fs::read_to_string(f).expect("a mail")))
+            .collect()
+    }
+
+    /// Waits until the outbox holds `n` mails (they are sent in the background).
+    pub async fn wait_for_outbox(&self, n: usize) -> Vec<String> {
+        for _ in 0..200 {
+            let mails = self.outbox_mails();
+            if mails.len() >= n {
+                return mails;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("expected {n} mails in {}", self.outbox.display());
+    }
+
     /// Rows of `table`, which may carry a `WHERE` clause.
     pub async fn count(&self, table: &str) -> i64 {
         use sqlx::Row;
