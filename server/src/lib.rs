@@ -161,6 +161,7 @@ pub async fn build(config: &Config) -> Result<Server, StartError> {
     let router = router
         // Vault blobs are ciphertext: a fast level gets nearly all the gain (base64 back to bytes).
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
+        .layer(axum::middleware::from_fn(security::run_to_completion))
         .layer(TraceLayer::new_for_http());
     Ok(Server {
         router,

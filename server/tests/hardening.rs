@@ -519,6 +519,71 @@ fn tokio_stream_from(
     futures::stream::poll_fn(move |cx| rx.poll_recv(cx))
 }
 
+/// A request dropped half-way (the client went away) never leaves its transaction open: an import
+/// cut off at several moments, and afterwards everyone still writes. An outside tester froze
+/// every write of a SQLite instance this way until the process restarted.
+async fn dropped_requests_story(h: &Harness) {
+    let kim = person("dropped-kim@example.org", "kim walks away mid-import");
+    let kim_s = h.signed_up("127.0.3.1", &kim, "Kim").await;
+    let data = kim
+        .keys
+        .user_key
+        .encrypt(&[b'x'; 200], "keyhaven:item")
+        .expect("encrypt")
+        .to_string();
+    let items: Vec<Value> = (0..3_000)
+        .map(|_| json!({"item_type": "login", "folder": null, "favorite": false, "data": data}))
+        .collect();
+    let import = json!({"import": {"folders": [], "items": items}});
+    // Cut at moments spread over how long a whole import takes here.
+    let started = std::time::Instant::now();
+    let whole = h.call("items_import", import.clone(), Some(&kim_s)).await;
+    assert_eq!(whole.status, StatusCode::OK, "{}", whole.text);
+    let took = started.elapsed().as_millis() as u64;
+    for cut_after_ms in [
+        took / 5,
+        took * 2 / 5,
+        took * 3 / 5,
+        took * 4 / 5,
+        took * 9 / 10,
+    ] {
+        let call = h.call("items_import", import.clone(), Some(&kim_s));
+        let _ = tokio::time::timeout(std::time::Duration::from_millis(cut_after_ms), call).await;
+        let started = std::time::Instant::now();
+        let folder = kim
+            .keys
+            .user_key
+            .encrypt(b"after the cut", "keyhaven:folder-name")
+            .expect("encrypt")
+            .to_string();
+        let r = h
+            .call("folder_create", json!({"name": folder}), Some(&kim_s))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::OK,
+            "cut after {cut_after_ms} ms: {}",
+            r.text
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(4),
+            "a write waited {:?} after a cut at {cut_after_ms} ms",
+            started.elapsed()
+        );
+        let r = h
+            .call_from(
+                "127.0.3.2",
+                "login",
+                login_args(kim.email, "AAAA"),
+                None,
+                &[],
+            )
+            .await;
+        assert_ne!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", r.text);
+    }
+}
+
+on_both_databases!(dropped_requests_story: dropped_requests_on_sqlite, dropped_requests_on_postgres);
 on_both_databases!(lockout_story: lockout_on_sqlite, lockout_on_postgres);
 on_both_databases!(accounts_story: accounts_on_sqlite, accounts_on_postgres);
 on_both_databases!(
