@@ -70,6 +70,12 @@ test('card fields are checked: month, year, security code of the brand; a mistyp
   await page.getByLabel('Name', { exact: true }).fill('Checked card');
   await page.getByLabel('Card number').fill('4111 1111 1111 1112');
   rememberSecret('4111 1111 1111 1112');
+  // The reveal buttons name what they reveal.
+  await page.getByRole('button', { name: 'Show card number' }).click();
+  await expect(page.getByLabel('Card number')).toHaveAttribute('type', 'text');
+  await expect(page.getByRole('button', { name: 'Hide card number' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Show security code' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Show password' })).toHaveCount(0);
   await page.getByLabel('Expiration month').fill('13');
   await page.getByLabel('Expiration year').fill('31');
   await page.getByLabel('Security code').fill('12a');
@@ -123,4 +129,12 @@ test('the generator refuses to ignore its settings and remembers them', async ({
   await expect(page.locator('#gen-digits')).toBeChecked();
   await expect(page.getByLabel('Length')).toHaveValue('12');
   await expect(output).toHaveText(/^[0-9]{12}$/);
+
+  // The tool closes with its button, or with Escape.
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  await expect(output).toHaveCount(0);
+  await openTool(page, 'Password generator');
+  await page.getByLabel('Length').press('Escape');
+  await expect(output).toHaveCount(0);
+  await expect(page.locator('#tools-menu')).toBeFocused();
 });

@@ -107,6 +107,36 @@ test.describe('on a phone (375×812)', () => {
     await save(page, 'Phone login');
     await expect(page.getByRole('article').getByRole('heading', { name: 'Phone login' })).toBeVisible();
   });
+
+  test("the phone's back gesture closes the open item, not the vault", async ({ page }) => {
+    await register(page, uniqueEmail('phone-back'), 'Bea Back', 'Backwards walk 29 steps');
+    await importCsv(page, CSV, 4);
+    const first = page.locator('.item-row').first();
+    await first.click();
+    await expect(page.getByRole('article')).toBeVisible();
+    await page.goBack();
+    await expect(first).toBeVisible();
+    await expect(page.getByRole('article')).toHaveCount(0);
+    await expect(page).toHaveURL(/\/vault$/);
+    await expect(page.getByRole('heading', { name: 'My vault' })).toBeVisible();
+    // Back in the page takes its history step out again: the browser's Back then leaves the
+    // vault as it would have without the item.
+    await first.click();
+    await page.getByRole('button', { name: 'Back' }).click();
+    await expect(first).toBeVisible();
+    await first.click();
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Changed on the phone');
+    await page.goBack();
+    const ask = page.getByRole('dialog', { name: 'Discard unsaved changes?' });
+    await expect(ask).toBeVisible();
+    await ask.getByRole('button', { name: 'Keep editing' }).click();
+    await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Changed on the phone');
+    await page.goBack();
+    await ask.getByRole('button', { name: 'Discard changes' }).click();
+    await expect(first).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'My vault' })).toBeVisible();
+  });
 });
 
 test('unsaved edits are never lost silently', async ({ page }) => {
@@ -126,12 +156,31 @@ test('unsaved edits are never lost silently', async ({ page }) => {
   await expect(ask).toBeHidden();
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Alpha mail (edited)');
 
+  // Escape and Cancel in the form ask too, and a form closed that way leaves nothing pending.
+  await page.getByLabel('Name', { exact: true }).press('Escape');
+  await expect(ask).toBeVisible();
+  await ask.getByRole('button', { name: 'Keep editing' }).click();
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Alpha mail (edited)');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(ask).toBeVisible();
+  await ask.getByRole('button', { name: 'Keep editing' }).click();
+
   // Escape in the dialog is "keep editing" too.
   await startNewViaMenu(page);
   await expect(ask).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(ask).toBeHidden();
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Alpha mail (edited)');
+
+  // Discarding by Escape closes the form for good: the next item opens without a question.
+  await page.getByLabel('Name', { exact: true }).press('Escape');
+  await ask.getByRole('button', { name: 'Discard changes' }).click();
+  await expect(page.getByRole('article').getByRole('heading', { name: 'Alpha mail' })).toBeVisible();
+  await list(page).getByRole('button', { name: /Bravo bank/ }).click();
+  await expect(page.getByRole('article').getByRole('heading', { name: 'Bravo bank' })).toBeVisible();
+  await expect(ask).toBeHidden();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByLabel('Name', { exact: true }).fill('Bravo bank (edited)');
 
   // A link elsewhere in the app asks as well.
   await openAccountMenu(page);
@@ -222,8 +271,7 @@ test('keyboard: the list is one tab stop with arrows, Home, End and Enter; focus
 
   // New folder: Escape cancels back to its button; saving focuses the new folder.
   await page.getByRole('button', { name: 'New folder' }).click();
-  await expect(page.getByLabel('Folder name')).toBeVisible();
-  await page.getByLabel('Folder name').focus();
+  await expect(page.getByLabel('Folder name')).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(page.getByLabel('Folder name')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'New folder' })).toBeFocused();

@@ -208,6 +208,7 @@ messages! {
     DiscardChanges => ["Discard changes", "Wijzigingen verwerpen", "Abandonner les modifications"],
     KeepEditing => ["Keep editing", "Verder bewerken", "Continuer la modification"],
     FiltersButton => ["Filters", "Filters", "Filtres"],
+    CloseTool => ["Close", "Sluiten", "Fermer"],
     CloseFilters => ["Close filters", "Filters sluiten", "Fermer les filtres"],
     Back => ["Back", "Terug", "Retour"],
     ItemPane => ["Item details", "Itemdetails", "Détails de l'élément"],

@@ -534,6 +534,8 @@ pub fn UnlockForm(account: AccountInfo, #[prop(optional)] help: Option<Key>) -> 
     let pending = RwSignal::new(false);
     let errors = FormErrors::new();
     let email = account.email.clone();
+    // The one thing to do here is to type the master password.
+    Effect::new(|_| crate::ui::browser::focus("unlock-password"));
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();

@@ -457,6 +457,20 @@ mod imp {
         LINK_GUARD.with(|g| *g.borrow_mut() = None);
     }
 
+    /// Adds a history entry for the same address, so the browser's Back (a phone's back
+    /// gesture) first closes what the page opened instead of leaving the page.
+    pub fn push_history_entry() {
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", None);
+        }
+    }
+
+    pub fn history_back() {
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.back();
+        }
+    }
+
     /// A setting this browser keeps (local storage, as the text it was saved as), if any.
     pub fn load_setting(key: &str) -> Option<String> {
         LocalStorage::raw().get_item(key).ok().flatten()
@@ -499,6 +513,8 @@ mod imp {
     }
     pub fn guard_links(_: impl Fn(String) -> bool + 'static) {}
     pub fn unguard_links() {}
+    pub fn push_history_entry() {}
+    pub fn history_back() {}
     pub fn lock_minutes() -> u32 {
         DEFAULT_LOCK_MINUTES
     }

@@ -310,6 +310,9 @@ pub fn PasswordField(
     /// under the field and read with it, without marking the field invalid.
     #[prop(optional, into)]
     warning: Option<Signal<Option<String>>>,
+    /// What the show and hide button say, when the secret is not a password (a card's number).
+    #[prop(default = (Key::ShowPassword, Key::HidePassword))]
+    toggle: (Key, Key),
 ) -> impl IntoView {
     let i18n = use_i18n();
     let shown = RwSignal::new(false);
@@ -340,7 +343,7 @@ pub fn PasswordField(
                     aria-pressed=move || if shown.get() { "true" } else { "false" }
                     on:click=move |_| shown.update(|s| *s = !*s)
                 >
-                    {move || i18n.t(if shown.get() { Key::HidePassword } else { Key::ShowPassword })}
+                    {move || i18n.t(if shown.get() { toggle.1 } else { toggle.0 })}
                 </button>
             </div>
             {help.map(|h| view! { <p class="help" id=help_id.clone()>{move || i18n.t(h)}</p> })}

@@ -106,6 +106,8 @@ fn FolderForm(editing: RwSignal<Editing>, renaming: Option<FolderId>) -> impl In
         editing.set(Editing::Nothing);
         request_animation_frame(move || focus(back));
     };
+    // Typing goes into the name at once.
+    Effect::new(|_| request_animation_frame(|| focus("folder-name")));
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         errors.clear();

@@ -164,12 +164,15 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
     on_cleanup(move || unsaved.mark(false));
     // Stored so that `cancel` is Copy: Escape and the Cancel button both use it.
     let cancel_to = StoredValue::new(cancel_to);
-    let cancel = move || {
+    let close = move || {
         unsaved.mark(false);
         let to = cancel_to.get_value();
         let back_to_item = to != Pane::Nothing;
         ui.pane.set(to);
         request_animation_frame(move || {
+            // Removing a focused field that was just edited fires its `change` on the way out,
+            // which marked the closed form as holding edits again.
+            unsaved.mark(false);
             focus(if back_to_item {
                 "item-edit"
             } else {
@@ -177,6 +180,8 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
             })
         });
     };
+    // Escape and Cancel ask before they throw edits away, as leaving the form any other way does.
+    let cancel = move || unsaved.attempt(close);
 
     // What the form holds, as the item it would save.
     let collect = move || {
@@ -395,11 +400,11 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
                 }.into_any(),
                 ItemType::Card => view! {
                     {field("item-cardholder", Key::Cardholder, holder)}
-                    <PasswordField id="item-card-number" label=Key::CardNumber value=number error=none autocomplete="off" required=false warning=number_warning />
+                    <PasswordField id="item-card-number" label=Key::CardNumber value=number error=none autocomplete="off" required=false warning=number_warning toggle=(Key::ShowCardNumber, Key::HideCardNumber) />
                     <p class="help">{move || number.with(|n| card_brand(&n.chars().filter(char::is_ascii_digit).collect::<String>()).unwrap_or_default().to_owned())}</p>
                     <TextField id="item-exp-month" label=Key::ExpMonth value=month error=errors.message(Field::ExpMonth) />
                     <TextField id="item-exp-year" label=Key::ExpYear value=year error=errors.message(Field::ExpYear) />
-                    <PasswordField id="item-card-code" label=Key::SecurityCode value=code error=errors.message(Field::SecurityCode) autocomplete="off" required=false />
+                    <PasswordField id="item-card-code" label=Key::SecurityCode value=code error=errors.message(Field::SecurityCode) autocomplete="off" required=false toggle=(Key::ShowSecurityCode, Key::HideSecurityCode) />
                 }.into_any(),
                 ItemType::Identity => identity
                     .get_value()

@@ -23,10 +23,29 @@ const SETTINGS_KEY: &str = "keyhaven.generator.v1";
 #[component]
 pub fn GeneratorPane() -> impl IntoView {
     let i18n = use_i18n();
+    let ui = use_context::<super::list::VaultUi>();
+    // A tool holds nothing to lose: Close and Escape put it away.
+    let close = move || {
+        if let Some(ui) = ui {
+            ui.open(super::list::Pane::Nothing);
+            request_animation_frame(|| crate::ui::browser::focus("tools-menu"));
+        }
+    };
     view! {
-        <section aria-labelledby="generator-heading">
+        <section
+            aria-labelledby="generator-heading"
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    ev.prevent_default();
+                    close();
+                }
+            }
+        >
             <h2 id="generator-heading">{move || i18n.t(Key::Generator)}</h2>
             <Generator />
+            <div class="actions">
+                <button type="button" on:click=move |_| close()>{move || i18n.t(Key::CloseTool)}</button>
+            </div>
         </section>
     }
 }

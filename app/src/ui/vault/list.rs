@@ -12,7 +12,10 @@ use crate::domain::item::ItemData;
 use crate::domain::vault::{ItemRecord, ItemType, VaultSnapshot};
 use crate::domain::{FolderId, ItemId};
 use crate::i18n::Key;
-use crate::ui::browser::{focus, focus_if_shown, mark, tab_news, tell_other_tabs, TabNews};
+use crate::ui::browser::{
+    focus, focus_if_shown, history_back, mark, push_history_entry, tab_news, tell_other_tabs,
+    TabNews,
+};
 use crate::ui::dialog::ConfirmDialog;
 use crate::ui::guard::{use_unsaved, UnsavedEdits};
 use crate::ui::icons::{Icon, IconSvg};
@@ -91,6 +94,45 @@ pub struct VaultUi {
     unsaved: UnsavedEdits,
     vault: Vault,
     i18n: I18n,
+}
+
+/// An open pane (item, form, tool) is one step of the browser's history: Back closes it (asking
+/// first if it holds edits) rather than leaving the vault, which on a phone, where the pane covers
+/// the list, is what the back gesture means. Closing it in the page takes the step back out.
+fn follow_history(ui: VaultUi) {
+    // Whether this page's entry is on the history stack, and how many of the `popstate`s to come
+    // are our own `history_back`s (they arrive later, maybe after another pane opened).
+    let pushed = StoredValue::new(false);
+    let own_pops = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let open = ui.pane.with(|p| *p != Pane::Nothing);
+        if open && !pushed.get_value() {
+            pushed.set_value(true);
+            push_history_entry();
+        } else if !open && pushed.get_value() {
+            pushed.set_value(false);
+            own_pops.update_value(|n| *n += 1);
+            history_back();
+        }
+    });
+    let listener = window_event_listener(leptos::ev::popstate, move |_| {
+        if own_pops.get_value() > 0 {
+            own_pops.update_value(|n| *n -= 1);
+            return;
+        }
+        if !pushed.get_value() || ui.pane.with_untracked(|p| *p == Pane::Nothing) {
+            return;
+        }
+        // The entry is gone; it comes back while the person decides about unsaved edits, and
+        // leaves again (through the effect) once the pane closes.
+        pushed.set_value(false);
+        if ui.unsaved.is_dirty() {
+            pushed.set_value(true);
+            push_history_entry();
+        }
+        ui.unsaved.attempt(move || ui.pane.set(Pane::Nothing));
+    });
+    on_cleanup(move || listener.remove());
 }
 
 fn sort(list: &mut [Arc<Entry>]) {
@@ -270,6 +312,7 @@ pub fn VaultView() -> impl IntoView {
     let ui = VaultUi::new();
     provide_context(ui);
     ui.reload();
+    follow_history(ui);
 
     let shown = Memo::new(move |_| {
         let filter = ui.filter.get();
@@ -359,6 +402,9 @@ pub fn VaultView() -> impl IntoView {
             scroll_top.set(f64::from(el.scroll_top()));
         }
         ui.active.set(Some(id.clone()));
+        // At once, so a key pressed right after (Enter) reaches the new row; and once more after
+        // the frame, for a row the scroll had yet to draw.
+        focus(&row_id(&id));
         request_animation_frame(move || focus(&row_id(&id)));
     };
     let open_item = move |id: ItemId| {
