@@ -135,17 +135,51 @@ pub const BODY_MAX: usize = 2 * 1024 * 1024;
 pub const IMPORT_BODY_MAX: usize = 64 * 1024 * 1024;
 pub const STRANGER_BODY_MAX: usize = 64 * 1024;
 const IMPORT_PATH: &str = "/api/items_import";
-/// Imports the server decodes at once, and how long one waits for its turn.
+/// Imports the server decodes at once, and how long one waits for its turn: less than a
+/// connection may stay idle, so a waiting import is told to retry rather than cut off.
 const IMPORTS_AT_ONCE: usize = 2;
-const IMPORT_WAIT: Duration = Duration::from_secs(30);
+const IMPORT_WAIT: Duration = Duration::from_secs(20);
 
-async fn import_turn() -> Option<tokio::sync::SemaphorePermit<'static>> {
+/// Accounts with an import under way. One account holds one turn at most, so it cannot hold
+/// every turn by trickling several bodies (found by an outside test).
+fn importing() -> &'static std::sync::Mutex<std::collections::HashSet<String>> {
+    static ACCOUNTS: std::sync::OnceLock<std::sync::Mutex<std::collections::HashSet<String>>> =
+        std::sync::OnceLock::new();
+    ACCOUNTS.get_or_init(Default::default)
+}
+
+/// An import's turn: a place among the few decoded at once, and its account's one place.
+struct ImportTurn {
+    _permit: tokio::sync::SemaphorePermit<'static>,
+    account: String,
+}
+
+impl Drop for ImportTurn {
+    fn drop(&mut self) {
+        if let Ok(mut accounts) = importing().lock() {
+            accounts.remove(&self.account);
+        }
+    }
+}
+
+async fn import_turn(account: String) -> Option<ImportTurn> {
     static TURNS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    if !importing().lock().ok()?.insert(account.clone()) {
+        return None;
+    }
     let turns = TURNS.get_or_init(|| tokio::sync::Semaphore::new(IMPORTS_AT_ONCE));
-    tokio::time::timeout(IMPORT_WAIT, turns.acquire())
-        .await
-        .ok()?
-        .ok()
+    match tokio::time::timeout(IMPORT_WAIT, turns.acquire()).await {
+        Ok(Ok(permit)) => Some(ImportTurn {
+            _permit: permit,
+            account,
+        }),
+        _ => {
+            if let Ok(mut accounts) = importing().lock() {
+                accounts.remove(&account);
+            }
+            None
+        }
+    }
 }
 
 /// What the body gate needs: the app's state (to check a session) and the deadlines.
@@ -159,22 +193,20 @@ pub struct BodyGate {
     pub import_deadline: Duration,
 }
 
-/// Whether the request's session signs in an account that still holds it (the stamp matches).
-async fn signed_in(state: &AppState, session: Option<&Session>, strict: bool) -> bool {
-    let Some(session) = session else { return false };
-    let Ok(Some(uid)) = session.get::<String>(SESSION_USER).await else {
-        return false;
-    };
+/// The account the request's session signs in, if any (and, when `strict`, only if it still
+/// holds the session: the stamp matches).
+async fn signed_in(state: &AppState, session: Option<&Session>, strict: bool) -> Option<String> {
+    let uid = session?.get::<String>(SESSION_USER).await.ok()??;
     if !strict {
-        return true;
+        return Some(uid);
     }
-    let Ok(stamp) = session.get::<String>(SESSION_STAMP).await else {
-        return false;
-    };
-    matches!(
-        app::db::users::find_by_id(&state.db, &app::domain::UserId::from_stored(uid)).await,
-        Ok(Some(user)) if user.holds(stamp.as_deref())
-    )
+    let stamp = session?.get::<String>(SESSION_STAMP).await.ok()?;
+    match app::db::users::find_by_id(&state.db, &app::domain::UserId::from_stored(uid.clone()))
+        .await
+    {
+        Ok(Some(user)) if user.holds(stamp.as_deref()) => Some(uid),
+        _ => None,
+    }
 }
 
 pub async fn body_limit(State(gate): State<BodyGate>, req: Request, next: Next) -> Response {
@@ -189,9 +221,14 @@ pub async fn body_limit(State(gate): State<BodyGate>, req: Request, next: Next) 
         .and_then(|v| v.parse::<usize>().ok());
     let bodiless = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || declared == Some(0);
+    let account = if bodiless {
+        None
+    } else {
+        signed_in(state, session.as_ref(), import).await
+    };
     let (max, deadline, field) = if bodiless {
         (STRANGER_BODY_MAX, gate.deadline, None)
-    } else if signed_in(state, session.as_ref(), import).await {
+    } else if account.is_some() {
         // The field the refusal names, so the form that sent it can show it: the import file,
         // or the item (the only other payload that can grow).
         if import {
@@ -222,8 +259,8 @@ pub async fn body_limit(State(gate): State<BodyGate>, req: Request, next: Next) 
     }
     // An import is held in memory whole while it is decoded: a few at a time, however many
     // sessions send one.
-    let _turn = if import && field.is_some() {
-        match import_turn().await {
+    let _turn = if let (true, Some(account)) = (import, account) {
+        match import_turn(account).await {
             Some(turn) => Some(turn),
             None => {
                 return error_response(

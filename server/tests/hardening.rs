@@ -463,6 +463,15 @@ async fn limits_story(h: &Harness) {
         answers.iter().any(|r| r.status != StatusCode::OK),
         "six imports of 12 MB cannot all fit in 64 MiB"
     );
+    // One account imports one vault at a time: the others are told to retry, not queued (so no
+    // account can hold every import turn by trickling bodies).
+    assert!(
+        answers
+            .iter()
+            .any(|r| r.status == StatusCode::TOO_MANY_REQUESTS && r.body["error"] == "throttled"),
+        "{:?}",
+        answers.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
     let stored: i64 = {
         use sqlx::Row;
         sqlx::query("SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) AS n FROM items")
