@@ -7,10 +7,12 @@ const [dir, out] = process.argv.slice(2);
 const source = fs.readFileSync(new URL('../app/src/ui/icons.rs', import.meta.url), 'utf8');
 const names = [...source.matchAll(/=> "([a-z0-9-]+)"/g)].map((m) => m[1]);
 if (names.length === 0) throw new Error('no icon names found in icons.rs');
+// No fill on the symbols: the page's CSS says `fill: none` for icons, and a filled star (a
+// favorite) says `fill: currentColor`; a fill set here would win over both.
 const symbols = names.map((name) => {
   const svg = fs.readFileSync(path.join(dir, `${name}.svg`), 'utf8');
   const inner = svg.slice(svg.indexOf('>', svg.indexOf('<svg')) + 1, svg.lastIndexOf('</svg>')).trim();
-  return `<symbol id="${name}" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" ` +
+  return `<symbol id="${name}" viewBox="0 0 24 24" stroke="currentColor" stroke-width="2" ` +
     `stroke-linecap="round" stroke-linejoin="round">${inner.replace(/\s+/g, ' ')}</symbol>`;
 });
 // The ISC licence asks for its notice in every copy. An XML comment may not hold "--" (the

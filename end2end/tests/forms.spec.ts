@@ -103,6 +103,20 @@ test('card fields are checked: month, year, security code of the brand; a mistyp
   await expect(page.getByRole('article').getByRole('heading', { name: 'Checked card' })).toBeVisible();
 });
 
+test('a custom field needs a name', async ({ page }) => {
+  await register(page, uniqueEmail('field-name'), 'Fiona Field', 'Named fields 47 only');
+  await startNew(page, 'login');
+  await page.getByLabel('Name', { exact: true }).fill('Router');
+  await page.getByRole('button', { name: 'Add a field' }).click();
+  await page.getByLabel('Value of field 1').fill('router-admin-pass');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('Give each custom field a name.')).toBeVisible();
+  await page.getByLabel('Name of field 1').fill('Admin password');
+  await expect(page.getByText('Give each custom field a name.')).toBeHidden();
+  await save(page, 'Router');
+  await expect(page.getByRole('article')).toContainText('Admin password');
+});
+
 test('the generator refuses to ignore its settings and remembers them', async ({ page }) => {
   await register(page, uniqueEmail('gen-mem'), 'Gemma Gen', 'Remembered options 63 ok');
   await openTool(page, 'Password generator');

@@ -40,6 +40,9 @@ test('item, folder and favorite icons are SVG from the app sprite, not emoji', a
   expect(box!.width).toBeGreaterThan(10);
   await expect.poll(() => drawnSize(page, '[aria-label="Items"] svg[data-icon="key-round"] use')).toBeGreaterThan(10);
   await expect.poll(() => drawnSize(page, '[aria-label="Items"] svg[data-icon="star"] use')).toBeGreaterThan(5);
+  // A favorite's star is filled, not an outline.
+  const starFill = await row.locator('svg[data-icon="star"]').evaluate((svg) => getComputedStyle(svg).fill);
+  expect(starFill).not.toBe('none');
   const body = await page.locator('body').innerText();
   expect(body).not.toMatch(/[\u{1F300}-\u{1FAFF}\u{2600}-\u{27BF}]/u);
   await visit(page, '/vault');

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod encstring;
 pub mod export;
+pub mod fingerprint;
 pub mod items;
 pub mod kdf;
 pub mod sealed;

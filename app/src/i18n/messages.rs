@@ -221,6 +221,7 @@ messages! {
     ErrFolderTaken => ["You already have a folder with this name.", "Je hebt al een map met deze naam.", "Vous avez déjà un dossier portant ce nom."],
     Untitled => ["Untitled", "Naamloos", "Sans titre"],
     ErrUnchanged => ["Choose a master password that differs from the current one.", "Kies een hoofdwachtwoord dat verschilt van het huidige.", "Choisissez un mot de passe principal différent de l'actuel."],
+    ErrFieldName => ["Give each custom field a name.", "Geef elk eigen veld een naam.", "Donnez un nom à chaque champ personnalisé."],
     ErrOwnersOnly => ["Only owners of the organization can do this.", "Alleen eigenaren van de organisatie kunnen dit doen.", "Seuls les propriétaires de l'organisation peuvent faire cela."],
     ErrLastOwner => ["The organization must keep at least one confirmed owner.", "De organisatie moet minstens één bevestigde eigenaar houden.", "L'organisation doit garder au moins un propriétaire confirmé."],
     ErrYourself => ["You cannot do this to yourself.", "Dit kun je niet bij jezelf doen.", "Vous ne pouvez pas faire cela à vous-même."],

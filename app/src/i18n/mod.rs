@@ -232,6 +232,7 @@ pub fn problem_message(lang: Lang, field: Field, problem: Problem) -> String {
         }
         (Field::ExpYear, Problem::Invalid) => text(lang, Key::ErrExpYear).into(),
         (Field::SecurityCode, Problem::Invalid) => text(lang, Key::ErrSecurityCode).into(),
+        (Field::CustomFields, Problem::Required) => text(lang, Key::ErrFieldName).into(),
         (Field::Seats, Problem::LimitReached { max }) => {
             format(lang, Key::ErrSeatsFull, &[("max", &max.to_string())])
         }

@@ -10,7 +10,7 @@ use crate::domain::item::{
     card_brand, CustomField, FieldKind, IdentityData, ItemData, LoginUri, UriMatch,
 };
 use crate::domain::vault::{ItemInput, ItemType};
-use crate::domain::{AppError, Field, FolderId};
+use crate::domain::{AppError, Field, FieldError, FolderId, Problem};
 use crate::i18n::Key;
 use crate::ui::browser::{focus, now_ms};
 use crate::ui::components::{
@@ -244,6 +244,12 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
         if matches!(kind, ItemType::Card) {
             found.extend(card::problems(&data.card));
         }
+        // A value without a name shows as a bare value everywhere (imports may still bring one).
+        if !found.iter().any(|e| e.field == Field::CustomFields)
+            && data.fields.iter().any(|f| f.name.trim().is_empty())
+        {
+            found.push(FieldError::new(Field::CustomFields, Problem::Required));
+        }
         found
     };
     errors.check_with(move || problems(&collect()));
@@ -424,7 +430,7 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
                     <div class="row">
                         <div class="field">
                             <label for=format!("field-name-{}", row.key)>{move || i18n.fmt(Key::FieldNameN, &[("n", &field_position(row.key).to_string())])}</label>
-                            <input id=format!("field-name-{}", row.key) prop:value=move || row.text.get() on:input=move |ev| row.text.set(event_target_value(&ev)) />
+                            <input id=format!("field-name-{}", row.key) prop:value=move || row.text.get() on:input=move |ev| { row.text.set(event_target_value(&ev)); errors.edited(Field::CustomFields); } />
                         </div>
                         <div class="field">
                             <label for=format!("field-kind-{}", row.key)>{move || i18n.fmt(Key::FieldKindN, &[("n", &field_position(row.key).to_string())])}</label>
@@ -445,7 +451,7 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
                                 }.into_any(),
                             }}
                         </div>
-                        <button type="button" class="small" on:click=move |_| fields.update(|l| l.retain(|r| r.key != row.key))>
+                        <button type="button" class="small" on:click=move |_| { fields.update(|l| l.retain(|r| r.key != row.key)); errors.edited(Field::CustomFields); }>
                             {move || i18n.fmt(Key::RemoveFieldN, &[("n", &field_position(row.key).to_string())])}
                         </button>
                     </div>
