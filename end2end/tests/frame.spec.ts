@@ -20,6 +20,30 @@ const WORDS = {
   fr: { vault: 'Mon coffre', back: 'Retour', filters: 'Filtres du coffre', account: 'Menu du compte', prefs: 'Préférences' },
 } as const;
 
+/** Whether the vault search's placeholder shows whole. */
+async function placeholderFits(page: Page) {
+  return page.locator('#vault-search').evaluate((input: HTMLInputElement) => {
+    const style = getComputedStyle(input);
+    const ctx = document.createElement('canvas').getContext('2d')!;
+    ctx.font = style.font;
+    const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return ctx.measureText(input.placeholder).width <= room;
+  });
+}
+
+test('at desktop size the toolbar keeps its search whole and its buttons on one row, in every language', async ({ page }) => {
+  await register(page, uniqueEmail('toolbar'), 'Tobias Toolbar', 'Toolbar words 38 fit');
+  for (const lang of ['fr', 'nl', 'en']) {
+    await choosePreference(page, /Language|Taal|Langue/, lang);
+    await page.keyboard.press('Escape');
+    await expect(page.locator('html')).toHaveAttribute('lang', lang);
+    expect(await placeholderFits(page)).toBe(true);
+    const newBox = await page.locator('#new-menu').boundingBox();
+    const toolsBox = await page.locator('#tools-menu').boundingBox();
+    expect(Math.abs(newBox!.y - toolsBox!.y)).toBeLessThan(8);
+  }
+});
+
 test.describe('on a phone (375×812)', () => {
   test.use({ viewport: { width: 375, height: 812 } });
 
@@ -33,6 +57,10 @@ test.describe('on a phone (375×812)', () => {
       await page.keyboard.press('Escape');
       await expect(page.getByRole('heading', { name: w.vault })).toBeVisible();
       await noSidewaysScroll(page);
+
+      // Nothing in the toolbar is cut short: the search's placeholder and the filter's name fit.
+      expect(await placeholderFits(page)).toBe(true);
+      expect(await page.locator('.filters-label').evaluate((label) => label.scrollWidth <= label.clientWidth)).toBe(true);
 
       // The header is one compact row.
       const header = await page.locator('header').first().boundingBox();

@@ -161,7 +161,9 @@ test('a save that lost a race keeps what was typed; a folder deleted meanwhile i
   await expect(one.getByText('so it was not saved').last()).toBeVisible();
   await expect(one.getByLabel('Notes')).toHaveValue(careful);
   await expect(one.getByLabel('Name', { exact: true })).toHaveValue('Shared note');
+  // Cancel asks before dropping the typed text; discarding shows the other tab's version.
   await one.getByRole('button', { name: 'Cancel' }).click();
+  await one.getByRole('dialog', { name: 'Discard unsaved changes?' }).getByRole('button', { name: 'Discard changes' }).click();
   await expect(one.getByRole('article')).toContainText('from the second tab');
 
   // A new item starts in the folder being viewed; the folder is deleted before it is saved.

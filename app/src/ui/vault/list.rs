@@ -505,7 +505,7 @@ pub fn VaultView() -> impl IntoView {
                     >
                         <IconSvg icon=Icon::Filters />
                         <span class="visually-hidden">{move || i18n.t(Key::FiltersButton)} ": "</span>
-                        {filter_label}
+                        <span class="filters-label">{filter_label}</span>
                     </button>
                     <label class="visually-hidden" for="vault-search">{move || i18n.t(Key::SearchVault)}</label>
                     <input
