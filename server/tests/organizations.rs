@@ -364,6 +364,48 @@ async fn organization_story(h: &Harness) {
         "the revoked seat is free: {}",
         r.text
     );
+
+    // Re-sending: a fresh link for someone still invited, and the old one stops working; only
+    // owners and admins may, and only for invited members.
+    h.wait_for_outbox(3).await;
+    let first_link = token_for(h, eve.email);
+    let eve_id = h
+        .call("org_members", o(json!({})), Some(&olga_s))
+        .await
+        .body
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|m| m["email"] == eve.email)
+        .expect("Eve is listed")["id"]
+        .clone();
+    let reinvite = |member: &Value| o(json!({"member": member}));
+    let r = h
+        .call("org_reinvite", reinvite(&eve_id), Some(&eve_s))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "not in yet: {}", r.text);
+    let r = h
+        .call("org_reinvite", reinvite(&ann_id), Some(&olga_s))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "Ann is no longer invited");
+    let r = h
+        .call("org_reinvite", reinvite(&eve_id), Some(&olga_s))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    h.wait_for_outbox(4).await;
+    let second_link = token_for(h, eve.email);
+    assert_ne!(second_link, first_link);
+    let r = h
+        .call("invitation_info", json!({"token": first_link}), None)
+        .await;
+    assert_eq!(
+        r.field_error(),
+        ("invitation_link".into(), "invalid".into())
+    );
+    let r = h
+        .call("invitation_info", json!({"token": second_link}), None)
+        .await;
+    assert_eq!(r.body["email"], eve.email, "{}", r.text);
     let r = h
         .call(
             "org_members_change",

@@ -164,24 +164,19 @@ pub mod ssr {
         store::members(&st.db, &access).await
     }
 
-    fn mail_invitation(st: &AppState, caller: &Caller, org_name: &str, invited: store::Invited) {
+    fn mail_invitation(st: &AppState, caller: &Caller, invited: store::Invited) {
         let link = format!("{}/invite/{}", st.public_url, invited.token);
-        let (subject, body) =
-            texts::invitation(caller.user.language, org_name, &caller.user.name, &link);
+        let (subject, body) = texts::invitation(
+            caller.user.language,
+            &invited.org_name,
+            &caller.user.name,
+            &link,
+        );
         st.mail.send_later(Mail {
             to: invited.email,
             subject,
             body,
         });
-    }
-
-    async fn org_name(st: &AppState, org: &OrgId) -> Result<String, AppError> {
-        use sqlx::Row;
-        let row = sqlx::query("SELECT name FROM organizations WHERE id = $1")
-            .bind(org.as_str())
-            .fetch_one(st.db.pool())
-            .await?;
-        Ok(row.try_get("name")?)
     }
 
     pub async fn invite(org: OrgId, invite: InviteInput) -> Result<Vec<MemberId>, AppError> {
@@ -192,10 +187,9 @@ pub mod ssr {
         }
         let client = addr(&st).await;
         let invited = store::invite(&st.db, &access, &invite, &client).await?;
-        let name = org_name(&st, &org).await?;
         let ids = invited.iter().map(|i| i.member.clone()).collect();
         for person in invited {
-            mail_invitation(&st, &caller, &name, person);
+            mail_invitation(&st, &caller, person);
         }
         Ok(ids)
     }
@@ -203,8 +197,7 @@ pub mod ssr {
     pub async fn reinvite(org: OrgId, member: MemberId) -> Result<(), AppError> {
         let (st, caller, access) = in_org::<ManageMembers>(&org).await?;
         let invited = store::reinvite(&st.db, &access, &member).await?;
-        let name = org_name(&st, &org).await?;
-        mail_invitation(&st, &caller, &name, invited);
+        mail_invitation(&st, &caller, invited);
         Ok(())
     }
 

@@ -104,6 +104,14 @@ async fn hold_place<A: OrgActionType>(
     }
 }
 
+async fn name_of(tx: &mut Transaction<'_, Any>, org: &OrgId) -> Result<String, AppError> {
+    let row = sqlx::query("SELECT name FROM organizations WHERE id = $1")
+        .bind(org.as_str())
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(row.try_get("name")?)
+}
+
 async fn seats_taken(tx: &mut Transaction<'_, Any>, org: &OrgId) -> Result<u32, AppError> {
     let row = sqlx::query(&format!(
         "SELECT COUNT(*) AS n FROM org_members WHERE org_id = $1 AND {SEATED}"
@@ -135,7 +143,7 @@ async fn keep_an_owner(tx: &mut Transaction<'_, Any>, org: &OrgId) -> Result<(),
 }
 
 /// Appends to the event log, in the transaction of the change it records.
-pub async fn record_event(
+async fn record_event(
     tx: &mut Transaction<'_, Any>,
     org: &OrgId,
     actor: Option<&UserId>,
@@ -156,6 +164,33 @@ pub async fn record_event(
     .bind(target)
     .bind(detail)
     .bind(client_addr)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Appends to the event log what the member behind `access` did, naming their account (looked up
+/// in the same statement), in the transaction of the change. Call it before a change that
+/// removes the member's own row.
+async fn record_by<A: OrgActionType>(
+    tx: &mut Transaction<'_, Any>,
+    access: &OrgAccess<A>,
+    kind: &str,
+    target: Option<&str>,
+    detail: &str,
+    client_addr: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO events (id, at, org_id, provider_id, actor_id, kind, target_id, detail, client_addr) \
+         SELECT $1, $2, org_id, NULL, user_id, $3, $4, $5, $6 FROM org_members WHERE id = $7",
+    )
+    .bind(new_id())
+    .bind(now_ms())
+    .bind(kind)
+    .bind(target)
+    .bind(detail)
+    .bind(client_addr)
+    .bind(access.member().as_str())
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -391,6 +426,7 @@ async fn count_owned(
 
 /// An invitation made: the member's id, the address, and the link's token (for the mail only).
 pub struct Invited {
+    pub org_name: String,
     pub member: MemberId,
     pub email: String,
     pub token: String,
@@ -426,6 +462,7 @@ pub async fn invite(
         return Err(AppError::field(Field::Collections, Problem::Invalid));
     }
     let now = now_ms();
+    let org_name = name_of(&mut tx, org).await?;
     let mut invited = Vec::with_capacity(input.emails.len());
     for email in &input.emails {
         let member = MemberId::from_stored(new_id());
@@ -476,17 +513,16 @@ pub async fn invite(
         }
         let token = new_invitation(&mut tx, &member).await?;
         invited.push(Invited {
+            org_name: org_name.clone(),
             member,
             email,
             token,
         });
     }
-    let actor = actor_user(&mut tx, access.member()).await?;
     for person in &invited {
-        record_event(
+        record_by(
             &mut tx,
-            org,
-            actor.as_ref(),
+            access,
             "member_invited",
             Some(person.member.as_str()),
             &format!("{} as {}", person.email, input.role.code()),
@@ -496,22 +532,6 @@ pub async fn invite(
     }
     tx.commit().await?;
     Ok(invited)
-}
-
-async fn actor_user(
-    tx: &mut Transaction<'_, Any>,
-    member: &MemberId,
-) -> Result<Option<UserId>, AppError> {
-    let row = sqlx::query("SELECT user_id FROM org_members WHERE id = $1")
-        .bind(member.as_str())
-        .fetch_optional(&mut **tx)
-        .await?;
-    Ok(match row {
-        Some(row) => row
-            .try_get::<Option<String>, _>("user_id")?
-            .map(UserId::from_stored),
-        None => None,
-    })
 }
 
 /// A fresh link for a member still invited (the old one stops working): the address and token.
@@ -537,8 +557,10 @@ pub async fn reinvite(
         return Err(AppError::Invalid(vec![problem]));
     }
     let token = new_invitation(&mut tx, member).await?;
+    let org_name = name_of(&mut tx, access.org()).await?;
     tx.commit().await?;
     Ok(Invited {
+        org_name,
         member: member.clone(),
         email: row.try_get("email")?,
         token,
@@ -701,11 +723,9 @@ pub async fn confirm(
             .bind(member.as_str())
             .execute(&mut *tx)
             .await?;
-            let actor = actor_user(&mut tx, access.member()).await?;
-            record_event(
+            record_by(
                 &mut tx,
-                access.org(),
-                actor.as_ref(),
+                access,
                 "member_confirmed",
                 Some(member.as_str()),
                 "",
@@ -775,11 +795,9 @@ pub async fn change_members(
             }
         };
         keep_an_owner(&mut tx, org).await?;
-        let actor = actor_user(&mut tx, access.member()).await?;
-        record_event(
+        record_by(
             &mut tx,
-            org,
-            actor.as_ref(),
+            access,
             kind,
             Some(member.as_str()),
             detail,
@@ -800,7 +818,15 @@ pub async fn leave(
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     lock_org(&mut tx, access.org()).await?;
-    let actor = actor_user(&mut tx, access.member()).await?;
+    record_by(
+        &mut tx,
+        access,
+        "member_left",
+        Some(access.member().as_str()),
+        "",
+        client_addr,
+    )
+    .await?;
     let gone = sqlx::query("DELETE FROM org_members WHERE id = $1 AND org_id = $2 AND revoked = 0")
         .bind(access.member().as_str())
         .bind(access.org().as_str())
@@ -810,16 +836,6 @@ pub async fn leave(
         return Err(AppError::Forbidden);
     }
     keep_an_owner(&mut tx, access.org()).await?;
-    record_event(
-        &mut tx,
-        access.org(),
-        actor.as_ref(),
-        "member_left",
-        Some(access.member().as_str()),
-        "",
-        client_addr,
-    )
-    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -852,11 +868,9 @@ pub async fn update_settings(
     .bind(access.org().as_str())
     .execute(&mut *tx)
     .await?;
-    let actor = actor_user(&mut tx, access.member()).await?;
-    record_event(
+    record_by(
         &mut tx,
-        access.org(),
-        actor.as_ref(),
+        access,
         "org_updated",
         Some(access.org().as_str()),
         &format!(
@@ -881,28 +895,22 @@ pub async fn delete(
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     hold_place(&mut tx, access).await?;
-    let row = sqlx::query("SELECT name FROM organizations WHERE id = $1")
-        .bind(access.org().as_str())
-        .fetch_one(&mut *tx)
-        .await?;
-    if row.try_get::<String, _>("name")? != typed_name.trim() {
+    if name_of(&mut tx, access.org()).await? != typed_name.trim() {
         return Err(AppError::field(Field::OrgName, Problem::Mismatch));
     }
-    let actor = actor_user(&mut tx, access.member()).await?;
-    sqlx::query("DELETE FROM organizations WHERE id = $1")
-        .bind(access.org().as_str())
-        .execute(&mut *tx)
-        .await?;
-    record_event(
+    record_by(
         &mut tx,
-        access.org(),
-        actor.as_ref(),
+        access,
         "org_deleted",
         Some(access.org().as_str()),
         "",
         client_addr,
     )
     .await?;
+    sqlx::query("DELETE FROM organizations WHERE id = $1")
+        .bind(access.org().as_str())
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -948,11 +956,9 @@ pub async fn create_collection(
     }
     let name = name.trim();
     let id = insert_collection(&mut tx, access.org(), name, now_ms()).await?;
-    let actor = actor_user(&mut tx, access.member()).await?;
-    record_event(
+    record_by(
         &mut tx,
-        access.org(),
-        actor.as_ref(),
+        access,
         "collection_created",
         Some(id.as_str()),
         name,
