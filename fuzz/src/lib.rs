@@ -3,13 +3,22 @@
 //! includes this file). Each harness must never panic, whatever the bytes.
 
 use app::api::auth::{ChangeMasterPassword, Login, Prelogin, Register, SetLanguage, UpdateProfile};
+use app::api::collections::{CollectionAccessSet, CollectionRename, GroupCreate, GroupUpdate};
 use app::api::mail_requests::{PasswordHint, SignupStart};
+use app::api::orgs::{
+    InvitationInfo, OrgConfirm, OrgCreate, OrgInvite, OrgMembersChange, OrgUpdate,
+};
+use app::api::shared::{
+    SharedCreate, SharedList, SharedMark, SharedMove, SharedMoveIn, SharedUpdate,
+};
 use app::api::vault::{
     FolderCreate, FolderDelete, FolderRename, ItemCreate, ItemUpdate, ItemsDelete, ItemsImport,
     ItemsRestore, ItemsTrash, VaultList,
 };
 use app::crypto::account::{check_shape, NewAccount};
 use app::domain::json_from_bytes;
+use app::domain::org::{collection_name_problem, sealed_key_problem};
+use app::domain::shared::collections_problem;
 use app::domain::validate::{email_problem, hint_problem, name_problem, normalize_email};
 use app::domain::vault::{bulk_problem, encrypted_problem, FOLDER_NAME_MAX, ITEM_DATA_MAX};
 
@@ -19,7 +28,7 @@ pub fn server_args(data: &[u8]) {
     let Some((&which, body)) = data.split_first() else {
         return;
     };
-    match which % 16 {
+    match which % 24 {
         0 => {
             if let Ok(a) = json_from_bytes::<Prelogin>(body) {
                 let _ = email_problem(&a.email);
@@ -110,8 +119,73 @@ pub fn server_args(data: &[u8]) {
                 let _ = encrypted_problem(&a.name, FOLDER_NAME_MAX);
             }
         }
+        15 => {
+            if let Ok(a) = json_from_bytes::<OrgCreate>(body) {
+                let _ = a.new.settings.problems();
+                let _ = a.new.settings.cleaned();
+                let _ = sealed_key_problem(&a.new.sealed_org_key);
+                let _ = collection_name_problem(&a.new.default_collection);
+            }
+        }
+        16 => {
+            if let Ok(a) = json_from_bytes::<OrgInvite>(body) {
+                let _ = a.invite.problems();
+            }
+            if let Ok(a) = json_from_bytes::<InvitationInfo>(body) {
+                let _ = a.token.len();
+            }
+        }
+        17 => {
+            if let Ok(a) = json_from_bytes::<OrgConfirm>(body) {
+                for c in &a.confirmations {
+                    let _ = sealed_key_problem(&c.sealed_org_key);
+                }
+            }
+            let _ = json_from_bytes::<OrgMembersChange>(body);
+        }
+        18 => {
+            if let Ok(a) = json_from_bytes::<SharedCreate>(body) {
+                let _ = a.item.problems(true);
+                let _ = collections_problem(&a.collections);
+            }
+        }
+        19 => {
+            if let Ok(a) = json_from_bytes::<SharedUpdate>(body) {
+                let _ = a.item.problems(false);
+            }
+            if let Ok(a) = json_from_bytes::<SharedMove>(body) {
+                let _ = (bulk_problem(&a.ids), collections_problem(&a.collections));
+            }
+        }
+        20 => {
+            if let Ok(a) = json_from_bytes::<SharedMoveIn>(body) {
+                for m in &a.moves {
+                    let _ = m.item.problems(true);
+                }
+                let _ = collections_problem(&a.collections);
+            }
+            let _ = json_from_bytes::<SharedMark>(body);
+        }
+        21 => {
+            if let Ok(a) = json_from_bytes::<CollectionAccessSet>(body) {
+                let _ = a.access.problems();
+            }
+            if let Ok(a) = json_from_bytes::<CollectionRename>(body) {
+                let _ = collection_name_problem(&a.name);
+            }
+        }
+        22 => {
+            if let Ok(a) = json_from_bytes::<GroupCreate>(body) {
+                let _ = a.group.problems();
+            }
+            if let Ok(a) = json_from_bytes::<GroupUpdate>(body) {
+                let _ = a.group.problems();
+            }
+        }
         _ => {
             let _ = json_from_bytes::<FolderDelete>(body);
+            let _ = json_from_bytes::<SharedList>(body);
+            let _ = json_from_bytes::<OrgUpdate>(body).map(|a| a.settings.problems());
             let _ = json_from_bytes::<app::domain::AppError>(body);
         }
     }

@@ -9,11 +9,12 @@
 //! the items go in several import calls of at most about 24 MB each.
 
 use app::crypto::account::new_account;
-use app::crypto::items::{seal_folder_name, seal_item};
+use app::crypto::items::{new_item_id, seal_folder_name, seal_item, Binding, Owner};
 use app::crypto::KdfParams;
 use app::domain::item::{CustomField, FieldKind, ItemData, LoginUri, OldPassword};
 use app::domain::validate::normalize_email;
 use app::domain::vault::{ImportInput, ImportItem, ItemType};
+use app::domain::UserId;
 use serde_json::{json, Value};
 use std::error::Error;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -140,6 +141,8 @@ async fn main() -> Res<()> {
         return Err(format!("register: {status} {body}").into());
     }
     let cookie = cookie.ok_or("no session cookie")?;
+    let owner: UserId =
+        serde_json::from_value(serde_json::from_str::<Value>(&body)?["id"].clone())?;
     let folders = ["Work", "Home", "Finance", "Travel", "Shared"]
         .iter()
         .map(|n| seal_folder_name(&keys.user_key, n))
@@ -157,12 +160,18 @@ async fn main() -> Res<()> {
             if pad > 0 {
                 data.notes.push_str(&"x".repeat(pad));
             }
+            let id = new_item_id()?;
+            let at = Binding {
+                owner: Owner::User(&owner),
+                item: &id,
+            };
             import.items.push(ImportItem {
+                data: seal_item(&keys.user_key, &data, at)?,
+                id,
                 item_type,
                 folder: (i.is_multiple_of(3) && start == 0).then_some((i % 5) as u32),
                 folder_id: None,
                 favorite: i.is_multiple_of(50),
-                data: seal_item(&keys.user_key, &data)?,
             });
         }
         let (status, _, body) = post(

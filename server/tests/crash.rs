@@ -335,7 +335,7 @@ async fn writes_cut_by_a_kill(server: &mut Server, p: &Person, cookie: &str) -> 
                 .encrypt(format!("note {n}").as_bytes(), "keyhaven:item")
                 .expect("encrypt")
                 .to_string();
-            let args = json!({"item": {"item_type": "secure_note", "folder_id": null, "favorite": false, "data": data}});
+            let args = json!({"id": app::db::new_id(), "item": {"item_type": "secure_note", "folder_id": null, "favorite": false, "data": data}});
             post_request(server.port, "item_create", &args.to_string(), Some(cookie))
         })
         .collect();

@@ -381,7 +381,7 @@ async fn limits_story(h: &Harness) {
         .expect("encrypt")
         .to_string();
     let items: Vec<Value> = (0..60)
-        .map(|_| json!({"item_type": "secure_note", "folder": null, "favorite": false, "data": sealed}))
+        .map(|_| json!({"id": app::db::new_id(), "item_type": "secure_note", "folder": null, "favorite": false, "data": sealed}))
         .collect();
     let import = json!({"import": {"folders": [], "items": items}}).to_string();
     assert!(import.len() > 4 * 1024 * 1024);
@@ -452,7 +452,7 @@ async fn limits_story(h: &Harness) {
         .to_string();
     let burst = (0..6).map(|_| {
         let items: Vec<Value> = (0..150)
-            .map(|_| json!({"item_type": "secure_note", "folder": null, "favorite": false, "data": burst_item}))
+            .map(|_| json!({"id": app::db::new_id(), "item_type": "secure_note", "folder": null, "favorite": false, "data": burst_item}))
             .collect();
         let args = json!({"import": {"folders": [], "items": items}});
         let kim_s = kim_s.clone();
@@ -491,7 +491,7 @@ async fn limits_story(h: &Harness) {
     let mut refused = None;
     for i in 0..1_000 {
         let items: Vec<Value> = (0..20)
-            .map(|_| json!({"item_type": "secure_note", "folder": null, "favorite": false, "data": big}))
+            .map(|_| json!({"id": app::db::new_id(), "item_type": "secure_note", "folder": null, "favorite": false, "data": big}))
             .collect();
         let r = h
             .call_from(
@@ -541,7 +541,7 @@ async fn dropped_requests_story(h: &Harness) {
         .expect("encrypt")
         .to_string();
     let items: Vec<Value> = (0..3_000)
-        .map(|_| json!({"item_type": "login", "folder": null, "favorite": false, "data": data}))
+        .map(|_| json!({"id": app::db::new_id(), "item_type": "login", "folder": null, "favorite": false, "data": data}))
         .collect();
     let import = json!({"import": {"folders": [], "items": items}});
     // Cut at moments spread over how long a whole import takes here.

@@ -30,7 +30,7 @@ fn token_for(h: &Harness, to: &str) -> String {
         .rev()
         .find(|m| m.contains(&format!("To: {to}")))
         .unwrap_or_else(|| panic!("a mail to {to}"));
-    let start = mail.find("/invite/").expect("an invitation link") + "/invite/".len();
+    let start = mail.find("/org?invite=").expect("an invitation link") + "/org?invite=".len();
     mail[start..start + 64].to_owned()
 }
 
@@ -600,5 +600,776 @@ async fn seats_race_story(h: &Harness) {
     assert_eq!(h.count("org_members").await, 2);
 }
 
+/// A member joins `org` as a user with `grants`: invited by the owner, accepts with the mailed
+/// link, confirmed with the key sealed to them. Returns their member id.
+#[allow(clippy::too_many_arguments)]
+async fn join(
+    h: &Harness,
+    org: &str,
+    owner_s: &str,
+    key: &SymmetricKey,
+    p: &Person,
+    session: &str,
+    grants: Value,
+    mails: &mut usize,
+) -> Value {
+    let r = h
+        .call(
+            "org_invite",
+            json!({"org": org, "invite": {"emails": [p.email], "role": "user", "groups": [], "collections": grants}}),
+            Some(owner_s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    *mails += 1;
+    h.wait_for_outbox(*mails).await;
+    let token = token_for(h, p.email);
+    let r = h
+        .call("invitation_accept", json!({"token": token}), Some(session))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let members = h
+        .call("org_members", json!({"org": org}), Some(owner_s))
+        .await;
+    let row = members
+        .body
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|m| m["email"] == p.email)
+        .expect("listed")
+        .clone();
+    let r = h
+        .call(
+            "org_confirm",
+            json!({"org": org, "confirmations": [{"member": row["id"], "sealed_org_key": seal_to(&p.material.public_key, key)}]}),
+            Some(owner_s),
+        )
+        .await;
+    assert_eq!(outcome_errors(&r), [Value::Null]);
+    row["id"].clone()
+}
+
+/// Shared items at every access level, tried through the server functions (not a page): each
+/// member reads, edits, trashes, moves and re-shares exactly what their grants give, and the
+/// secret part never reaches a member whose access hides passwords.
+async fn sharing_story(h: &Harness) {
+    use app::crypto::items::{open_shared, seal_shared, Binding, Owner};
+    use app::domain::item::ItemData;
+    use app::domain::{ItemId, OrgId};
+    let olga = person("share-olga@acme.test", "olga shares the keys");
+    let hana = person("share-hana@acme.test", "hana sees but no passwords");
+    let eddy = person("share-eddy@acme.test", "eddy edits without passwords");
+    let wes = person("share-wes@acme.test", "wes edits everything in ops");
+    let olga_s = h.signed_up("127.0.3.1", &olga, "Olga").await;
+    let hana_s = h.signed_up("127.0.3.2", &hana, "Hana").await;
+    let eddy_s = h.signed_up("127.0.3.3", &eddy, "Eddy").await;
+    let wes_s = h.signed_up("127.0.3.4", &wes, "Wes").await;
+    let key = SymmetricKey::generate().expect("key");
+    let created = h
+        .call(
+            "org_create",
+            json!({"new": {"settings": {"name": "Share", "billing_email": "s@acme.test", "plan": "teams", "seats": 10},
+                "sealed_org_key": seal_to(&olga.material.public_key, &key), "default_collection": "Default"}}),
+            Some(&olga_s),
+        )
+        .await;
+    let org = created.body["org_id"].as_str().expect("org").to_owned();
+    let org_id = OrgId::from_stored(org.clone());
+    let collection = |name: &str| {
+        let name = name.to_owned();
+        let (org, olga_s) = (org.clone(), olga_s.clone());
+        async move {
+            let r = h
+                .call(
+                    "collection_create",
+                    json!({"org": org, "name": name}),
+                    Some(&olga_s),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            r.body["id"].clone()
+        }
+    };
+    let ops = collection("Ops").await;
+    let finance = collection("Finance").await;
+    let default = h
+        .call("org_collections", json!({"org": org}), Some(&olga_s))
+        .await
+        .body
+        .as_array()
+        .expect("collections")
+        .iter()
+        .find(|c| c["name"] == "Default")
+        .expect("default")["id"]
+        .clone();
+    let mut mails = h.outbox_mails().len();
+    let grant = |c: &Value, level: &str| json!({"collection": c, "level": level});
+    let hana_m = join(
+        h,
+        &org,
+        &olga_s,
+        &key,
+        &hana,
+        &hana_s,
+        json!([grant(&ops, "view_except_passwords")]),
+        &mut mails,
+    )
+    .await;
+    join(
+        h,
+        &org,
+        &olga_s,
+        &key,
+        &eddy,
+        &eddy_s,
+        json!([
+            grant(&ops, "edit_except_passwords"),
+            grant(&finance, "view")
+        ]),
+        &mut mails,
+    )
+    .await;
+    let wes_m = join(
+        h,
+        &org,
+        &olga_s,
+        &key,
+        &wes,
+        &wes_s,
+        json!([grant(&ops, "edit")]),
+        &mut mails,
+    )
+    .await;
+
+    // Items are sealed here as the browser seals them: two parts, bound to id and organization.
+    let item = |name: &str, password: &str| {
+        let mut data = ItemData {
+            name: name.into(),
+            ..Default::default()
+        };
+        data.login.username = format!("{name}-user");
+        data.login.password = password.into();
+        let id = ItemId::from_stored(app::db::new_id());
+        let (open, secrets) = seal_shared(
+            &key,
+            &data,
+            Binding {
+                owner: Owner::Org(&org_id),
+                item: &id,
+            },
+        )
+        .expect("seal");
+        (id, open, secrets, data)
+    };
+    let create = |id: &ItemId, open: &str, secrets: Option<&str>, collections: Value| json!({"org": org, "id": id, "item": {"item_type": "login", "data": open, "secrets": secrets}, "collections": collections});
+    let (router, router_open, router_secrets, router_data) = item("router", "router-pw-4711");
+    let (bank, bank_open, bank_secrets, _) = item("bank", "bank-pw-0815");
+    let (lost, lost_open, lost_secrets, _) = item("lost", "lost-pw-1234");
+    for (id, open, secrets, collections) in [
+        (&router, &router_open, &router_secrets, json!([ops])),
+        (&bank, &bank_open, &bank_secrets, json!([finance])),
+        (&lost, &lost_open, &lost_secrets, json!([default])),
+    ] {
+        let r = h
+            .call(
+                "shared_create",
+                create(id, open, Some(secrets), collections),
+                Some(&olga_s),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+    // Deleting the only collection of an item leaves it unassigned: owners still reach it.
+    let r = h
+        .call(
+            "collection_delete",
+            json!({"org": org, "id": default}),
+            Some(&olga_s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+    let list = |session: &str| {
+        let (org, session) = (org.clone(), session.to_owned());
+        async move {
+            let r = h
+                .call("shared_list", json!({"org": org}), Some(&session))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            r
+        }
+    };
+    let ids = |r: &Reply| {
+        let mut v: Vec<String> = r.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["id"].as_str().expect("id").to_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    let olga_list = list(&olga_s).await;
+    assert_eq!(
+        ids(&olga_list),
+        sorted(vec![router.to_string(), bank.to_string(), lost.to_string()])
+    );
+    let owner_copy = olga_list.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["id"] == router.as_str())
+        .expect("router")
+        .clone();
+    let opened = open_shared(
+        &key,
+        owner_copy["data"].as_str().expect("data"),
+        owner_copy["secrets"].as_str(),
+        Binding {
+            owner: Owner::Org(&org_id),
+            item: &router,
+        },
+    )
+    .expect("the owner opens it");
+    assert_eq!(opened, router_data);
+
+    // Hana (view, except passwords): the item, never its secret part, on the wire.
+    let hana_list = list(&hana_s).await;
+    assert_eq!(ids(&hana_list), [router.to_string()]);
+    assert_eq!(hana_list.body["items"][0]["secrets"], Value::Null);
+    assert_eq!(
+        hana_list.body["items"][0]["rights"],
+        json!({"edit": false, "secrets": false, "manage": false})
+    );
+    assert!(
+        !hana_list.text.contains(&router_secrets),
+        "the secret part was sent"
+    );
+    assert_eq!(
+        hana_list.body["collections"].as_array().map(Vec::len),
+        Some(1),
+        "she reaches one collection"
+    );
+    let edit = |id: &ItemId, revision: i64, open: &str, secrets: Option<&str>| json!({"org": org, "id": id, "revision": revision, "item": {"item_type": "login", "data": open, "secrets": secrets}});
+    let ids_of = |list: &[&ItemId]| json!({"org": org, "ids": list});
+    for (endpoint, args, status) in [
+        (
+            "shared_update",
+            edit(&router, 1, &router_open, None),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "shared_update",
+            edit(&router, 1, &router_open, Some(&router_secrets)),
+            StatusCode::FORBIDDEN,
+        ),
+        ("shared_trash", ids_of(&[&router]), StatusCode::FORBIDDEN),
+        (
+            "shared_move",
+            json!({"org": org, "ids": [router], "collections": [ops]}),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "shared_create",
+            create(
+                &ItemId::from_stored(app::db::new_id()),
+                &router_open,
+                Some(&router_secrets),
+                json!([ops]),
+            ),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "collection_access_set",
+            json!({"org": org, "id": ops, "access": {"members": [], "groups": []}}),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "collection_access_get",
+            json!({"org": org, "id": ops}),
+            StatusCode::FORBIDDEN,
+        ),
+        // What she does not reach does not exist for her.
+        (
+            "shared_update",
+            edit(&bank, 1, &bank_open, None),
+            StatusCode::NOT_FOUND,
+        ),
+        ("shared_trash", ids_of(&[&lost]), StatusCode::NOT_FOUND),
+        (
+            "collection_reach",
+            json!({"org": org, "id": ops}),
+            StatusCode::FORBIDDEN,
+        ),
+    ] {
+        let r = h.call(endpoint, args, Some(&hana_s)).await;
+        assert_eq!(r.status, status, "hana {endpoint}: {}", r.text);
+    }
+    // Her favorite is her own.
+    let r = h
+        .call(
+            "shared_mark",
+            json!({"org": org, "id": router, "favorite": true, "folder_id": null}),
+            Some(&hana_s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(list(&hana_s).await.body["items"][0]["favorite"], true);
+    assert_eq!(
+        list(&olga_s).await.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["id"] == router.as_str())
+            .expect("router")["favorite"],
+        false
+    );
+
+    // Eddy (edit except passwords on Ops, view on Finance): changes the open part only; the
+    // secrets he never saw stay as they were.
+    let eddy_list = list(&eddy_s).await;
+    assert_eq!(
+        ids(&eddy_list),
+        sorted(vec![router.to_string(), bank.to_string()])
+    );
+    let eddy_router = eddy_list.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["id"] == router.as_str())
+        .expect("router")
+        .clone();
+    assert_eq!(eddy_router["secrets"], Value::Null);
+    assert!(!eddy_list.text.contains(&router_secrets));
+    assert!(
+        eddy_list.text.contains(&bank_secrets),
+        "view shows passwords"
+    );
+    let mut renamed = router_data.clone();
+    renamed.login.username = "renamed-user".into();
+    let (renamed_open, forged_secrets) = seal_shared(
+        &key,
+        &renamed,
+        Binding {
+            owner: Owner::Org(&org_id),
+            item: &router,
+        },
+    )
+    .expect("seal");
+    let r = h
+        .call(
+            "shared_update",
+            edit(&router, 1, &renamed_open, Some(&forged_secrets)),
+            Some(&eddy_s),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "no new secrets: {}",
+        r.text
+    );
+    let r = h
+        .call(
+            "shared_update",
+            edit(&router, 1, &renamed_open, None),
+            Some(&eddy_s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.body["revision"], 2);
+    assert_eq!(r.body["secrets"], Value::Null);
+    let stale = h
+        .call(
+            "shared_update",
+            edit(&router, 1, &renamed_open, None),
+            Some(&eddy_s),
+        )
+        .await;
+    assert_eq!(stale.error()["error"], "conflict");
+    let mut as_card = edit(&router, 2, &renamed_open, None);
+    as_card["item"]["item_type"] = json!("card");
+    let r = h.call("shared_update", as_card, Some(&eddy_s)).await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "not what the item is: {}",
+        r.text
+    );
+    for (endpoint, args) in [
+        ("shared_trash", ids_of(&[&router])),
+        (
+            "shared_move",
+            json!({"org": org, "ids": [router], "collections": [ops]}),
+        ),
+        (
+            "shared_create",
+            create(
+                &ItemId::from_stored(app::db::new_id()),
+                &router_open,
+                Some(&router_secrets),
+                json!([ops]),
+            ),
+        ),
+        ("shared_update", edit(&bank, 1, &bank_open, None)),
+    ] {
+        let r = h.call(endpoint, args, Some(&eddy_s)).await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "eddy {endpoint}: {}",
+            r.text
+        );
+    }
+    let now = list(&olga_s).await;
+    let owner_copy = now.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["id"] == router.as_str())
+        .expect("router")
+        .clone();
+    assert_eq!(owner_copy["secrets"], json!(router_secrets), "kept");
+    let opened = open_shared(
+        &key,
+        owner_copy["data"].as_str().expect("data"),
+        owner_copy["secrets"].as_str(),
+        Binding {
+            owner: Owner::Org(&org_id),
+            item: &router,
+        },
+    )
+    .expect("opens");
+    assert_eq!(
+        (
+            opened.login.username.as_str(),
+            opened.login.password.as_str()
+        ),
+        ("renamed-user", "router-pw-4711")
+    );
+
+    // Wes (edit on Ops): everything in Ops, nothing beyond; a bulk call is all or nothing.
+    let r = h
+        .call("shared_trash", ids_of(&[&router, &bank]), Some(&wes_s))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+    assert_eq!(
+        list(&wes_s).await.body["items"][0]["deleted_at"],
+        Value::Null,
+        "nothing was trashed"
+    );
+    let r = h
+        .call(
+            "shared_move",
+            json!({"org": org, "ids": [router], "collections": [finance]}),
+            Some(&wes_s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+    let r = h
+        .call(
+            "shared_update",
+            edit(&router, 2, &router_open, Some(&router_secrets)),
+            Some(&wes_s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = h
+        .call("shared_trash", ids_of(&[&router]), Some(&wes_s))
+        .await;
+    assert_eq!(r.body, json!(1), "{}", r.text);
+    let r = h
+        .call("shared_restore", ids_of(&[&router]), Some(&wes_s))
+        .await;
+    assert_eq!(r.body, json!(1), "{}", r.text);
+    let r = h
+        .call("shared_delete", ids_of(&[&router]), Some(&wes_s))
+        .await;
+    assert_eq!(r.body, json!(0), "only trashed items are deleted");
+
+    // Across collections the most permissive right wins, right by right: with the router also
+    // in Finance (view, with passwords), Eddy now receives its secrets and may change them.
+    let r = h
+        .call(
+            "shared_move",
+            json!({"org": org, "ids": [router], "collections": [ops, finance]}),
+            Some(&olga_s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let eddy_list = list(&eddy_s).await;
+    assert!(eddy_list.text.contains(&router_secrets));
+
+    // Groups: Hana's group manages Ops, but her own grant there overrides it.
+    let r = h
+        .call(
+            "group_create",
+            json!({"org": org, "group": {"name": "Support", "members": [hana_m], "collections": [grant(&ops, "manage"), grant(&finance, "manage")]}}),
+            Some(&olga_s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let support = r.body.clone();
+    let hana_list = list(&hana_s).await;
+    assert_eq!(
+        ids(&hana_list),
+        sorted(vec![router.to_string(), bank.to_string()])
+    );
+    assert!(
+        hana_list.text.contains(&bank_secrets),
+        "manage through the group on Finance shows passwords"
+    );
+    let hana_router = hana_list.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["id"] == router.as_str())
+        .expect("router")
+        .clone();
+    assert_eq!(
+        hana_router["rights"]["manage"], true,
+        "Finance's manage joins in"
+    );
+    // She manages Finance (through the group) and sets who reaches it; not Ops.
+    let r = h
+        .call(
+            "collection_access_get",
+            json!({"org": org, "id": finance}),
+            Some(&hana_s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = h
+        .call(
+            "collection_access_set",
+            json!({"org": org, "id": ops, "access": {"members": [], "groups": []}}),
+            Some(&hana_s),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "her own grant on Ops hides it: {}",
+        r.text
+    );
+    let reach = h
+        .call(
+            "collection_reach",
+            json!({"org": org, "id": ops}),
+            Some(&olga_s),
+        )
+        .await;
+    assert_eq!(reach.status, StatusCode::OK, "{}", reach.text);
+    let ways: Vec<(String, String, Value, bool)> = reach
+        .body
+        .as_array()
+        .expect("reach")
+        .iter()
+        .map(|r| {
+            (
+                r["email"].as_str().unwrap_or_default().to_owned(),
+                r["level"].as_str().unwrap_or_default().to_owned(),
+                r["via_group"].clone(),
+                r["via_role"].as_bool().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert!(
+        ways.contains(&(
+            hana.email.into(),
+            "view_except_passwords".into(),
+            Value::Null,
+            false
+        )),
+        "{ways:?}"
+    );
+    assert!(
+        ways.contains(&(hana.email.into(), "manage".into(), json!("Support"), false)),
+        "{ways:?}"
+    );
+    assert!(
+        ways.contains(&(olga.email.into(), "manage".into(), Value::Null, true)),
+        "{ways:?}"
+    );
+    let r = h
+        .call(
+            "group_delete",
+            json!({"org": org, "id": support}),
+            Some(&hana_s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // A revoked member reaches nothing at once.
+    let r = h
+        .call(
+            "org_members_change",
+            json!({"org": org, "change": "revoke", "members": [wes_m]}),
+            Some(&olga_s),
+        )
+        .await;
+    assert_eq!(outcome_errors(&r), [Value::Null]);
+    let r = h
+        .call("shared_list", json!({"org": org}), Some(&wes_s))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // A personal item moves in, re-sealed for the organization, in one transaction.
+    let mine = ItemId::from_stored(app::db::new_id());
+    let personal = h
+        .call(
+            "item_create",
+            json!({"id": mine, "item": {"item_type": "login", "folder_id": null, "favorite": false, "data": key.encrypt(b"x", "keyhaven:item").expect("enc").to_string()}}),
+            Some(&olga_s),
+        )
+        .await;
+    assert_eq!(personal.status, StatusCode::OK, "{}", personal.text);
+    let (_, moved_open, moved_secrets, _) = item("moved", "moved-pw");
+    let move_in = |revision: i64| json!({"org": org, "moves": [{"id": mine, "revision": revision, "item": {"item_type": "login", "data": moved_open, "secrets": moved_secrets}}], "collections": [ops]});
+    let r = h.call("shared_move_in", move_in(7), Some(&olga_s)).await;
+    assert_eq!(r.error()["error"], "conflict");
+    assert_eq!(h.count("items").await, 1, "a refused move changes nothing");
+    let r = h.call("shared_move_in", move_in(1), Some(&olga_s)).await;
+    assert_eq!(r.body, json!(1), "{}", r.text);
+    assert_eq!(h.count("items").await, 0);
+    assert!(ids(&list(&hana_s).await).contains(&mine.to_string()));
+
+    // The Admin Console lists every item, unassigned ones too, without secrets; opening one's
+    // secrets there is a call of its own, for owners and admins, and it is recorded.
+    let console = h
+        .call("org_vault", json!({"org": org}), Some(&olga_s))
+        .await;
+    assert_eq!(console.status, StatusCode::OK, "{}", console.text);
+    assert!(
+        ids(&console).contains(&lost.to_string()),
+        "unassigned items are listed"
+    );
+    assert!(console.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .all(|i| i["secrets"].is_null()));
+    for (endpoint, args) in [
+        ("org_vault", json!({"org": org})),
+        ("org_item_secrets", json!({"org": org, "id": router})),
+    ] {
+        let r = h.call(endpoint, args, Some(&hana_s)).await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "hana {endpoint}: {}",
+            r.text
+        );
+    }
+    let opened = h
+        .call(
+            "org_item_secrets",
+            json!({"org": org, "id": lost}),
+            Some(&olga_s),
+        )
+        .await;
+    assert_eq!(opened.body, json!(lost_secrets), "{}", opened.text);
+
+    // Invitations are mail sent to others: bounded per call, and per recipient per hour.
+    let many: Vec<Value> = (0..201)
+        .map(|_| grant(&json!(app::db::new_id()), "view"))
+        .collect();
+    let r = h
+        .call(
+            "org_invite",
+            json!({"org": org, "invite": {"emails": ["flood@elsewhere.test"], "role": "user", "groups": [], "collections": many}}),
+            Some(&olga_s),
+        )
+        .await;
+    assert_eq!(
+        r.field_error(),
+        ("collections".into(), "limit_reached".into())
+    );
+    let r = h
+        .call(
+            "org_invite",
+            json!({"org": org, "invite": {"emails": ["flood@elsewhere.test"], "role": "user", "groups": [], "collections": []}}),
+            Some(&olga_s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let flood = r.body[0].clone();
+    let mut sent = 1;
+    let refused = loop {
+        let r = h
+            .call(
+                "org_reinvite",
+                json!({"org": org, "member": flood}),
+                Some(&olga_s),
+            )
+            .await;
+        if r.status != StatusCode::OK {
+            break r;
+        }
+        sent += 1;
+        assert!(
+            sent <= 10,
+            "an 11th invitation mail within the hour was sent"
+        );
+    };
+    assert_eq!(sent, 10, "ten invitation mails an hour reach one address");
+    assert_eq!(
+        refused.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        refused.text
+    );
+
+    // The database holds none of the passwords, and the log names every change.
+    let rows = sqlx::query("SELECT data, secrets FROM org_items")
+        .fetch_all(h.db.pool())
+        .await
+        .expect("rows");
+    use sqlx::Row;
+    for row in rows {
+        let both = format!(
+            "{}{}",
+            row.get::<String, _>("data"),
+            row.get::<String, _>("secrets")
+        );
+        for secret in [
+            "router-pw-4711",
+            "bank-pw-0815",
+            "router-user",
+            "renamed-user",
+        ] {
+            assert!(!both.contains(secret));
+        }
+    }
+    let kinds = sqlx::query("SELECT kind FROM events WHERE org_id = $1")
+        .bind(&org)
+        .fetch_all(h.db.pool())
+        .await
+        .expect("events")
+        .iter()
+        .map(|r| r.get::<String, _>("kind"))
+        .collect::<Vec<_>>();
+    for kind in [
+        "item_created",
+        "item_updated",
+        "item_trashed",
+        "item_restored",
+        "item_collections_changed",
+        "group_created",
+        "collection_deleted",
+        "item_moved_in",
+        "member_reinvited",
+        "item_secrets_viewed",
+    ] {
+        assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
+    }
+}
+
 on_both_databases!(organization_story: organizations_on_sqlite, organizations_on_postgres);
 on_both_databases!(seats_race_story: seats_race_on_sqlite, seats_race_on_postgres);
+on_both_databases!(sharing_story: sharing_on_sqlite, sharing_on_postgres);

@@ -577,7 +577,7 @@ async fn vault_story(h: &Harness) {
     assert_eq!(folder.status, StatusCode::OK, "{}", folder.text);
     let folder_id = folder.body["id"].clone();
     let secret_note = "PIN 4921 for the safe";
-    let item = |folder: Value, favorite: bool, text: &str| json!({"item": {"item_type": "login", "folder_id": folder, "favorite": favorite, "data": seal(ann_key, text)}});
+    let item = |folder: Value, favorite: bool, text: &str| json!({"id": app::db::new_id(), "item": {"item_type": "login", "folder_id": folder, "favorite": favorite, "data": seal(ann_key, text)}});
     let created = h
         .call(
             "item_create",
@@ -637,6 +637,18 @@ async fn vault_story(h: &Harness) {
         h.call("item_create", odd, Some(&ann_s)).await.error()["error"],
         "invalid"
     );
+    // Ids are the browser's choice (it seals the item bound to one): an id in use is refused,
+    // whoever holds it, and nothing is overwritten.
+    for session in [&ann_s, &bob_s] {
+        let mut twin = item(Value::Null, false, "twin");
+        twin["id"] = id.clone();
+        assert_eq!(
+            h.call("item_create", twin, Some(session))
+                .await
+                .field_error(),
+            ("item_ids".into(), "taken".into())
+        );
+    }
     assert_eq!(h.count("items").await, 1);
 
     // Bob, by id, reaches nothing of Ann's.
@@ -801,7 +813,7 @@ async fn import_story(h: &Harness) {
             .expect("encrypt")
             .to_string()
     };
-    let item = |folder: Value, text: &str| json!({"item_type": "login", "folder": folder, "favorite": false, "data": sealed(text, "keyhaven:item")});
+    let item = |folder: Value, text: &str| json!({"id": app::db::new_id(), "item_type": "login", "folder": folder, "favorite": false, "data": sealed(text, "keyhaven:item")});
     let import = |folders: Vec<String>, items: Vec<Value>| json!({"import": {"folders": folders, "items": items}});
 
     assert_eq!(
@@ -900,7 +912,7 @@ async fn import_story(h: &Harness) {
         "{}",
         &done.text[..done.text.len().min(300)]
     );
-    let oversize = json!({"item": {"item_type": "login", "folder_id": null, "favorite": false, "data": "x".repeat(3 << 20)}});
+    let oversize = json!({"id": app::db::new_id(), "item": {"item_type": "login", "folder_id": null, "favorite": false, "data": "x".repeat(3 << 20)}});
     let refused = h.call("item_create", oversize, Some(&cleo_s)).await;
     assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(
@@ -978,7 +990,7 @@ async fn concurrency_story(h: &Harness) {
     };
     let writes = (0..24).map(|i| {
         let (p, s) = if i % 2 == 0 { (&eve, &eve_s) } else { (&fay, &fay_s) };
-        let args = json!({"item": {"item_type": "secure_note", "folder_id": null, "favorite": false, "data": sealed(p)}});
+        let args = json!({"id": app::db::new_id(), "item": {"item_type": "secure_note", "folder_id": null, "favorite": false, "data": sealed(p)}});
         async move { h.call("item_create", args, Some(s)).await }
     });
     for r in join_all(writes).await {

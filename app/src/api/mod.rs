@@ -3,10 +3,12 @@
 
 pub mod auth;
 pub mod codec;
+pub mod collections;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod mail_requests;
 pub mod orgs;
+pub mod shared;
 #[cfg(feature = "ssr")]
 pub mod throttle;
 pub mod vault;

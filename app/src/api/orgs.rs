@@ -96,6 +96,16 @@ pub async fn org_collections(org: OrgId) -> Result<Vec<CollectionSummary>, AppEr
     ssr::answer(ssr::collections(org).await)
 }
 
+/// A page of the organization's event log, newest first, narrowed by `filter`.
+#[server(prefix = "/api", endpoint = "org_events", input = Json, output = Json)]
+pub async fn org_events(
+    org: OrgId,
+    filter: crate::domain::events::EventFilter,
+    before: Option<crate::domain::events::EventCursor>,
+) -> Result<crate::domain::events::EventPage, AppError> {
+    ssr::answer(ssr::events(org, filter, before).await)
+}
+
 #[cfg(feature = "ssr")]
 pub mod ssr {
     pub use crate::api::context::*;
@@ -115,7 +125,7 @@ pub mod ssr {
     use crate::mail::{texts, Mail};
 
     /// The caller's capability for `A` in `org`, from their standing loaded in one query.
-    async fn in_org<A: OrgActionType>(
+    pub(crate) async fn in_org<A: OrgActionType>(
         org: &OrgId,
     ) -> Result<(AppState, Caller, OrgAccess<A>), AppError> {
         let st = state()?;
@@ -125,7 +135,17 @@ pub mod ssr {
         Ok((st, caller, access))
     }
 
-    async fn addr(st: &AppState) -> String {
+    pub async fn events(
+        org: OrgId,
+        filter: crate::domain::events::EventFilter,
+        before: Option<crate::domain::events::EventCursor>,
+    ) -> Result<crate::domain::events::EventPage, AppError> {
+        let (st, _, access) = in_org::<crate::domain::authz::ReadEvents>(&org).await?;
+        collect([(Field::EventKind, filter.kind_problem())])?;
+        crate::db::events::list(&st.db, &access, &filter, before.as_ref()).await
+    }
+
+    pub(crate) async fn addr(st: &AppState) -> String {
         client_addr(st.trust_proxy).await
     }
 
@@ -165,7 +185,7 @@ pub mod ssr {
     }
 
     fn mail_invitation(st: &AppState, caller: &Caller, invited: store::Invited) {
-        let link = format!("{}/invite/{}", st.public_url, invited.token);
+        let link = format!("{}/org?invite={}", st.public_url, invited.token);
         let (subject, body) = texts::invitation(
             caller.user.language,
             &invited.org_name,
@@ -179,6 +199,32 @@ pub mod ssr {
         });
     }
 
+    /// Invitations are mail a signed-in person makes the server send to others: counted per
+    /// inviting account and per recipient, so no account floods mailboxes.
+    async fn limit_invitations<'a>(
+        st: &AppState,
+        caller: &Caller,
+        emails: impl Iterator<Item = &'a str>,
+    ) -> Result<(), AppError> {
+        use crate::api::throttle::{admit, Check};
+        use crate::db::throttle::Scope;
+        use crate::domain::throttle::Policy;
+        let recipients: Vec<String> = emails
+            .map(crate::domain::validate::normalize_email)
+            .collect();
+        let mut checks = vec![Check::new(
+            Scope::Invites,
+            caller.user.id.as_str(),
+            Policy::INVITES,
+        )];
+        checks.extend(
+            recipients
+                .iter()
+                .map(|r| Check::new(Scope::InviteRecipient, r, Policy::INVITE_RECIPIENT)),
+        );
+        admit(&st.db, &checks).await.map(|_| ())
+    }
+
     pub async fn invite(org: OrgId, invite: InviteInput) -> Result<Vec<MemberId>, AppError> {
         let (st, caller, access) = in_org::<ManageMembers>(&org).await?;
         let problems = invite.problems();
@@ -186,6 +232,7 @@ pub mod ssr {
             return Err(AppError::Invalid(problems));
         }
         let client = addr(&st).await;
+        limit_invitations(&st, &caller, invite.emails.iter().map(String::as_str)).await?;
         let invited = store::invite(&st.db, &access, &invite, &client).await?;
         let ids = invited.iter().map(|i| i.member.clone()).collect();
         for person in invited {
@@ -196,7 +243,10 @@ pub mod ssr {
 
     pub async fn reinvite(org: OrgId, member: MemberId) -> Result<(), AppError> {
         let (st, caller, access) = in_org::<ManageMembers>(&org).await?;
-        let invited = store::reinvite(&st.db, &access, &member).await?;
+        let client = addr(&st).await;
+        let email = store::invited_email(&st.db, &access, &member).await?;
+        limit_invitations(&st, &caller, std::iter::once(email.as_str())).await?;
+        let invited = store::reinvite(&st.db, &access, &member, &client).await?;
         mail_invitation(&st, &caller, invited);
         Ok(())
     }

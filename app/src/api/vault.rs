@@ -13,9 +13,10 @@ pub async fn vault_list(after: Option<ItemId>) -> Result<VaultSnapshot, AppError
     ssr::answer(ssr::list(after).await)
 }
 
+/// Stores a new item under `id`, which the browser chose and sealed the item bound to.
 #[server(prefix = "/api", endpoint = "item_create", input = Json, output = Json)]
-pub async fn item_create(item: ItemInput) -> Result<ItemRecord, AppError> {
-    ssr::answer(ssr::create_item(item).await)
+pub async fn item_create(id: ItemId, item: ItemInput) -> Result<ItemRecord, AppError> {
+    ssr::answer(ssr::create_item(id, item).await)
 }
 
 /// Saves `item` over the item `id` if it is still at `revision`; otherwise `Conflict`.
@@ -115,10 +116,10 @@ pub mod ssr {
         )])
     }
 
-    pub async fn create_item(item: ItemInput) -> Result<ItemRecord, AppError> {
+    pub async fn create_item(id: ItemId, item: ItemInput) -> Result<ItemRecord, AppError> {
         let (st, access) = own_vault::<WriteVault>().await?;
         check_item(&item)?;
-        store::create_item(&st.db, &access, &item).await
+        store::create_item(&st.db, &access, &id, &item).await
     }
 
     pub async fn update_item(

@@ -1,17 +1,151 @@
-//! Item and folder contents, sealed with the user key before they leave the browser.
+//! Item and folder contents, sealed before they leave the browser: personal items with the user
+//! key, shared items with their organization's key, in two parts (`ItemData::split`).
+//!
+//! A sealed item is bound, as associated data, to its identity: its id, its owner (an account or
+//! an organization) and which part it is. A server or database editor who moves a sealed item into
+//! another vault or organization, or swaps two items, or passes the open part off as the secrets,
+//! gets a ciphertext the browser refuses. Personal items sealed before binding (purpose
+//! `keyhaven:item` alone) still open, marked legacy, and are sealed again bound
+//! (`VaultUi::rebind_legacy`).
 
-use super::{CryptoError, EncString, SymmetricKey};
-use crate::domain::item::ItemData;
+use super::{random_bytes, CryptoError, EncString, SymmetricKey};
+use crate::domain::item::{ItemData, ItemSecrets};
+use crate::domain::{ItemId, OrgId, UserId};
+use serde::{de::DeserializeOwned, Serialize};
 
-const ITEM_PURPOSE: &str = "keyhaven:item";
+const LEGACY_ITEM_PURPOSE: &str = "keyhaven:item";
 const FOLDER_PURPOSE: &str = "keyhaven:folder-name";
 
-pub fn seal_item(key: &SymmetricKey, data: &ItemData) -> Result<String, CryptoError> {
-    let mut value = serde_json::to_value(data).map_err(|_| CryptoError::Malformed)?;
+/// Who holds an item.
+#[derive(Clone, Copy, Debug)]
+pub enum Owner<'a> {
+    User(&'a UserId),
+    Org(&'a OrgId),
+}
+
+/// What a sealed item is bound to.
+#[derive(Clone, Copy, Debug)]
+pub struct Binding<'a> {
+    pub owner: Owner<'a>,
+    pub item: &'a ItemId,
+}
+
+impl Binding<'_> {
+    fn purpose(&self, part: &str) -> String {
+        let (kind, owner) = match self.owner {
+            Owner::User(id) => ("user", id.as_str()),
+            Owner::Org(id) => ("org", id.as_str()),
+        };
+        format!("keyhaven:item:v2:{kind}:{owner}:{}:{part}", self.item)
+    }
+}
+
+/// A new item id, chosen in the browser so the item can be sealed bound to it before the server
+/// sees it (a random UUID v4 in the text form the server checks).
+pub fn new_item_id() -> Result<ItemId, CryptoError> {
+    let mut b = random_bytes::<16>()?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    Ok(ItemId::from_stored(format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )))
+}
+
+fn seal_json(
+    key: &SymmetricKey,
+    value: &impl Serialize,
+    purpose: &str,
+) -> Result<String, CryptoError> {
+    let mut value = serde_json::to_value(value).map_err(|_| CryptoError::Malformed)?;
     prune(&mut value);
     let json =
         zeroize::Zeroizing::new(serde_json::to_vec(&value).map_err(|_| CryptoError::Malformed)?);
-    Ok(key.encrypt(&json, ITEM_PURPOSE)?.to_string())
+    Ok(key.encrypt(&json, purpose)?.to_string())
+}
+
+fn open_json<T: DeserializeOwned>(
+    key: &SymmetricKey,
+    sealed: &str,
+    purpose: &str,
+) -> Result<T, CryptoError> {
+    let json = key.decrypt(&EncString::parse(sealed)?, purpose)?;
+    crate::domain::json_from_bytes(&json).map_err(|_| CryptoError::Malformed)
+}
+
+/// A personal item, whole.
+pub fn seal_item(
+    key: &SymmetricKey,
+    data: &ItemData,
+    binding: Binding<'_>,
+) -> Result<String, CryptoError> {
+    seal_json(key, data, &binding.purpose("whole"))
+}
+
+/// A personal item opened; `legacy` when it was sealed before items were bound.
+pub struct Opened {
+    pub data: ItemData,
+    pub legacy: bool,
+}
+
+pub fn open_item(
+    key: &SymmetricKey,
+    sealed: &str,
+    binding: Binding<'_>,
+) -> Result<Opened, CryptoError> {
+    match open_json(key, sealed, &binding.purpose("whole")) {
+        Ok(data) => Ok(Opened {
+            data,
+            legacy: false,
+        }),
+        Err(CryptoError::Decrypt) if matches!(binding.owner, Owner::User(_)) => {
+            open_json(key, sealed, LEGACY_ITEM_PURPOSE).map(|data| Opened { data, legacy: true })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A shared item as its two sealed parts: the open fields, and the secrets.
+pub fn seal_shared(
+    key: &SymmetricKey,
+    data: &ItemData,
+    binding: Binding<'_>,
+) -> Result<(String, String), CryptoError> {
+    let (open, secrets) = data.split();
+    Ok((
+        seal_json(key, &open, &binding.purpose("data"))?,
+        seal_json(key, &secrets, &binding.purpose("secrets"))?,
+    ))
+}
+
+/// Only the open part of a shared item, for an editor whose access hides passwords: the server
+/// keeps the secrets it has.
+pub fn seal_shared_data(
+    key: &SymmetricKey,
+    data: &ItemData,
+    binding: Binding<'_>,
+) -> Result<String, CryptoError> {
+    seal_json(key, &data.split().0, &binding.purpose("data"))
+}
+
+/// A shared item, with its secrets when the server sent them.
+pub fn open_shared(
+    key: &SymmetricKey,
+    data: &str,
+    secrets: Option<&str>,
+    binding: Binding<'_>,
+) -> Result<ItemData, CryptoError> {
+    let open: ItemData = open_json(key, data, &binding.purpose("data"))?;
+    let secrets: ItemSecrets = match secrets {
+        Some(sealed) => open_json(key, sealed, &binding.purpose("secrets"))?,
+        None => ItemSecrets::default(),
+    };
+    Ok(open.join(secrets))
 }
 
 /// Drops empty strings, lists and objects: a login need not carry an empty card and identity in
@@ -34,11 +168,6 @@ fn prune(value: &mut serde_json::Value) -> bool {
     }
 }
 
-pub fn open_item(key: &SymmetricKey, sealed: &str) -> Result<ItemData, CryptoError> {
-    let json = key.decrypt(&EncString::parse(sealed)?, ITEM_PURPOSE)?;
-    crate::domain::json_from_bytes(&json).map_err(|_| CryptoError::Malformed)
-}
-
 pub fn seal_folder_name(key: &SymmetricKey, name: &str) -> Result<String, CryptoError> {
     Ok(key.encrypt(name.as_bytes(), FOLDER_PURPOSE)?.to_string())
 }
@@ -52,31 +181,140 @@ pub fn open_folder_name(key: &SymmetricKey, sealed: &str) -> Result<String, Cryp
 mod tests {
     use super::*;
 
+    fn ids() -> (UserId, OrgId, ItemId, ItemId) {
+        let id = |n: u8| format!("{n:08x}-0000-4000-8000-000000000000");
+        (
+            UserId::from_stored(id(1)),
+            OrgId::from_stored(id(2)),
+            ItemId::from_stored(id(3)),
+            ItemId::from_stored(id(4)),
+        )
+    }
+
     #[test]
-    fn items_round_trip_and_stay_bound_to_their_purpose() {
+    fn items_round_trip_and_stay_bound_to_their_identity() {
+        let (user, org, item, other) = ids();
         let key = SymmetricKey::generate().unwrap();
         let mut data = ItemData {
             name: "Bank".into(),
             ..Default::default()
         };
         data.login.password = "hunter2".into();
-        let sealed = seal_item(&key, &data).unwrap();
+        let mine = Binding {
+            owner: Owner::User(&user),
+            item: &item,
+        };
+        let sealed = seal_item(&key, &data, mine).unwrap();
         assert!(!sealed.contains("hunter2") && !sealed.contains("Bank"));
-        assert_eq!(open_item(&key, &sealed).unwrap(), data);
+        let opened = open_item(&key, &sealed, mine).unwrap();
+        assert_eq!((opened.data, opened.legacy), (data.clone(), false));
         // Empty fields are left out of the blob and come back as defaults.
         let json = key
-            .decrypt(&EncString::parse(&sealed).unwrap(), ITEM_PURPOSE)
+            .decrypt(&EncString::parse(&sealed).unwrap(), &mine.purpose("whole"))
             .unwrap();
         assert_eq!(
             std::str::from_utf8(&json).unwrap(),
             r#"{"login":{"password":"hunter2"},"name":"Bank"}"#
         );
+        // Under another id, or moved into an organization, it does not open.
+        let swapped = Binding {
+            item: &other,
+            ..mine
+        };
+        assert_eq!(
+            open_item(&key, &sealed, swapped).err(),
+            Some(CryptoError::Decrypt)
+        );
+        let moved = Binding {
+            owner: Owner::Org(&org),
+            item: &item,
+        };
+        assert!(open_item(&key, &sealed, moved).is_err());
+        assert!(open_item(&SymmetricKey::generate().unwrap(), &sealed, mine).is_err());
         assert!(
             open_folder_name(&key, &sealed).is_err(),
             "an item is not a folder name"
         );
         let folder = seal_folder_name(&key, "Work").unwrap();
         assert_eq!(open_folder_name(&key, &folder).unwrap(), "Work");
-        assert!(open_item(&SymmetricKey::generate().unwrap(), &sealed).is_err());
+    }
+
+    #[test]
+    fn unbound_personal_items_still_open_as_legacy() {
+        let (user, org, item, _) = ids();
+        let key = SymmetricKey::generate().unwrap();
+        let data = ItemData {
+            name: "Old".into(),
+            ..Default::default()
+        };
+        let old = key
+            .encrypt(br#"{"name":"Old"}"#, LEGACY_ITEM_PURPOSE)
+            .unwrap()
+            .to_string();
+        let mine = Binding {
+            owner: Owner::User(&user),
+            item: &item,
+        };
+        let opened = open_item(&key, &old, mine).unwrap();
+        assert_eq!((opened.data, opened.legacy), (data, true));
+        // An organization never accepts the unbound form.
+        let shared = Binding {
+            owner: Owner::Org(&org),
+            item: &item,
+        };
+        assert!(open_item(&key, &old, shared).is_err());
+        assert!(open_shared(&key, &old, None, shared).is_err());
+    }
+
+    #[test]
+    fn shared_items_seal_secrets_apart() {
+        let (_, org, item, other) = ids();
+        let key = SymmetricKey::generate().unwrap();
+        let mut data = ItemData {
+            name: "Router".into(),
+            ..Default::default()
+        };
+        data.login.username = "admin".into();
+        data.login.password = "s3cret-pw".into();
+        let at = Binding {
+            owner: Owner::Org(&org),
+            item: &item,
+        };
+        let (open, secrets) = seal_shared(&key, &data, at).unwrap();
+        assert_eq!(open_shared(&key, &open, Some(&secrets), at).unwrap(), data);
+        let without = open_shared(&key, &open, None, at).unwrap();
+        assert_eq!(
+            (
+                without.login.username.as_str(),
+                without.login.password.as_str()
+            ),
+            ("admin", "")
+        );
+        let only = key
+            .decrypt(&EncString::parse(&open).unwrap(), &at.purpose("data"))
+            .unwrap();
+        assert!(!std::str::from_utf8(&only).unwrap().contains("s3cret-pw"));
+        // The parts cannot trade places, nor move to another item.
+        assert!(open_shared(&key, &secrets, Some(&open), at).is_err());
+        let elsewhere = Binding { item: &other, ..at };
+        assert!(open_shared(&key, &open, Some(&secrets), elsewhere).is_err());
+        // An editor who cannot see passwords re-seals only the open part; the secrets still fit.
+        let mut edited = without.clone();
+        edited.login.username = "root".into();
+        let open2 = seal_shared_data(&key, &edited, at).unwrap();
+        let back = open_shared(&key, &open2, Some(&secrets), at).unwrap();
+        assert_eq!(
+            (back.login.username.as_str(), back.login.password.as_str()),
+            ("root", "s3cret-pw")
+        );
+    }
+
+    #[test]
+    fn new_ids_are_uuid_text() {
+        let id = new_item_id().unwrap();
+        let back: ItemId = serde_json::from_str(&format!("\"{id}\"")).unwrap();
+        assert_eq!(back, id);
+        assert_eq!(&id.as_str()[14..15], "4");
+        assert_ne!(new_item_id().unwrap(), id);
     }
 }

@@ -2,9 +2,12 @@
 //! placeholders and portable types (TEXT, BIGINT), so one query text runs on both. Where the
 //! dialects differ, the migrations are kept per backend.
 
+pub mod collections;
+pub mod events;
 pub mod orgs;
 pub mod secrets;
 pub mod sessions;
+pub mod shared;
 pub mod throttle;
 pub mod users;
 pub mod vault;
@@ -113,6 +116,14 @@ pub fn now_ms() -> i64 {
 }
 
 /// A fresh random id (UUID v4 text): unguessable, so ids in URLs reveal nothing.
+/// `$first, $first+1, …` for an `IN (…)` list of `n` values.
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }

@@ -5,7 +5,7 @@
 //! the organization's row, so the counting rules (seats, last owner) hold under concurrent calls on
 //! PostgreSQL as on SQLite.
 
-use super::{new_id, now_ms, Db};
+use super::{new_id, now_ms, placeholders, Db};
 use crate::domain::authz::{
     AccountAccess, CreateOrganization, JoinOrganization, LeaveOrg, ManageCollections,
     ManageMembers, Membership, OrgAccess, OrgActionType, OrgStanding, ReadMembers, ReadVault,
@@ -84,7 +84,7 @@ async fn lock_org(tx: &mut Transaction<'_, Any>, org: &OrgId) -> Result<u32, App
 
 /// Refuses unless the caller is still the confirmed, unrevoked member with the role the
 /// capability was made for (a revocation or demotion in between wins).
-async fn hold_place<A: OrgActionType>(
+pub(super) async fn hold_place<A: OrgActionType>(
     tx: &mut Transaction<'_, Any>,
     access: &OrgAccess<A>,
 ) -> Result<u32, AppError> {
@@ -172,7 +172,7 @@ async fn record_event(
 /// Appends to the event log what the member behind `access` did, naming their account (looked up
 /// in the same statement), in the transaction of the change. Call it before a change that
 /// removes the member's own row.
-async fn record_by<A: OrgActionType>(
+pub(super) async fn record_by<A: OrgActionType>(
     tx: &mut Transaction<'_, Any>,
     access: &OrgAccess<A>,
     kind: &str,
@@ -253,6 +253,7 @@ pub async fn create(
         name: settings.name,
         plan: settings.plan,
         seats: settings.seats,
+        billing_email: Some(settings.billing_email.clone()),
         member_id: member,
         role: OrgRole::Owner,
         status: MemberStatus::Confirmed,
@@ -267,8 +268,8 @@ pub async fn memberships(
     access: &AccountAccess<ReadVault>,
 ) -> Result<Vec<OrgMembership>, AppError> {
     let rows = sqlx::query(
-        "SELECT o.id AS org_id, o.name, o.plan, o.seats, m.id AS member_id, m.role, m.status, \
-         m.revoked, m.sealed_org_key FROM org_members m JOIN organizations o ON o.id = m.org_id \
+        "SELECT o.id AS org_id, o.name, o.plan, o.seats, o.billing_email, m.id AS member_id, \
+         m.role, m.status, m.revoked, m.sealed_org_key FROM org_members m JOIN organizations o ON o.id = m.org_id \
          WHERE m.user_id = $1 ORDER BY o.name, o.id",
     )
     .bind(access.target().as_str())
@@ -279,14 +280,22 @@ pub async fn memberships(
             let plan: String = row.try_get("plan")?;
             let revoked = row.try_get::<i64, _>("revoked")? != 0;
             let status = status_of(&row.try_get::<String, _>("status")?)?;
+            let role = role_of(&row.try_get::<String, _>("role")?)?;
+            // Who bills the organization is for those who run it.
+            let runs_it = role != OrgRole::User && status == MemberStatus::Confirmed && !revoked;
             Ok(OrgMembership {
                 org_id: OrgId::from_stored(row.try_get("org_id")?),
                 name: row.try_get("name")?,
                 plan: Plan::from_code(&plan)
                     .ok_or_else(|| AppError::internal(format!("unknown plan {plan}")))?,
                 seats: seats_of(row)?,
+                billing_email: if runs_it {
+                    row.try_get("billing_email")?
+                } else {
+                    None
+                },
                 member_id: MemberId::from_stored(row.try_get("member_id")?),
-                role: role_of(&row.try_get::<String, _>("role")?)?,
+                role,
                 status,
                 revoked,
                 // A revoked member is not handed the key again.
@@ -402,7 +411,7 @@ async fn new_invitation(
 }
 
 /// How many of `ids` belong to the organization, in one query.
-async fn count_owned(
+pub(super) async fn count_owned(
     tx: &mut Transaction<'_, Any>,
     table: &str,
     org: &OrgId,
@@ -411,10 +420,7 @@ async fn count_owned(
     if ids.is_empty() {
         return Ok(0);
     }
-    let list = (0..ids.len())
-        .map(|i| format!("${}", i + 2))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = placeholders(2, ids.len());
     let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE org_id = $1 AND id IN ({list})");
     let mut query = sqlx::query(&sql).bind(org.as_str());
     for id in ids {
@@ -539,6 +545,7 @@ pub async fn reinvite(
     db: &Db,
     access: &OrgAccess<ManageMembers>,
     member: &MemberId,
+    client_addr: &str,
 ) -> Result<Invited, AppError> {
     let mut tx = db.begin_write().await?;
     hold_place(&mut tx, access).await?;
@@ -558,13 +565,40 @@ pub async fn reinvite(
     }
     let token = new_invitation(&mut tx, member).await?;
     let org_name = name_of(&mut tx, access.org()).await?;
+    let email: String = row.try_get("email")?;
+    record_by(
+        &mut tx,
+        access,
+        "member_reinvited",
+        Some(member.as_str()),
+        &email,
+        client_addr,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Invited {
         org_name,
         member: member.clone(),
-        email: row.try_get("email")?,
+        email,
         token,
     })
+}
+
+/// The address of a member still invited (for counting the mail a re-send makes).
+pub async fn invited_email(
+    db: &Db,
+    access: &OrgAccess<ManageMembers>,
+    member: &MemberId,
+) -> Result<String, AppError> {
+    let row = sqlx::query(
+        "SELECT email_normalized FROM org_members WHERE id = $1 AND org_id = $2 AND status = 'invited'",
+    )
+    .bind(member.as_str())
+    .bind(access.org().as_str())
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(row.try_get("email_normalized")?)
 }
 
 /// What a live invitation link is for; `None` for a dead or unknown one.
@@ -619,15 +653,21 @@ pub async fn accept(
     let member = MemberId::from_stored(row.try_get("id")?);
     let org = OrgId::from_stored(row.try_get("org_id")?);
     lock_org(&mut tx, &org).await?;
-    // The unique (organization, account) pair refuses a second place for the same person.
-    sqlx::query(
-        "UPDATE org_members SET user_id = $1, status = 'accepted', revised_at = $2 WHERE id = $3",
+    // The unique (organization, account) pair refuses a second place for the same person; the
+    // status condition makes a second, parallel accept of the same link change nothing (read
+    // before the lock, the link looked live to both).
+    let accepted = sqlx::query(
+        "UPDATE org_members SET user_id = $1, status = 'accepted', revised_at = $2 \
+         WHERE id = $3 AND status = 'invited' AND revoked = 0",
     )
     .bind(access.target().as_str())
     .bind(now_ms())
     .bind(member.as_str())
     .execute(&mut *tx)
     .await?;
+    if accepted.rows_affected() == 0 {
+        return Err(dead());
+    }
     sqlx::query("DELETE FROM org_invitations WHERE member_id = $1")
         .bind(member.as_str())
         .execute(&mut *tx)

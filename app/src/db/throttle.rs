@@ -21,6 +21,9 @@ pub enum Scope {
     /// Mails sent on a stranger's request, per address and per recipient.
     MailAddress,
     MailRecipient,
+    /// Invitations sent by an account, and invitation mails to an address.
+    Invites,
+    InviteRecipient,
 }
 
 impl Scope {
@@ -33,6 +36,8 @@ impl Scope {
             Scope::Register => "register",
             Scope::MailAddress => "mail_address",
             Scope::MailRecipient => "mail_recipient",
+            Scope::Invites => "invites",
+            Scope::InviteRecipient => "invite_recipient",
         }
     }
 }

@@ -2,7 +2,7 @@
 //! `domain::authz` handed out and scopes its query to that account, so an id from another vault is
 //! simply not found. Reads ask for `ReadVault`, anything that changes the vault for `WriteVault`.
 
-use super::{new_id, now_ms, Db};
+use super::{new_id, now_ms, placeholders, Db};
 use crate::domain::authz::{AccountAccess, ReadVault, WriteVault};
 use crate::domain::vault::{
     FolderRecord, ImportInput, ItemInput, ItemRecord, ItemType, FOLDERS_MAX, ITEMS_MAX,
@@ -39,14 +39,6 @@ fn folder_from_row(row: &AnyRow) -> Result<FolderRecord, AppError> {
         name: row.try_get("name")?,
         revised_at: row.try_get("revised_at")?,
     })
-}
-
-/// `$first, $first+1, …` for an `IN (…)` list of `n` values.
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// A page of the vault's items in id order, from the one after `after`: at most
@@ -217,18 +209,19 @@ async fn fetch_item(
 pub async fn create_item(
     db: &Db,
     access: &AccountAccess<WriteVault>,
+    id: &ItemId,
     input: &ItemInput,
 ) -> Result<ItemRecord, AppError> {
     let mut tx = db.begin_write().await?;
     ensure_item_room(&mut tx, access, 1, input.data.len(), 0, Field::ItemData).await?;
     check_folder(&mut tx, access, input.folder_id.as_ref()).await?;
-    let id = new_id();
+    let id = id.as_str();
     let now = now_ms();
     sqlx::query(
         "INSERT INTO items (id, user_id, item_type, folder_id, favorite, data, revision, created_at, revised_at, size) \
          VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7, $8)",
     )
-    .bind(&id)
+    .bind(id)
     .bind(access.target().as_str())
     .bind(input.item_type.code())
     .bind(input.folder_id.as_ref().map(FolderId::as_str))
@@ -238,7 +231,7 @@ pub async fn create_item(
     .bind(i64::try_from(input.data.len()).unwrap_or(i64::MAX))
     .execute(&mut *tx)
     .await?;
-    let item = fetch_item(&mut tx, access, &id)
+    let item = fetch_item(&mut tx, access, id)
         .await?
         .ok_or_else(|| AppError::internal("inserted item vanished"))?;
     tx.commit().await?;
@@ -331,7 +324,7 @@ pub async fn import(
                 .cloned()
                 .or_else(|| item.folder_id.as_ref().map(|f| f.as_str().to_owned()));
             query = query
-                .bind(new_id())
+                .bind(item.id.as_str())
                 .bind(user)
                 .bind(item.item_type.code())
                 .bind(folder)

@@ -4,7 +4,7 @@
 //! capability's type, so a capability obtained for one action (reading the vault) cannot open a
 //! query that does another (writing it).
 
-use super::org::{MemberStatus, OrgRole};
+use super::org::{collection_rights, item_rights, AccessLevel, MemberStatus, OrgRole, Rights};
 use super::{AppError, MemberId, OrgId, UserId};
 use std::marker::PhantomData;
 
@@ -289,6 +289,113 @@ pub fn authorize_org<A: OrgActionType>(standing: &OrgStanding) -> Result<OrgAcce
     }
 }
 
+/// What one member's grants say about one target (a shared item, or a collection), as loaded in
+/// the transaction that acts on it: whether it is the organization's, and for each collection it
+/// is in (a collection: itself) the member's own grant and their groups' grants.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TargetGrants {
+    pub exists: bool,
+    pub collections: Vec<CollectionGrants>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CollectionGrants {
+    pub direct: Option<AccessLevel>,
+    pub groups: Vec<AccessLevel>,
+}
+
+/// The rights a member with `role` has on a target: owners and admins reach everything the
+/// organization holds; users what their collections give (`org::collection_rights`, joined
+/// across collections). `None`: the target is not theirs to see.
+pub fn shared_rights(role: OrgRole, target: &TargetGrants) -> Option<Rights> {
+    if !target.exists {
+        return None;
+    }
+    match role {
+        OrgRole::Owner | OrgRole::Admin => Some(Rights::FULL),
+        OrgRole::User => item_rights(
+            target
+                .collections
+                .iter()
+                .filter_map(|c| collection_rights(c.direct, &c.groups)),
+        ),
+    }
+}
+
+/// A [`SharedAction`] as a type: the `A` of [`SharedAccess<A>`].
+pub trait SharedActionType: sealed::Sealed {
+    const ACTION: SharedAction;
+}
+
+actions!(SharedActionType, SharedAction, "SharedAccess":
+    /// See an item's open part, or a collection's items.
+    ReadShared,
+    /// Receive an item's secret part (passwords, TOTP, hidden fields, card and document numbers).
+    ReadSecrets,
+    /// Change an item's open part.
+    EditShared,
+    /// Change an item's secret part.
+    EditSecrets,
+    /// Put items into a collection or take them out, trash, restore and delete them.
+    ManageShared,
+    /// Set who reaches a collection.
+    ManageAccess,
+);
+
+/// The rule table for shared items and collections, over the rights a member holds on them.
+/// "Except passwords" is a missing `secrets` right: such a member can neither receive the secret
+/// part nor do anything that replaces or removes it.
+pub fn shared_allowed(rights: Rights, action: SharedAction) -> bool {
+    use SharedAction::*;
+    match action {
+        ReadShared => true,
+        ReadSecrets => rights.secrets,
+        EditShared => rights.edit,
+        EditSecrets | ManageShared => rights.edit && rights.secrets,
+        ManageAccess => rights.manage,
+    }
+}
+
+/// Proof that the member behind an organization capability may do `A` to every target it names.
+/// Only [`authorize_shared`] makes one; the queries act on [`SharedAccess::targets`] only.
+#[derive(Debug)]
+pub struct SharedAccess<A: SharedActionType> {
+    org: OrgId,
+    targets: Vec<String>,
+    action: PhantomData<A>,
+}
+
+impl<A: SharedActionType> SharedAccess<A> {
+    pub fn org(&self) -> &OrgId {
+        &self.org
+    }
+    /// The ids of the items or collections allowed, in the order asked.
+    pub fn targets(&self) -> &[String] {
+        &self.targets
+    }
+}
+
+/// Asks the shared rule table about each target, for the member `within` stands for: all of them
+/// or none. A target the member does not reach is, to them, not there.
+pub fn authorize_shared<A: SharedActionType, W: OrgActionType>(
+    within: &OrgAccess<W>,
+    targets: &[(&str, TargetGrants)],
+) -> Result<SharedAccess<A>, AppError> {
+    let mut allowed = Vec::with_capacity(targets.len());
+    for (id, grants) in targets {
+        let rights = shared_rights(within.role(), grants).ok_or(AppError::NotFound)?;
+        if !shared_allowed(rights, A::ACTION) {
+            return Err(AppError::Forbidden);
+        }
+        allowed.push((*id).to_owned());
+    }
+    Ok(SharedAccess {
+        org: within.org().clone(),
+        targets: allowed,
+        action: PhantomData,
+    })
+}
+
 /// Proof that the actor is an operator.
 #[derive(Debug)]
 pub struct OperatorAccess(());
@@ -456,6 +563,93 @@ mod tests {
         let user = standing(MemberStatus::Confirmed, false, OrgRole::User);
         assert!(authorize_org::<WriteOrgItems>(&user).is_ok());
         assert!(authorize_org::<ReadMembers>(&user).is_err());
+    }
+
+    #[test]
+    fn every_right_and_shared_action() {
+        use AccessLevel::*;
+        use SharedAction::*;
+        // One row per action, one column per level: view, view except passwords, edit, edit
+        // except passwords, manage.
+        let table: &[(SharedAction, [bool; 5])] = &[
+            (ReadShared, [true, true, true, true, true]),
+            (ReadSecrets, [true, false, true, false, true]),
+            (EditShared, [false, false, true, true, true]),
+            (EditSecrets, [false, false, true, false, true]),
+            (ManageShared, [false, false, true, false, true]),
+            (ManageAccess, [false, false, false, false, true]),
+        ];
+        assert_eq!(
+            table.len(),
+            SharedAction::ALL.len(),
+            "every action has a row"
+        );
+        let levels = [View, ViewExceptPasswords, Edit, EditExceptPasswords, Manage];
+        for (action, expected) in table {
+            for (level, allowed) in levels.iter().zip(expected) {
+                assert_eq!(
+                    shared_allowed(level.rights(), *action),
+                    *allowed,
+                    "{level:?} × {action:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn shared_targets_are_decided_all_or_nothing() {
+        let org = OrgId::from_stored("o1".into());
+        let member = |role| OrgStanding {
+            org_id: org.clone(),
+            member: Some(Membership {
+                id: MemberId::from_stored("m1".into()),
+                role,
+                status: MemberStatus::Confirmed,
+                revoked: false,
+            }),
+        };
+        let grants = |direct: Option<AccessLevel>, groups: Vec<AccessLevel>| TargetGrants {
+            exists: true,
+            collections: vec![CollectionGrants { direct, groups }],
+        };
+        let user = authorize_org::<UseOrg>(&member(OrgRole::User)).unwrap();
+        let hidden = grants(
+            Some(AccessLevel::ViewExceptPasswords),
+            vec![AccessLevel::Manage],
+        );
+        let edit = grants(None, vec![AccessLevel::Edit]);
+        let unreached = TargetGrants {
+            exists: true,
+            collections: vec![CollectionGrants::default()],
+        };
+        assert!(authorize_shared::<ReadShared, _>(&user, &[("a", hidden.clone())]).is_ok());
+        // Their own grant hides passwords, whatever their group would give.
+        assert_eq!(
+            authorize_shared::<ReadSecrets, _>(&user, &[("a", hidden.clone())]).unwrap_err(),
+            AppError::Forbidden
+        );
+        let both = [("b", edit.clone()), ("a", hidden.clone())];
+        assert!(authorize_shared::<EditSecrets, _>(&user, &both).is_err());
+        let ok = authorize_shared::<EditSecrets, _>(&user, &both[..1]).unwrap();
+        assert_eq!((ok.org(), ok.targets()), (&org, &["b".to_owned()][..]));
+        for missing in [unreached, TargetGrants::default()] {
+            assert_eq!(
+                authorize_shared::<ReadShared, _>(&user, &[("c", missing)]).unwrap_err(),
+                AppError::NotFound
+            );
+        }
+        // Owners and admins reach what the organization holds, in a collection or not.
+        let admin = authorize_org::<UseOrg>(&member(OrgRole::Admin)).unwrap();
+        let unassigned = TargetGrants {
+            exists: true,
+            collections: vec![],
+        };
+        assert!(authorize_shared::<ManageAccess, _>(&admin, &[("d", unassigned.clone())]).is_ok());
+        assert_eq!(shared_rights(OrgRole::User, &unassigned), None);
+        assert_eq!(
+            shared_rights(OrgRole::Admin, &TargetGrants::default()),
+            None
+        );
     }
 
     #[test]

@@ -50,6 +50,7 @@ pub enum Field {
     OrgKey,
     /// The link mailed to invite someone into an organization.
     InvitationLink,
+    EventKind,
 }
 
 /// What is wrong with a field.
@@ -396,6 +397,9 @@ fn unique_violation_field(constraint: Option<&str>, message: &str) -> Option<Fie
             "collections.org_id, collections.name",
             Field::CollectionName,
         ),
+        // Item ids are chosen in the browser (items are sealed bound to them).
+        ("items_pkey", "items.id", Field::ItemIds),
+        ("org_items_pkey", "org_items.id", Field::ItemIds),
         (
             "org_groups_name_unique",
             "org_groups.org_id, org_groups.name",

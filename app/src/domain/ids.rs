@@ -3,13 +3,14 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// Ids are UUIDs in hyphenated text. They are checked where they enter, as they are decoded, so
-/// nothing else (a NUL character, a megabyte of text) reaches a query as an id.
+/// Ids are UUIDs in hyphenated lower-case text (as the server mints them and the browser
+/// chooses item ids). They are checked where they enter, as they are decoded, so nothing else (a
+/// NUL character, a megabyte of text, the same id in capitals) reaches a query as an id.
 fn is_id_text(text: &str) -> bool {
     text.len() == 36
         && text.bytes().enumerate().all(|(i, b)| match i {
             8 | 13 | 18 | 23 => b == b'-',
-            _ => b.is_ascii_hexdigit(),
+            _ => b.is_ascii_digit() || (b'a'..=b'f').contains(&b),
         })
 }
 
@@ -100,6 +101,7 @@ mod tests {
             "\"0b6f3f4e-9a3c-4c7e-8f1a-2d5b6c7d8e9fa\"",
             "\"0b6f3f4e_9a3c-4c7e-8f1a-2d5b6c7d8e9f\"",
             "\"0b6f3f4e-9a3c-4c7e-8f1a-2d5b6c7d8é\"",
+            "\"0B6F3F4E-9A3C-4C7E-8F1A-2D5B6C7D8E9F\"",
             "17",
         ] {
             assert!(

@@ -309,6 +309,70 @@ impl ItemData {
 }
 
 /// The card brand from the number's leading digits (the common networks only).
+/// The secret part of an item: what a member whose access hides passwords never receives. It is
+/// sealed apart from the rest (`crypto::items::seal_shared`), so hiding it is the server not
+/// sending a ciphertext rather than the page not showing a field.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ItemSecrets {
+    pub password: String,
+    pub totp: String,
+    pub password_history: Vec<OldPassword>,
+    /// The values of the hidden custom fields, in their order among the hidden fields.
+    pub hidden: Vec<String>,
+    pub card_number: String,
+    pub card_code: String,
+    pub ssn: String,
+    pub passport_number: String,
+    pub license_number: String,
+}
+
+impl ItemData {
+    /// The item without its secrets, and the secrets.
+    pub fn split(&self) -> (ItemData, ItemSecrets) {
+        let mut open = self.clone();
+        let take = std::mem::take::<String>;
+        let secrets = ItemSecrets {
+            password: take(&mut open.login.password),
+            totp: take(&mut open.login.totp),
+            password_history: std::mem::take(&mut open.login.password_history),
+            hidden: open
+                .fields
+                .iter_mut()
+                .filter(|f| f.kind == FieldKind::Hidden)
+                .map(|f| take(&mut f.value))
+                .collect(),
+            card_number: take(&mut open.card.number),
+            card_code: take(&mut open.card.code),
+            ssn: take(&mut open.identity.ssn),
+            passport_number: take(&mut open.identity.passport_number),
+            license_number: take(&mut open.identity.license_number),
+        };
+        (open, secrets)
+    }
+
+    /// Puts `secrets` back into an item that was split. Hidden values pair with the hidden
+    /// fields in order; a value without its field is dropped.
+    pub fn join(mut self, secrets: ItemSecrets) -> ItemData {
+        self.login.password = secrets.password;
+        self.login.totp = secrets.totp;
+        self.login.password_history = secrets.password_history;
+        let hidden = self
+            .fields
+            .iter_mut()
+            .filter(|f| f.kind == FieldKind::Hidden);
+        for (field, value) in hidden.zip(secrets.hidden) {
+            field.value = value;
+        }
+        self.card.number = secrets.card_number;
+        self.card.code = secrets.card_code;
+        self.identity.ssn = secrets.ssn;
+        self.identity.passport_number = secrets.passport_number;
+        self.identity.license_number = secrets.license_number;
+        self
+    }
+}
+
 pub fn card_brand(digits: &str) -> Option<&'static str> {
     let prefix = |n: usize| digits.get(..n).and_then(|p| p.parse::<u32>().ok());
     if digits.starts_with('4') {
@@ -335,6 +399,60 @@ pub fn card_brand(digits: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn split_keeps_every_secret_apart_and_join_restores_the_item() {
+        let mut item = ItemData {
+            name: "Shared".into(),
+            notes: "visible note".into(),
+            ..Default::default()
+        };
+        item.login.username = "ops".into();
+        item.login.password = "pw-secret".into();
+        item.login.totp = "JBSWY3DPEHPK3PXP".into();
+        item.login.password_history = vec![OldPassword {
+            password: "old-secret".into(),
+            replaced_at: 5,
+        }];
+        item.card.number = "4111111111111111".into();
+        item.card.code = "123".into();
+        item.card.cardholder = "Ann".into();
+        item.identity.ssn = "ssn-secret".into();
+        item.identity.passport_number = "pass-secret".into();
+        item.identity.license_number = "lic-secret".into();
+        item.fields = vec![
+            CustomField {
+                name: "pin".into(),
+                value: "pin-secret".into(),
+                kind: FieldKind::Hidden,
+            },
+            CustomField {
+                name: "floor".into(),
+                value: "3".into(),
+                kind: FieldKind::Text,
+            },
+        ];
+        let (open, secrets) = item.split();
+        let shown = serde_json::to_string(&open).unwrap();
+        for secret in [
+            "pw-secret",
+            "JBSWY3DPEHPK3PXP",
+            "old-secret",
+            "4111111111111111",
+            "\"123\"",
+            "ssn-secret",
+            "pass-secret",
+            "lic-secret",
+            "pin-secret",
+        ] {
+            assert!(!shown.contains(secret), "{secret} left in the open part");
+        }
+        assert!(shown.contains("ops") && shown.contains("visible note") && shown.contains("Ann"));
+        assert_eq!(secrets.hidden, ["pin-secret"]);
+        assert_eq!(open.clone().join(secrets), item);
+        // Without secrets the open part is an item with the secret fields empty.
+        assert_eq!(open.clone().join(ItemSecrets::default()).login.password, "");
+    }
 
     #[test]
     fn brands_and_subtitles() {

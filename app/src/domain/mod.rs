@@ -3,11 +3,13 @@
 pub mod authz;
 pub mod card;
 pub mod error;
+pub mod events;
 pub mod generator;
 pub mod ids;
 pub mod item;
 pub mod org;
 pub mod search;
+pub mod shared;
 pub mod throttle;
 pub mod totp;
 pub mod transfer;

@@ -14,6 +14,10 @@ use serde::{Deserialize, Serialize};
 pub const SEATS_MAX: u32 = 100_000;
 /// Addresses one invitation may name.
 pub const INVITE_BATCH_MAX: usize = 100;
+/// Collections (and groups) one invitation may grant.
+pub const INVITE_GRANTS_MAX: usize = 200;
+/// Grants one invitation call may write in all (addresses × collections and groups).
+pub const INVITE_ROWS_MAX: usize = 5_000;
 /// Members one bulk call (confirm, revoke, restore, remove) may name.
 pub const MEMBER_BULK_MAX: usize = 500;
 pub const COLLECTION_NAME_MAX: usize = 200;
@@ -238,6 +242,8 @@ pub struct OrgMembership {
     pub name: String,
     pub plan: Plan,
     pub seats: u32,
+    /// For owners and admins only.
+    pub billing_email: Option<String>,
     pub member_id: MemberId,
     pub role: OrgRole,
     pub status: MemberStatus,
@@ -298,15 +304,133 @@ impl InviteInput {
                 .iter()
                 .all(|g| collections.insert(&g.collection)),
             Problem::Invalid,
+        )
+        .or(problem_if(
+            self.collections.len() > INVITE_GRANTS_MAX,
+            Problem::LimitReached {
+                max: INVITE_GRANTS_MAX as u32,
+            },
+        ));
+        let mut groups = std::collections::HashSet::new();
+        let groups_problem = problem_if(
+            !self.groups.iter().all(|g| groups.insert(g)),
+            Problem::Invalid,
+        )
+        .or(problem_if(
+            self.groups.len() > INVITE_GRANTS_MAX,
+            Problem::LimitReached {
+                max: INVITE_GRANTS_MAX as u32,
+            },
+        ));
+        // Every address gets every grant: the rows one call writes stay bounded.
+        let rows = self.emails.len() * (self.collections.len() + self.groups.len());
+        let too_many_rows = problem_if(
+            rows > INVITE_ROWS_MAX,
+            Problem::LimitReached {
+                max: INVITE_ROWS_MAX as u32,
+            },
         );
         [
             (Field::Emails, emails.or(problem_if(twice, Problem::Taken))),
-            (Field::Collections, grants),
+            (Field::Collections, grants.or(too_many_rows)),
+            (Field::Groups, groups_problem),
         ]
         .into_iter()
         .filter_map(|(f, p)| p.map(|p| FieldError::new(f, p)))
         .collect()
     }
+}
+
+/// Access to one collection for one member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberGrant {
+    pub member: MemberId,
+    pub level: AccessLevel,
+}
+
+/// Access to one collection for one group.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupGrant {
+    pub group: GroupId,
+    pub level: AccessLevel,
+}
+
+/// Who reaches a collection directly: its members' and groups' grants, replaced as a whole.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectionAccess {
+    pub members: Vec<MemberGrant>,
+    pub groups: Vec<GroupGrant>,
+}
+
+impl CollectionAccess {
+    pub fn problems(&self) -> Vec<FieldError> {
+        let mut members = std::collections::HashSet::new();
+        let mut groups = std::collections::HashSet::new();
+        let members_twice = !self.members.iter().all(|g| members.insert(&g.member));
+        let groups_twice = !self.groups.iter().all(|g| groups.insert(&g.group));
+        let too_many = |n: usize| {
+            problem_if(
+                n > MEMBER_BULK_MAX,
+                Problem::LimitReached {
+                    max: MEMBER_BULK_MAX as u32,
+                },
+            )
+        };
+        [
+            (
+                Field::Members,
+                too_many(self.members.len()).or(problem_if(members_twice, Problem::Invalid)),
+            ),
+            (
+                Field::Groups,
+                too_many(self.groups.len()).or(problem_if(groups_twice, Problem::Invalid)),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(f, p)| p.map(|p| FieldError::new(f, p)))
+        .collect()
+    }
+}
+
+/// A group as the Admin Console edits it: its name, its members, its collections.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupInput {
+    pub name: String,
+    pub members: Vec<MemberId>,
+    pub collections: Vec<Grant>,
+}
+
+impl GroupInput {
+    pub fn problems(&self) -> Vec<FieldError> {
+        let mut members = std::collections::HashSet::new();
+        let mut collections = std::collections::HashSet::new();
+        let members_bad =
+            self.members.len() > MEMBER_BULK_MAX || !self.members.iter().all(|m| members.insert(m));
+        let collections_bad = self.collections.len() > MEMBER_BULK_MAX
+            || !self
+                .collections
+                .iter()
+                .all(|g| collections.insert(&g.collection));
+        [
+            (Field::GroupName, group_name_problem(&self.name)),
+            (Field::Members, problem_if(members_bad, Problem::Invalid)),
+            (
+                Field::Collections,
+                problem_if(collections_bad, Problem::Invalid),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(f, p)| p.map(|p| FieldError::new(f, p)))
+        .collect()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupRecord {
+    pub id: GroupId,
+    pub name: String,
+    pub members: Vec<MemberId>,
+    pub collections: Vec<Grant>,
 }
 
 /// A collection as the Admin Console lists it.

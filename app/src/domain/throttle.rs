@@ -99,7 +99,27 @@ impl Policy {
         delay_max_ms: 0,
     };
 
-    pub const ALL: [Policy; 7] = [
+    /// Invitations an account sends (each call, up to 100 addresses), across its organizations.
+    pub const INVITES: Policy = Policy {
+        slow_after: NEVER,
+        lock_after: 30,
+        window_ms: 60 * MINUTE,
+        lock_ms: 60 * MINUTE,
+        delay_step_ms: 0,
+        delay_max_ms: 0,
+    };
+    /// Invitation mails one address receives: an MSP may add a person to a few client
+    /// organizations at once, nobody may flood a mailbox.
+    pub const INVITE_RECIPIENT: Policy = Policy {
+        slow_after: NEVER,
+        lock_after: 10,
+        window_ms: 60 * MINUTE,
+        lock_ms: 60 * MINUTE,
+        delay_step_ms: 0,
+        delay_max_ms: 0,
+    };
+
+    pub const ALL: [Policy; 9] = [
         Policy::PAIR,
         Policy::ACCOUNT,
         Policy::ADDRESS,
@@ -107,6 +127,8 @@ impl Policy {
         Policy::REGISTER,
         Policy::MAIL_ADDRESS,
         Policy::MAIL_RECIPIENT,
+        Policy::INVITES,
+        Policy::INVITE_RECIPIENT,
     ];
 }
 

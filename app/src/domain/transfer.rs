@@ -668,10 +668,10 @@ fn parse_csv(text: &str) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
         }
         match c {
             '"' if field.is_empty() => quoted = true,
-            ',' => row.push(std::mem::take(&mut field)),
+            ',' => row.push(unneutralize(std::mem::take(&mut field))),
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' | '\r' => {
-                row.push(std::mem::take(&mut field));
+                row.push(unneutralize(std::mem::take(&mut field)));
                 rows.push((row_line, std::mem::take(&mut row)));
                 line += 1;
                 row_line = line;
@@ -683,20 +683,44 @@ fn parse_csv(text: &str) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
         return fail(Place::Line(row_line), ImportProblem::UnterminatedQuote);
     }
     if !field.is_empty() || !row.is_empty() {
-        row.push(field);
+        row.push(unneutralize(field));
         rows.push((row_line, row));
     }
     Ok(rows)
 }
 
-fn push_csv_row(out: &mut String, cells: &[String]) {
+/// Characters that make a spreadsheet read a cell as a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell a spreadsheet will show as text: one starting like a formula gets a `'` in front
+/// (items are written by other members of an organization, and a formula in an exported cell
+/// would run in the exporter's spreadsheet). Keyhaven's import takes the `'` off again.
+pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_STARTS) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// The cell as it was before [`neutralize`].
+fn unneutralize(cell: String) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest.to_owned(),
+        _ => cell,
+    }
+}
+
+/// One CSV row, each cell neutralized and quoted where it must be.
+pub fn push_csv_row(out: &mut String, cells: &[String]) {
     let quoted: Vec<String> = cells
         .iter()
+        .map(|c| neutralize(c))
         .map(|c| {
             if c.contains([',', '"', '\n', '\r']) {
                 format!("\"{}\"", c.replace('"', "\"\""))
             } else {
-                c.clone()
+                c.into_owned()
             }
         })
         .collect();
@@ -908,6 +932,29 @@ Work,,login,Mail,,,0,https://mail.example,ann@example.org,p@ss,\n";
             ),
             fail(Place::Line(3), ImportProblem::Syntax)
         );
+    }
+
+    #[test]
+    fn formulas_are_neutralized_and_read_back() {
+        let mut out = String::new();
+        let cells = [
+            "=HYPERLINK(\"x\")",
+            "+1",
+            "-2",
+            "@SUM(A1)",
+            "plain",
+            "\tTab",
+        ]
+        .map(str::to_owned);
+        push_csv_row(&mut out, &cells);
+        assert_eq!(
+            out,
+            "\"'=HYPERLINK(\"\"x\"\")\",'+1,'-2,'@SUM(A1),plain,'\tTab\n"
+        );
+        let rows = parse_csv(&out).unwrap();
+        assert_eq!(rows[0].1, cells);
+        // A quote a person typed in front of something else stays.
+        assert_eq!(unneutralize("'quoted".into()), "'quoted");
     }
 
     #[test]

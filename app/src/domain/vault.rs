@@ -110,6 +110,8 @@ pub struct ImportInput {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportItem {
+    /// Chosen in the browser, which sealed the item bound to it.
+    pub id: ItemId,
     pub item_type: ItemType,
     /// Index into `ImportInput::folders`.
     pub folder: Option<u32>,
@@ -158,6 +160,10 @@ impl ImportInput {
             .find_map(|i| encrypted_problem(&i.data, ITEM_DATA_MAX))
         {
             found.push(FieldError::new(Field::ItemData, p));
+        }
+        let mut ids = std::collections::HashSet::new();
+        if !self.items.iter().all(|i| ids.insert(&i.id)) {
+            found.push(FieldError::new(Field::ItemIds, Problem::Taken));
         }
         let folders = self.folders.len();
         if self.items.iter().any(|i| {

@@ -103,13 +103,27 @@ fn replace_history() -> NavigateOptions {
     }
 }
 
-/// Sends a signed-in visitor of the login or registration page to the vault.
+/// Where to go once signed in: the page `?next=` names if it is one of this site's (an
+/// invitation link sends people through the login page), else the vault.
+fn next_page() -> String {
+    let next = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("next"));
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        _ => "/vault".to_owned(),
+    }
+}
+
+/// Sends a signed-in visitor of the login or registration page on (to the vault, or `?next=`).
 #[component]
 fn RedirectIfSignedIn() -> impl IntoView {
     let auth = use_auth();
+    let next = next_page();
     view! {
         <Transition fallback=|| ()>
-            {move || Suspend::new(async move { auth.account.await.map(|_| view! { <Redirect path="/vault" options=replace_history() /> }) })}
+            {move || {
+                let next = next.clone();
+                Suspend::new(async move { auth.account.await.map(|_| view! { <Redirect path=next options=replace_history() /> }) })
+            }}
         </Transition>
     }
 }
@@ -125,6 +139,7 @@ pub fn LoginPage() -> impl IntoView {
     // no connection): said in the form, where the person is looking, as the unlock form does.
     let failure = RwSignal::new(None::<AppError>);
     let navigate = use_navigate();
+    let next = StoredValue::new(next_page());
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -155,7 +170,7 @@ pub fn LoginPage() -> impl IntoView {
                     password.set(String::new());
                     enter_vault(&account, keys).await;
                     pending.set(false);
-                    navigate("/vault", replace_history());
+                    navigate(&next.get_value(), replace_history());
                 }
                 Err(e) => {
                     pending.set(false);
@@ -267,7 +282,8 @@ pub fn RegisterPage() -> impl IntoView {
                     }
                     (true, Some(_), _) => view! { <SignupStart email=email expired=true /> }.into_any(),
                     (true, None, _) => view! { <SignupStart email=String::new() expired=false /> }.into_any(),
-                    (false, _, _) => view! { <RegisterForm token=None email=String::new() verified=false /> }.into_any(),
+                    // An invitation link sends the invited address along.
+                    (false, _, _) => view! { <RegisterForm token=None email=email verified=false /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -366,6 +382,7 @@ fn RegisterForm(token: Option<String>, email: String, verified: bool) -> impl In
     let pending = RwSignal::new(false);
     let errors = FormErrors::new();
     let navigate = use_navigate();
+    let next = StoredValue::new(next_page());
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -453,7 +470,7 @@ fn RegisterForm(token: Option<String>, email: String, verified: bool) -> impl In
                     enter_vault(&account, keys).await;
                     pending.set(false);
                     toasts.success(i18n.t(Key::AccountCreated).to_owned());
-                    navigate("/vault", replace_history());
+                    navigate(&next.get_value(), replace_history());
                 }
                 Err(e) => {
                     pending.set(false);

@@ -25,6 +25,9 @@ pub enum Icon {
     Tools,
     Preferences,
     Account,
+    Clock,
+    Organization,
+    Members,
 }
 
 impl Icon {
@@ -48,6 +51,9 @@ impl Icon {
             Icon::Tools => "wrench",
             Icon::Preferences => "sliders-horizontal",
             Icon::Account => "circle-user",
+            Icon::Clock => "clock",
+            Icon::Organization => "building-2",
+            Icon::Members => "users",
         }
     }
 }

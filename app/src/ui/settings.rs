@@ -41,12 +41,39 @@ fn SettingsBody(account: AccountInfo) -> impl IntoView {
                 <ProfileForm account=account.clone() />
                 <LockTimeoutSetting />
                 <ChangePasswordForm account=account.clone() />
+                <FingerprintSection account=account.clone() />
                 <SessionsSection />
             }
             .into_any()
         } else {
             view! { <UnlockForm account=account.clone() help=Key::SettingsLockedHelp /> }.into_any()
         }
+    }
+}
+
+/// The account's fingerprint phrase: what an organization's admin compares, out of band, before
+/// sealing the organization key to this account's public key.
+#[component]
+fn FingerprintSection(account: AccountInfo) -> impl IntoView {
+    let i18n = use_i18n();
+    let vault = use_vault();
+    let user = account.id.clone();
+    let phrase = LocalResource::new(move || {
+        let user = user.clone();
+        let public = vault
+            .keys()
+            .map(|k| crate::crypto::b64(k.private_key.public_key().as_bytes()));
+        async move {
+            let words = super::browser::fetch_text("/pkg/eff_large_wordlist.txt").await?;
+            crate::crypto::fingerprint::fingerprint_phrase(&words, &public?, user.as_str()).ok()
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="fingerprint-heading">
+            <h2 id="fingerprint-heading">{move || i18n.t(Key::FingerprintPhrase)}</h2>
+            <p class="help">{move || i18n.t(Key::FingerprintPhraseHelp)}</p>
+            <p><code class="fingerprint" id="my-fingerprint">{move || phrase.get().flatten().unwrap_or_default()}</code></p>
+        </section>
     }
 }
 

@@ -5,6 +5,7 @@ use super::browser::{self, remember_lang, remember_theme, Prefs};
 use super::components::ToastRegion;
 use super::guard::use_unsaved;
 use super::icons::Icon;
+use super::join::OrgPages;
 use super::menu::Menu;
 use super::settings::SettingsPage;
 use super::state::{provide_app_state, use_auth, use_i18n, use_vault, Hydrated, ThemeState};
@@ -100,6 +101,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/hint") view={Lazy::<HintRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/vault") view={Lazy::<VaultRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/org") view={Lazy::<OrgRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>
             <ToastRegion />
@@ -148,6 +150,7 @@ lazy_page!(RegisterRoute, RegisterPage);
 lazy_page!(HintRoute, HintPage);
 lazy_page!(VaultRoute, VaultPage);
 lazy_page!(SettingsRoute, SettingsPage);
+lazy_page!(OrgRoute, OrgPages);
 
 /// Locks the vault after the inactivity the user chose, counted over every tab of this browser
 /// (browser only).
@@ -231,23 +234,6 @@ fn NotFound() -> impl IntoView {
     }
 }
 
-/// One entry of the product switcher. Admin Console and Provider Portal entries join the list as
-/// those products arrive.
-struct Product {
-    label: Key,
-    href: &'static str,
-}
-
-fn products(account: Option<&AccountInfo>) -> Vec<Product> {
-    match account {
-        None => Vec::new(),
-        Some(_) => vec![Product {
-            label: Key::ProductPasswordManager,
-            href: "/vault",
-        }],
-    }
-}
-
 #[component]
 fn Header() -> impl IntoView {
     let i18n = use_i18n();
@@ -260,8 +246,7 @@ fn Header() -> impl IntoView {
             </A>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let account = auth.account.await;
-                    view! { <ProductSwitcher account=account.clone() /> }
+                    auth.account.await.map(|_| view! { <ProductSwitcher /> })
                 })}
             </Transition>
             <div class="spacer"></div>
@@ -278,22 +263,36 @@ fn Header() -> impl IntoView {
     }
 }
 
+/// The products of a signed-in account: the Password Manager, the Admin Console of each
+/// organization it administers, and a way to create an organization. The organizations come from
+/// a lazy part once the page is interactive (drawn by the browser alone, so hydration never waits
+/// for them), which keeps their code out of every page's main module.
 #[component]
-fn ProductSwitcher(account: Option<AccountInfo>) -> impl IntoView {
+fn ProductSwitcher() -> impl IntoView {
     let i18n = use_i18n();
-    let entries = products(account.as_ref());
-    (!entries.is_empty()).then(|| {
-        view! {
-            <nav class="menu" aria-label=move || i18n.t(Key::ProductSwitcher)>
-                <Menu label=Signal::derive(move || i18n.t(Key::ProductPasswordManager).to_owned())>
-                    {entries
-                        .into_iter()
-                        .map(|p| view! { <li><A href=p.href>{move || i18n.t(p.label)}</A></li> })
-                        .collect_view()}
-                </Menu>
-            </nav>
-        }
-    })
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        // Again after a change that may add or remove one (auth.refresh()).
+        use_auth().version.track();
+        spawn_local(async move { super::join::console_links(i18n).await.await });
+    });
+    let current = move || {
+        let console =
+            location.pathname.get() == "/org" && location.query.with(|q| q.get("id").is_some());
+        i18n.t(if console {
+            Key::AdminConsole
+        } else {
+            Key::ProductPasswordManager
+        })
+        .to_owned()
+    };
+    view! {
+        <nav class="menu" aria-label=move || i18n.t(Key::ProductSwitcher)>
+            <Menu label=Signal::derive(current) id="product-switcher">
+                <li><A href="/vault">{move || i18n.t(Key::ProductPasswordManager)}</A></li>
+            </Menu>
+        </nav>
+    }
 }
 
 /// Language and theme, in one menu so the header stays one row on a phone.

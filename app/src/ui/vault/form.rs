@@ -3,12 +3,16 @@
 
 use super::generator::Generator;
 use super::list::{type_label, Entry, Pane, VaultUi};
+use super::orgs::open_record;
+use super::share::{Destination, DestinationPicker};
+use crate::api::shared::{shared_create, shared_mark, shared_update};
 use crate::api::vault::{item_create, item_update};
-use crate::crypto::items::seal_item;
+use crate::crypto::items::{new_item_id, seal_item, seal_shared, seal_shared_data};
 use crate::domain::card;
 use crate::domain::item::{
     card_brand, CustomField, FieldKind, IdentityData, ItemData, LoginUri, UriMatch,
 };
+use crate::domain::shared::SharedItemInput;
 use crate::domain::vault::{ItemInput, ItemType};
 use crate::domain::{AppError, Field, FieldError, FolderId, Problem};
 use crate::i18n::Key;
@@ -85,6 +89,14 @@ fn identity_fields(p: &mut IdentityData) -> [(&'static str, Key, &mut String); 1
     ]
 }
 
+/// The organization a new item goes to (none for an edit: it stays where it is).
+fn existing_target_org<T>(target: &Option<T>, dest: Destination) -> Option<crate::domain::OrgId> {
+    match target {
+        Some(_) => None,
+        None => dest.org.get_untracked(),
+    }
+}
+
 /// The id of the element an event happened on, if it has one.
 fn changed_id(ev: &leptos::ev::Event) -> Option<String> {
     use leptos::wasm_bindgen::JsCast;
@@ -101,6 +113,39 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
     let errors = FormErrors::new();
     let pending = RwSignal::new(false);
     let source = existing.as_ref().or(copy_of.as_ref());
+    // A shared item is saved back to its organization; a member whose access hides passwords
+    // neither sees nor sends its secret fields (the server keeps them).
+    let shared = existing.as_ref().and_then(|e| e.shared.clone());
+    let hides = shared.as_ref().is_some_and(|s| !s.rights.secrets);
+    // A new item goes where the list is looking, if the member may put items there.
+    let dest = {
+        let (org, collection) = match ui.filter.get_untracked() {
+            super::list::Filter::Org(o) => (Some(o), None),
+            super::list::Filter::Collection(o, c) => (Some(o), Some(c)),
+            _ => (None, None),
+        };
+        let org = org
+            .and_then(|o| ui.org(&o))
+            .filter(|o| !o.writable().is_empty());
+        let collections = match (&org, collection) {
+            (Some(o), Some(c)) if o.writable().iter().any(|w| w.id == c) => vec![c],
+            (Some(o), _) => o
+                .writable()
+                .first()
+                .map(|c| c.id.clone())
+                .into_iter()
+                .collect(),
+            _ => Vec::new(),
+        };
+        Destination::new(org.map(|o| o.id), collections)
+    };
+    let marks_before = existing
+        .as_ref()
+        .map(|e| (e.record.favorite, e.record.folder_id.clone()));
+    let offers_orgs = existing.is_none()
+        && ui
+            .orgs
+            .with_untracked(|o| o.iter().any(|o| !o.writable().is_empty()));
     let mut d = source.map(|e| e.data.clone()).unwrap_or_default();
     if copy_of.is_some() {
         d.name = i18n.fmt(Key::CopyOfName, &[("name", &d.name)]);
@@ -279,10 +324,97 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
             return;
         }
         let Some(keys) = vault.keys() else { return };
-        let sealed = match seal_item(&keys.user_key, &data) {
+        let to_org = match (&shared, existing_target_org(&target, dest)) {
+            (Some(s), _) => Some(s.org.clone()),
+            (None, org) => org,
+        };
+        if let Some(org_id) = to_org {
+            let Some(org) = ui.org(&org_id) else {
+                return toasts.error(i18n.error(&AppError::NotFound));
+            };
+            let collections = dest.collections.get_untracked();
+            if target.is_none() && collections.is_empty() {
+                errors.show(&AppError::field(Field::Collections, Problem::Required));
+                return;
+            }
+            let id = match &target {
+                Some((id, _, _)) => Ok(id.clone()),
+                None => new_item_id(),
+            };
+            let sealed = id.and_then(|id| {
+                if hides {
+                    seal_shared_data(&org.key, &data, org.binding(&id)).map(|d| (id, d, None))
+                } else {
+                    seal_shared(&org.key, &data, org.binding(&id)).map(|(d, s)| (id, d, Some(s)))
+                }
+            });
+            let Ok((id, sealed, secrets)) = sealed else {
+                return toasts.error(i18n.error(&AppError::Crypto));
+            };
+            let input = SharedItemInput {
+                item_type: kind,
+                data: sealed,
+                secrets,
+            };
+            let (fav, fold) = (favorite.get_untracked(), folder.get_untracked());
+            let target = target.clone();
+            let marks_changed = match &marks_before {
+                Some(before) => *before != (fav, fold.clone()),
+                None => fav || fold.is_some(),
+            };
+            pending.set(true);
+            spawn_local(async move {
+                let saved = match target {
+                    None => shared_create(org_id.clone(), id.clone(), input, collections).await,
+                    Some((id, revision, _)) => {
+                        shared_update(org_id.clone(), id, revision, input).await
+                    }
+                };
+                let saved = match saved {
+                    Ok(mut record) if marks_changed => {
+                        match shared_mark(org_id, record.id.clone(), fav, fold.clone()).await {
+                            Ok(()) => {
+                                record.favorite = fav;
+                                record.folder_id = fold;
+                                Ok(record)
+                            }
+                            Err(e) => Err(e),
+                        }
+                    }
+                    other => other,
+                };
+                pending.set(false);
+                match saved {
+                    Ok(record) => {
+                        let unreadable = i18n.t(Key::ErrCrypto);
+                        // The list keeps the form's own copy of what the member may see.
+                        let (record, _, shared) = open_record(&org, record, unreadable);
+                        let id = record.id.clone();
+                        ui.upsert_entry(Entry::with_owner(record, data, Some(shared)));
+                        unsaved.mark(false);
+                        ui.pane.set(Pane::View(id));
+                        request_animation_frame(|| focus("item-edit"));
+                        toasts.success(i18n.t(Key::ItemSaved).to_owned());
+                    }
+                    Err(AppError::Conflict) => toasts.error(i18n.error(&AppError::Conflict)),
+                    Err(e) => report(errors, &e),
+                }
+            });
+            return;
+        }
+        // A new item's id is chosen here, so it is sealed bound to it before the server sees it.
+        let id = match &target {
+            Some((id, _, _)) => Ok(id.clone()),
+            None => new_item_id(),
+        };
+        let sealed = match id.and_then(|id| {
+            ui.bound(&id, |at| seal_item(&keys.user_key, &data, at))
+                .map(|sealed| (id, sealed))
+        }) {
             Ok(sealed) => sealed,
             Err(_) => return toasts.error(i18n.error(&AppError::Crypto)),
         };
+        let (id, sealed) = sealed;
         let target = target.clone();
         let input = ItemInput {
             item_type: kind,
@@ -293,7 +425,7 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
         pending.set(true);
         spawn_local(async move {
             let result = match target {
-                None => item_create(input).await,
+                None => item_create(id, input).await,
                 Some((id, revision, _)) => item_update(id, revision, input).await,
             };
             pending.set(false);
@@ -357,10 +489,16 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
             }
         >
             <h2>{move || format!("{} · {}", i18n.t(heading), i18n.t(type_label(kind)))}</h2>
+            {hides.then(|| view! { <p class="notice">{move || i18n.t(Key::PasswordsHidden)}</p> })}
+            {offers_orgs.then(|| view! {
+                <DestinationPicker dest own=true prefix="item" />
+                {move || errors.message(Field::Collections).get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+            })}
             <TextField id="item-name" label=Key::ItemName value=name error=errors.message(Field::Name) required=true />
             {match kind {
                 ItemType::Login => view! {
                     {field("item-username", Key::Username, username)}
+                    {(!hides).then(|| view! {
                     <PasswordField id="item-password" label=Key::Password value=password error=none autocomplete="off" />
                     <StrengthMeter password=password />
                     <button type="button" class="small" aria-expanded=move || generating.get().to_string() on:click=move |_| generating.update(|g| *g = !*g)>
@@ -374,6 +512,7 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
                         }) />
                     </Show>
                     <TextField id="item-totp" label=Key::TotpSecret value=totp error=errors.message(Field::Totp) help=Key::TotpHelp />
+                    })}
                     <fieldset class="rows">
                         <legend>{move || i18n.t(Key::Uris)}</legend>
                         <For each=move || uris.get() key=|r| r.key let:row>
@@ -406,15 +545,20 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
                 }.into_any(),
                 ItemType::Card => view! {
                     {field("item-cardholder", Key::Cardholder, holder)}
+                    {(!hides).then(|| view! {
                     <PasswordField id="item-card-number" label=Key::CardNumber value=number error=none autocomplete="off" required=false warning=number_warning toggle=(Key::ShowCardNumber, Key::HideCardNumber) />
+                    })}
                     <p class="help">{move || number.with(|n| card_brand(&n.chars().filter(char::is_ascii_digit).collect::<String>()).unwrap_or_default().to_owned())}</p>
                     <TextField id="item-exp-month" label=Key::ExpMonth value=month error=errors.message(Field::ExpMonth) />
                     <TextField id="item-exp-year" label=Key::ExpYear value=year error=errors.message(Field::ExpYear) />
+                    {(!hides).then(|| view! {
                     <PasswordField id="item-card-code" label=Key::SecurityCode value=code error=errors.message(Field::SecurityCode) autocomplete="off" required=false toggle=(Key::ShowSecurityCode, Key::HideSecurityCode) />
+                    })}
                 }.into_any(),
                 ItemType::Identity => identity
                     .get_value()
                     .into_iter()
+                    .filter(|(id, _, _)| !hides || !matches!(*id, "item-ssn" | "item-passport" | "item-license"))
                     .map(|(id, label, value)| field(id, label, value))
                     .collect_view()
                     .into_any(),
@@ -445,6 +589,9 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
                             {move || match row.kind.get() {
                                 FieldKind::Boolean => view! {
                                     <input id=format!("field-value-{}", row.key) type="checkbox" prop:checked=move || row.value.get() == "true" on:change=move |ev| row.value.set(event_target_checked(&ev).to_string()) />
+                                }.into_any(),
+                                FieldKind::Hidden if hides => view! {
+                                    <input id=format!("field-value-{}", row.key) type="text" disabled=true placeholder=move || i18n.t(Key::HiddenByAccess) />
                                 }.into_any(),
                                 k => view! {
                                     <input id=format!("field-value-{}", row.key) type=if k == FieldKind::Hidden { "password" } else { "text" } autocomplete="off" prop:value=move || row.value.get() on:input=move |ev| row.value.set(event_target_value(&ev)) />

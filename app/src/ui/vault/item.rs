@@ -2,6 +2,7 @@
 //! live TOTP code, custom fields, password history, and the item's actions.
 
 use super::list::{type_label, Entry, Pane, VaultUi};
+use crate::api::shared::{shared_delete, shared_restore, shared_trash};
 use crate::api::vault::{items_delete, items_restore, items_trash};
 use crate::domain::item::{card_brand, FieldKind};
 use crate::domain::totp::Totp;
@@ -236,8 +237,35 @@ pub fn ItemView(entry: Entry) -> impl IntoView {
     let toasts = use_toasts();
     let ui = expect_context::<VaultUi>();
     let confirming = RwSignal::new(false);
-    let Entry { record, data, .. } = entry;
+    let Entry {
+        record,
+        data,
+        shared,
+        ..
+    } = entry;
     let id = StoredValue::new(record.id.clone());
+    // What the member may do: everything with their own items; with shared ones, what their
+    // collections give (the server decides again).
+    let rights = shared
+        .as_ref()
+        .map_or(crate::domain::org::Rights::FULL, |s| s.rights);
+    let manages = rights.edit && rights.secrets;
+    let org_id = StoredValue::new(shared.as_ref().map(|s| s.org.clone()));
+    let place = shared.as_ref().and_then(|s| {
+        let org = ui.org(&s.org)?;
+        let names: Vec<String> = org
+            .collections
+            .iter()
+            .filter(|c| s.collections.contains(&c.id))
+            .map(|c| c.name.clone())
+            .collect();
+        Some(if names.is_empty() {
+            org.name
+        } else {
+            format!("{} › {}", org.name, names.join(", "))
+        })
+    });
+    let hides_passwords = !rights.secrets;
     let in_trash = record.deleted_at.is_some();
     let kind = record.item_type;
     // A secure note is all notes: it gets the copy button other items' fields have.
@@ -246,10 +274,13 @@ pub fn ItemView(entry: Entry) -> impl IntoView {
     let act = move |key: Key| {
         let ids = vec![id.get_value()];
         spawn_local(async move {
-            let result = match key {
-                Key::MoveToTrash => items_trash(ids.clone()).await,
-                Key::Restore => items_restore(ids.clone()).await,
-                _ => items_delete(ids.clone()).await,
+            let result = match (org_id.get_value(), key) {
+                (None, Key::MoveToTrash) => items_trash(ids.clone()).await,
+                (None, Key::Restore) => items_restore(ids.clone()).await,
+                (None, _) => items_delete(ids.clone()).await,
+                (Some(org), Key::MoveToTrash) => shared_trash(org, ids.clone()).await,
+                (Some(org), Key::Restore) => shared_restore(org, ids.clone()).await,
+                (Some(org), _) => shared_delete(org, ids.clone()).await,
             };
             match result {
                 Ok(_) => {
@@ -297,6 +328,12 @@ pub fn ItemView(entry: Entry) -> impl IntoView {
                 {folder.map(|f| view! { " · " <IconSvg icon=Icon::Folder /> " " {f} })}
                 {record.favorite.then(|| view! { " · " {move || i18n.t(Key::Favorite)} })}
             </p>
+            {place.map(|place| view! {
+                <p class="muted shared-place"><IconSvg icon=Icon::Organization /> " " {place}</p>
+            })}
+            {hides_passwords.then(|| view! {
+                <p class="notice">{move || i18n.t(Key::PasswordsHidden)}</p>
+            })}
             <dl>
                 {match kind {
                     ItemType::Login => view! {
@@ -366,7 +403,9 @@ pub fn ItemView(entry: Entry) -> impl IntoView {
                 }}
             </p>
             <div class="actions">
-                {if in_trash {
+                {if in_trash && !manages {
+                    ().into_any()
+                } else if in_trash {
                     view! {
                         <button type="button" on:click=move |_| act(Key::Restore)>{move || i18n.t(Key::Restore)}</button>
                         <Show
@@ -384,9 +423,16 @@ pub fn ItemView(entry: Entry) -> impl IntoView {
                     }.into_any()
                 } else {
                     view! {
-                        <button type="button" id="item-edit" class="primary" on:click=move |_| ui.pane.set(Pane::Edit(edit_id.clone()))>{move || i18n.t(Key::Edit)}</button>
-                        <button type="button" on:click=move |_| ui.pane.set(Pane::Clone(clone_id.clone()))>{move || i18n.t(Key::CloneItem)}</button>
-                        <button type="button" on:click=move |_| act(Key::MoveToTrash)>{move || i18n.t(Key::MoveToTrash)}</button>
+                        {rights.edit.then(|| view! {
+                            <button type="button" id="item-edit" class="primary" on:click=move |_| ui.pane.set(Pane::Edit(edit_id.clone()))>{move || i18n.t(Key::Edit)}</button>
+                        })}
+                        {rights.secrets.then(|| view! {
+                            <button type="button" on:click=move |_| ui.pane.set(Pane::Clone(clone_id.clone()))>{move || i18n.t(Key::CloneItem)}</button>
+                        })}
+                        {manages.then(|| view! {
+                            <button type="button" on:click=move |_| act(Key::MoveToTrash)>{move || i18n.t(Key::MoveToTrash)}</button>
+                        })}
+                        {shared.is_none().then(|| view! { <super::share::MoveToOrg id=record.id.clone() /> })}
                     }.into_any()
                 }}
             </div>

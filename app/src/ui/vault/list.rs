@@ -5,12 +5,13 @@ use super::folders::FolderFilters;
 use super::form::ItemForm;
 use super::generator::GeneratorPane;
 use super::item::ItemView;
+use super::orgs::{open_record, OrgVault, Shared, VaultFilters};
 use super::transfer::{ExportPane, ImportPane};
-use crate::api::vault::{trash_empty, vault_list};
-use crate::crypto::items::{open_folder_name, open_item};
+use crate::api::vault::{item_update, trash_empty, vault_list};
+use crate::crypto::items::{open_folder_name, open_item, seal_item, Binding, Owner};
 use crate::domain::item::ItemData;
-use crate::domain::vault::{ItemRecord, ItemType, VaultSnapshot};
-use crate::domain::{FolderId, ItemId};
+use crate::domain::vault::{ItemInput, ItemRecord, ItemType, VaultSnapshot};
+use crate::domain::{CollectionId, FolderId, ItemId, OrgId, UserId};
 use crate::i18n::Key;
 use crate::ui::browser::{
     focus, focus_if_shown, history_back, mark, push_history_entry, tab_news, tell_other_tabs,
@@ -32,17 +33,24 @@ use std::sync::Arc;
 pub struct Entry {
     pub record: ItemRecord,
     pub data: ItemData,
+    /// For an organization's item: which, where, and what the member may do.
+    pub shared: Option<Shared>,
     hay: String,
     sort: String,
 }
 
 impl Entry {
     pub fn new(record: ItemRecord, data: ItemData) -> Self {
+        Self::with_owner(record, data, None)
+    }
+
+    pub fn with_owner(record: ItemRecord, data: ItemData, shared: Option<Shared>) -> Self {
         let hay = data.search_text();
         let sort = data.name.to_lowercase();
         Entry {
             record,
             data,
+            shared,
             hay,
             sort,
         }
@@ -57,7 +65,12 @@ pub struct FolderEntry {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Filter {
+    /// Every vault: the member's own and their organizations'.
     All,
+    /// The member's own items.
+    MyVault,
+    Org(OrgId),
+    Collection(OrgId, CollectionId),
     Favorites,
     Type(ItemType),
     /// `None` is "No folder".
@@ -83,6 +96,10 @@ pub struct VaultUi {
     /// Sorted by name.
     pub entries: RwSignal<Vec<Arc<Entry>>>,
     pub folders: RwSignal<Vec<FolderEntry>>,
+    /// The organizations whose keys the member holds.
+    pub orgs: RwSignal<Vec<OrgVault>>,
+    /// Names of organizations that have yet to confirm the member.
+    pub waiting: RwSignal<Vec<String>>,
     pub loaded: RwSignal<bool>,
     pub filter: RwSignal<Filter>,
     pub query: RwSignal<String>,
@@ -91,6 +108,8 @@ pub struct VaultUi {
     pub filters_open: RwSignal<bool>,
     /// The list's one tab stop: the row the arrow keys last reached.
     active: RwSignal<Option<ItemId>>,
+    /// The account whose vault this is: personal items are sealed bound to it.
+    owner: StoredValue<UserId>,
     unsaved: UnsavedEdits,
     vault: Vault,
     i18n: I18n,
@@ -140,10 +159,13 @@ fn sort(list: &mut [Arc<Entry>]) {
 }
 
 impl VaultUi {
-    fn new() -> Self {
+    fn new(owner: UserId) -> Self {
         VaultUi {
+            owner: StoredValue::new(owner),
             entries: RwSignal::new(Vec::new()),
             folders: RwSignal::new(Vec::new()),
+            orgs: RwSignal::new(Vec::new()),
+            waiting: RwSignal::new(Vec::new()),
             loaded: RwSignal::new(false),
             filter: RwSignal::new(Filter::All),
             query: RwSignal::new(String::new()),
@@ -154,6 +176,16 @@ impl VaultUi {
             vault: use_vault(),
             i18n: use_i18n(),
         }
+    }
+
+    /// Runs `f` with what a personal item `item` is sealed bound to.
+    pub fn bound<T>(&self, item: &ItemId, f: impl FnOnce(Binding<'_>) -> T) -> T {
+        self.owner.with_value(|owner| {
+            f(Binding {
+                owner: Owner::User(owner),
+                item,
+            })
+        })
     }
 
     /// Shows `pane`, after asking if that would throw away unsaved edits.
@@ -203,26 +235,58 @@ impl VaultUi {
                     Err(e) => return crate::ui::components::toast_error(&e),
                 }
             }
-            this.show(whole);
+            let Some(keys) = this.vault.keys() else {
+                return;
+            };
+            match super::orgs::load(&keys).await {
+                Ok(loaded) => this.show(whole, loaded),
+                Err(e) => crate::ui::components::toast_error(&e),
+            }
         });
     }
 
-    fn show(&self, snapshot: VaultSnapshot) {
+    /// The organization `id`, if the member holds its key.
+    pub fn org(&self, id: &OrgId) -> Option<OrgVault> {
+        self.orgs
+            .with_untracked(|orgs| orgs.iter().find(|o| &o.id == id).cloned())
+    }
+
+    fn show(&self, snapshot: VaultSnapshot, loaded: super::orgs::Loaded) {
         let Some(keys) = self.vault.keys() else {
             return;
         };
         let unreadable = self.i18n.t(Key::ErrCrypto);
+        let mut legacy = Vec::new();
         let mut entries: Vec<Arc<Entry>> = snapshot
             .items
             .into_iter()
             .map(|record| {
-                let data = open_item(&keys.user_key, &record.data).unwrap_or_else(|_| ItemData {
-                    name: unreadable.to_owned(),
-                    ..ItemData::default()
-                });
+                let opened =
+                    self.bound(&record.id, |at| open_item(&keys.user_key, &record.data, at));
+                let data = match opened {
+                    Ok(opened) => {
+                        if opened.legacy {
+                            legacy.push((record.clone(), opened.data.clone()));
+                        }
+                        opened.data
+                    }
+                    Err(_) => ItemData {
+                        name: unreadable.to_owned(),
+                        ..ItemData::default()
+                    },
+                };
                 Arc::new(Entry::new(record, data))
             })
             .collect();
+        let mut orgs = Vec::with_capacity(loaded.orgs.len());
+        for (org, items) in loaded.orgs {
+            for record in items {
+                let (record, data, shared) = open_record(&org, record, unreadable);
+                entries.push(Arc::new(Entry::with_owner(record, data, Some(shared))));
+            }
+            orgs.push(org);
+        }
+        orgs.sort_by_key(|o| o.name.to_lowercase());
         sort(&mut entries);
         let mut folders: Vec<FolderEntry> = snapshot
             .folders
@@ -237,8 +301,44 @@ impl VaultUi {
         mark("keyhaven:vault-decrypted");
         self.entries.set(entries);
         self.folders.set(folders);
+        self.orgs.set(orgs);
+        self.waiting.set(loaded.waiting);
         self.loaded.set(true);
         request_animation_frame(|| mark("keyhaven:list-painted"));
+        self.rebind_legacy(legacy);
+    }
+
+    /// Seals again, bound to their identity, the items sealed before binding (one save each, in
+    /// the background; an item changed meanwhile elsewhere keeps its turn for the next load).
+    fn rebind_legacy(&self, legacy: Vec<(ItemRecord, ItemData)>) {
+        if legacy.is_empty() {
+            return;
+        }
+        let this = *self;
+        spawn_local(async move {
+            for (record, data) in legacy {
+                let Some(keys) = this.vault.keys() else {
+                    return;
+                };
+                let Ok(sealed) = this.bound(&record.id, |at| seal_item(&keys.user_key, &data, at))
+                else {
+                    continue;
+                };
+                let input = ItemInput {
+                    item_type: record.item_type,
+                    folder_id: record.folder_id.clone(),
+                    favorite: record.favorite,
+                    data: sealed,
+                };
+                if let Ok(saved) = item_update(record.id.clone(), record.revision, input).await {
+                    this.entries.update(|list| {
+                        if let Some(e) = list.iter_mut().find(|e| e.record.id == saved.id) {
+                            *e = Arc::new(Entry::new(saved, data));
+                        }
+                    });
+                }
+            }
+        });
     }
 
     pub fn entry(&self, id: &ItemId) -> Option<Entry> {
@@ -251,9 +351,14 @@ impl VaultUi {
 
     /// Puts a saved item in place (or adds it).
     pub fn upsert(&self, record: ItemRecord, data: ItemData) {
+        self.upsert_entry(Entry::new(record, data));
+    }
+
+    /// Puts a saved item, personal or shared, in place (or adds it).
+    pub fn upsert_entry(&self, entry: Entry) {
         self.entries.update(|list| {
-            list.retain(|e| e.record.id != record.id);
-            list.push(Arc::new(Entry::new(record, data)));
+            list.retain(|e| e.record.id != entry.record.id);
+            list.push(Arc::new(entry));
             sort(list);
         });
         self.changed();
@@ -276,6 +381,15 @@ fn visible(entry: &Entry, filter: &Filter, words: &[String]) -> bool {
     let by_filter = match filter {
         Filter::Trash => in_trash,
         Filter::All => !in_trash,
+        Filter::MyVault => !in_trash && entry.shared.is_none(),
+        Filter::Org(org) => !in_trash && entry.shared.as_ref().is_some_and(|s| &s.org == org),
+        Filter::Collection(org, c) => {
+            !in_trash
+                && entry
+                    .shared
+                    .as_ref()
+                    .is_some_and(|s| &s.org == org && s.collections.contains(c))
+        }
         Filter::Favorites => !in_trash && entry.record.favorite,
         Filter::Type(t) => !in_trash && entry.record.item_type == *t,
         Filter::Folder(f) => !in_trash && entry.record.folder_id == *f,
@@ -307,9 +421,9 @@ const ROW_PX: f64 = 56.0;
 const OVERSCAN: usize = 8;
 
 #[component]
-pub fn VaultView() -> impl IntoView {
+pub fn VaultView(owner: UserId) -> impl IntoView {
     let i18n = use_i18n();
-    let ui = VaultUi::new();
+    let ui = VaultUi::new(owner);
     provide_context(ui);
     ui.reload();
     follow_history(ui);
@@ -435,6 +549,14 @@ pub fn VaultView() -> impl IntoView {
                 Filter::Trash => Some(i18n.t(Key::Trash).to_owned()),
                 Filter::Folder(None) => Some(i18n.t(Key::NoFolder).to_owned()),
                 Filter::Folder(Some(id)) => ui.folder_name(id),
+                Filter::MyVault => Some(i18n.t(Key::MyVault).to_owned()),
+                Filter::Org(org) => ui.org(org).map(|o| o.name),
+                Filter::Collection(org, c) => ui.org(org).and_then(|o| {
+                    o.collections
+                        .into_iter()
+                        .find(|x| &x.id == c)
+                        .map(|x| x.name)
+                }),
                 _ => None,
             })
             .unwrap_or_default()
@@ -452,8 +574,10 @@ pub fn VaultView() -> impl IntoView {
         let pressed = f.clone();
         // "All items" is where focus lands when the filter it was on goes away.
         let id = (f == Filter::All).then_some("filter-all");
+        // With organizations, "All vaults" above stands for it.
+        let all = f == Filter::All;
         view! {
-            <li>
+            <li hidden=move || all && ui.orgs.with(|o| !o.is_empty())>
                 <button
                     type="button"
                     id=id
@@ -483,6 +607,7 @@ pub fn VaultView() -> impl IntoView {
                 <button type="button" class="ghost drawer-close" on:click=move |_| { ui.filters_open.set(false); focus("filters-button"); }>
                     <IconSvg icon=Icon::Close /> {move || i18n.t(Key::CloseFilters)}
                 </button>
+                <VaultFilters />
                 <ul>
                     {filters.into_iter().map(|(f, label)| filter_button(f, label)).collect_view()}
                 </ul>

@@ -5,6 +5,9 @@ mod form;
 mod generator;
 mod item;
 mod list;
+pub use list::type_label;
+mod orgs;
+mod share;
 mod transfer;
 
 use super::auth::UnlockForm;
@@ -55,7 +58,7 @@ fn VaultBody(account: AccountInfo) -> impl IntoView {
     let vault = use_vault();
     move || {
         if vault.is_unlocked() {
-            view! { <list::VaultView /> }.into_any()
+            view! { <list::VaultView owner=account.id.clone() /> }.into_any()
         } else {
             view! { <UnlockForm account=account.clone() /> }.into_any()
         }

@@ -3,7 +3,7 @@
 
 use super::list::{FolderEntry, Pane, VaultUi};
 use crate::api::vault::items_import;
-use crate::crypto::items::{seal_folder_name, seal_item};
+use crate::crypto::items::{new_item_id, seal_folder_name, seal_item};
 use crate::crypto::SymmetricKey;
 use crate::domain::transfer::{import, match_folders, Export, ExportFolder, ExportItem};
 use crate::domain::vault::{ImportInput, ImportItem};
@@ -37,8 +37,14 @@ pub fn ImportPane() -> impl IntoView {
         pending.set(true);
         spawn_local(async move {
             let existing = ui.folders.get_untracked();
-            let outcome =
-                run_import(i18n, &keys.user_key, password.get_untracked(), &existing).await;
+            let outcome = run_import(
+                i18n,
+                ui,
+                &keys.user_key,
+                password.get_untracked(),
+                &existing,
+            )
+            .await;
             pending.set(false);
             match outcome {
                 Ok(n) => {
@@ -59,6 +65,7 @@ pub fn ImportPane() -> impl IntoView {
     }
     async fn run_import(
         i18n: I18n,
+        ui: VaultUi,
         key: &SymmetricKey,
         password: String,
         existing: &[FolderEntry],
@@ -90,14 +97,17 @@ pub fn ImportPane() -> impl IntoView {
                 .folder
                 .and_then(|f| matched.get(f).copied().flatten())
                 .map(|i| existing[i].id.clone());
+            let id = new_item_id().map_err(|_| Failure::Server(AppError::Crypto))?;
+            let data = sealed(ui.bound(&id, |at| seal_item(key, &item.data, at)))?;
             input.items.push(ImportItem {
+                id,
                 item_type: item.item_type,
                 folder: item
                     .folder
                     .and_then(|f| new_index.get(f).copied().flatten()),
                 folder_id: existing_folder,
                 favorite: item.favorite,
-                data: sealed(seal_item(key, &item.data))?,
+                data,
             });
         }
         items_import(input).await.map_err(Failure::Server)

@@ -1,0 +1,829 @@
+//! Shared items: an organization's items, their collections, and each member's own marks.
+//!
+//! Reads resolve a member's collections in SQL and leave the decisions to `authz`
+//! (`shared_rights`, `shared_allowed`): the secret part of an item leaves the database only for a
+//! member whose rights include it. Writes load the grants of their targets inside their own
+//! transaction, after `hold_place`, and ask `authorize_shared` there, so a grant or a membership
+//! taken away a moment before applies.
+
+use super::orgs::{hold_place, record_by};
+use super::{now_ms, placeholders, Db};
+use crate::domain::authz::{
+    authorize_shared, shared_allowed, shared_rights, AccountAccess, CollectionGrants, EditSecrets,
+    EditShared, ManageShared, OrgAccess, OrgActionType, ReadAllItems, ReadShared, SharedAccess,
+    SharedAction, SharedActionType, TargetGrants, UseOrg, WriteOrgItems, WriteVault,
+};
+use crate::domain::org::{collection_rights, AccessLevel, OrgRole};
+use crate::domain::shared::{
+    MoveIn, ReachedCollection, SharedItemInput, SharedItemRecord, SharedPage,
+};
+use crate::domain::vault::{ItemType, LIST_PAGE_BYTES, LIST_PAGE_ITEMS};
+use crate::domain::{AppError, CollectionId, Field, FolderId, ItemId, MemberId, Problem};
+use sqlx::any::AnyRow;
+use sqlx::{Any, AnyConnection, Row, Transaction};
+use std::collections::{BTreeMap, HashMap};
+
+/// The caller's membership still stands (confirmed, not revoked): read in the same statement as
+/// the items, so a revocation applies to the very next page.
+const MEMBER_STANDS: &str =
+    "EXISTS (SELECT 1 FROM org_members m WHERE m.id = $3 AND m.status = 'confirmed' AND m.revoked = 0)";
+
+/// The collections of `c.id` (an alias of the query) the member `$3` reaches, directly or
+/// through a group.
+const REACHES: &str = "(EXISTS (SELECT 1 FROM collection_members cm WHERE cm.collection_id = ci.collection_id AND cm.member_id = $3) \
+     OR EXISTS (SELECT 1 FROM collection_groups cg JOIN group_members gm ON gm.group_id = cg.group_id \
+     WHERE cg.collection_id = ci.collection_id AND gm.member_id = $3))";
+
+/// The member `$2`'s own grant (`cm`) and their groups' grants (`g`) on the collection `{col}`.
+fn grant_joins(col: &str) -> String {
+    format!(
+        "LEFT JOIN collection_members cm ON cm.collection_id = {col} AND cm.member_id = $2 \
+         LEFT JOIN (SELECT cg.collection_id, cg.level FROM collection_groups cg \
+         JOIN group_members gm ON gm.group_id = cg.group_id WHERE gm.member_id = $2) g \
+         ON g.collection_id = {col}"
+    )
+}
+
+fn level_of(code: Option<String>) -> Result<Option<AccessLevel>, AppError> {
+    code.map(|c| {
+        AccessLevel::from_code(&c).ok_or_else(|| AppError::internal(format!("unknown level {c}")))
+    })
+    .transpose()
+}
+
+/// Collects grant rows (`target`, `coll`, `direct`, `via_group`) into each target's grants.
+fn gather(
+    rows: &[AnyRow],
+) -> Result<BTreeMap<String, BTreeMap<String, CollectionGrants>>, AppError> {
+    let mut out: BTreeMap<String, BTreeMap<String, CollectionGrants>> = BTreeMap::new();
+    for row in rows {
+        let target: String = row.try_get("target")?;
+        let colls = out.entry(target).or_default();
+        let Some(coll) = row.try_get::<Option<String>, _>("coll")? else {
+            continue;
+        };
+        let grants = colls.entry(coll).or_default();
+        grants.direct = level_of(row.try_get("direct")?)?;
+        if let Some(level) = level_of(row.try_get("via_group")?)? {
+            grants.groups.push(level);
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Clone, Copy)]
+pub(super) enum Kind {
+    Items,
+    Collections,
+}
+
+/// The grants of the member on each of `ids` (items or collections of `org`), in the order asked;
+/// an id that is not the organization's comes back as not existing.
+async fn grants_of(
+    conn: &mut AnyConnection,
+    org: &str,
+    member: &MemberId,
+    kind: Kind,
+    ids: &[&str],
+) -> Result<Vec<(String, TargetGrants)>, AppError> {
+    let list = placeholders(3, ids.len());
+    let sql = match kind {
+        Kind::Items => format!(
+            "SELECT t.id AS target, ci.collection_id AS coll, cm.level AS direct, g.level AS via_group \
+             FROM org_items t LEFT JOIN collection_items ci ON ci.item_id = t.id {} \
+             WHERE t.org_id = $1 AND t.id IN ({list})",
+            grant_joins("ci.collection_id")
+        ),
+        Kind::Collections => format!(
+            "SELECT t.id AS target, t.id AS coll, cm.level AS direct, g.level AS via_group \
+             FROM collections t {} WHERE t.org_id = $1 AND t.id IN ({list})",
+            grant_joins("t.id")
+        ),
+    };
+    let mut query = sqlx::query(&sql).bind(org).bind(member.as_str());
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    let mut found = gather(&rows)?;
+    ids.iter()
+        .map(|id| {
+            let grants = match found.remove(*id) {
+                Some(colls) => TargetGrants {
+                    exists: true,
+                    collections: colls.into_values().collect(),
+                },
+                // Asked twice: the first answer took it.
+                None if ids.iter().filter(|i| *i == id).count() > 1 => {
+                    return Err(AppError::field(Field::ItemIds, Problem::Invalid))
+                }
+                None => TargetGrants::default(),
+            };
+            Ok(((*id).to_owned(), grants))
+        })
+        .collect::<Result<Vec<_>, AppError>>()
+}
+
+/// Asks `authz` about `ids` for the member behind `access`, inside the transaction.
+pub(super) async fn decide<A: SharedActionType, W: OrgActionType>(
+    tx: &mut Transaction<'_, Any>,
+    access: &OrgAccess<W>,
+    kind: Kind,
+    ids: &[&str],
+) -> Result<SharedAccess<A>, AppError> {
+    let grants = grants_of(tx, access.org().as_str(), access.member(), kind, ids).await?;
+    let targets: Vec<(&str, TargetGrants)> = grants
+        .iter()
+        .map(|(id, g)| (id.as_str(), g.clone()))
+        .collect();
+    authorize_shared::<A, W>(access, &targets)
+}
+
+const ITEM_COLUMNS: &str =
+    "i.id, i.item_type, i.data, i.secrets, i.revision, i.created_at, i.revised_at, i.deleted_at";
+
+/// Which of an organization's items a read takes.
+enum Pick<'a> {
+    /// The page after this id.
+    After(&'a str),
+    One(&'a str),
+}
+
+/// Items of the organization as the member behind `access` sees them: only those they reach,
+/// each with their rights, their marks, and the secrets only where the rights include them.
+async fn read_items<W: OrgActionType>(
+    conn: &mut AnyConnection,
+    access: &OrgAccess<W>,
+    pick: Pick<'_>,
+) -> Result<(Vec<SharedItemRecord>, Option<ItemId>), AppError> {
+    let org = access.org().as_str();
+    let member = access.member().as_str();
+    let everything = matches!(access.role(), OrgRole::Owner | OrgRole::Admin);
+    let reach = if everything {
+        String::new()
+    } else {
+        format!(
+            "AND EXISTS (SELECT 1 FROM collection_items ci WHERE ci.item_id = i.id AND {REACHES})"
+        )
+    };
+    let (range, limit) = match pick {
+        Pick::After(_) => ("i.id > $2", LIST_PAGE_ITEMS + 1),
+        Pick::One(_) => ("i.id = $2", 1),
+    };
+    let sql = format!(
+        "SELECT {ITEM_COLUMNS} FROM org_items i WHERE i.org_id = $1 AND {range} AND {MEMBER_STANDS} \
+         {reach} ORDER BY i.id LIMIT $4"
+    );
+    let from = match pick {
+        Pick::After(after) | Pick::One(after) => after,
+    };
+    let rows = sqlx::query(&sql)
+        .bind(org)
+        .bind(from)
+        .bind(member)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&mut *conn)
+        .await?;
+    // The page ends at LIST_PAGE_ITEMS, or after the item that takes it past LIST_PAGE_BYTES.
+    let mut bytes = 0;
+    let mut taken = 0;
+    for row in &rows {
+        if taken == LIST_PAGE_ITEMS || bytes > LIST_PAGE_BYTES {
+            break;
+        }
+        bytes += row.try_get::<String, _>("data")?.len();
+        bytes += row
+            .try_get::<Option<String>, _>("secrets")?
+            .map_or(0, |s| s.len());
+        taken += 1;
+    }
+    let next = (taken < rows.len())
+        .then(|| rows[taken - 1].try_get::<String, _>("id"))
+        .transpose()?
+        .map(ItemId::from_stored);
+    let rows = &rows[..taken];
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return Ok((Vec::new(), None));
+    };
+    let (first, last): (String, String) = (first.try_get("id")?, last.try_get("id")?);
+
+    // The grants and the marks of exactly that range, one query each.
+    let grants_sql = format!(
+        "SELECT t.id AS target, ci.collection_id AS coll, cm.level AS direct, g.level AS via_group \
+         FROM org_items t LEFT JOIN collection_items ci ON ci.item_id = t.id {} \
+         WHERE t.org_id = $1 AND t.id >= $3 AND t.id <= $4",
+        grant_joins("ci.collection_id")
+    );
+    let grant_rows = sqlx::query(&grants_sql)
+        .bind(org)
+        .bind(member)
+        .bind(&first)
+        .bind(&last)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut grants = gather(&grant_rows)?;
+    let marks_rows = sqlx::query(
+        "SELECT k.item_id, k.favorite, k.folder_id FROM org_item_marks k \
+         JOIN org_members m ON m.user_id = k.user_id AND m.id = $1 \
+         JOIN org_items t ON t.id = k.item_id AND t.org_id = $2 \
+         WHERE k.item_id >= $3 AND k.item_id <= $4",
+    )
+    .bind(member)
+    .bind(org)
+    .bind(&first)
+    .bind(&last)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut marks: HashMap<String, (bool, Option<FolderId>)> = HashMap::new();
+    for row in &marks_rows {
+        marks.insert(
+            row.try_get("item_id")?,
+            (
+                row.try_get::<i64, _>("favorite")? != 0,
+                row.try_get::<Option<String>, _>("folder_id")?
+                    .map(FolderId::from_stored),
+            ),
+        );
+    }
+
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: String = row.try_get("id")?;
+        let colls = grants.remove(&id).unwrap_or_default();
+        let target = TargetGrants {
+            exists: true,
+            collections: colls.values().cloned().collect(),
+        };
+        // A grant taken away between the two queries: the item is no longer theirs to see.
+        let Some(rights) = shared_rights(access.role(), &target) else {
+            continue;
+        };
+        let collections = colls
+            .into_iter()
+            .filter(|(_, g)| everything || collection_rights(g.direct, &g.groups).is_some())
+            .map(|(c, _)| CollectionId::from_stored(c))
+            .collect();
+        let kind: String = row.try_get("item_type")?;
+        let (favorite, folder_id) = marks.remove(&id).unwrap_or_default();
+        items.push(SharedItemRecord {
+            org_id: access.org().clone(),
+            item_type: ItemType::from_code(&kind)
+                .ok_or_else(|| AppError::internal(format!("unknown item type {kind}")))?,
+            collections,
+            data: row.try_get("data")?,
+            secrets: if shared_allowed(rights, SharedAction::ReadSecrets) {
+                Some(row.try_get("secrets")?)
+            } else {
+                None
+            },
+            rights,
+            favorite,
+            folder_id,
+            revision: row.try_get("revision")?,
+            created_at: row.try_get("created_at")?,
+            revised_at: row.try_get("revised_at")?,
+            deleted_at: row.try_get("deleted_at")?,
+            id: ItemId::from_stored(id),
+        });
+    }
+    Ok((items, next))
+}
+
+/// The collections the member behind `access` reaches, by name, with their rights on each.
+pub async fn reached_collections<W: OrgActionType>(
+    db: &Db,
+    access: &OrgAccess<W>,
+) -> Result<Vec<ReachedCollection>, AppError> {
+    let sql = format!(
+        "SELECT t.id AS target, t.id AS coll, t.name, cm.level AS direct, g.level AS via_group \
+         FROM collections t {} WHERE t.org_id = $1 ORDER BY t.name",
+        grant_joins("t.id")
+    );
+    let rows = sqlx::query(&sql)
+        .bind(access.org().as_str())
+        .bind(access.member().as_str())
+        .fetch_all(db.pool())
+        .await?;
+    let names: HashMap<String, String> = rows
+        .iter()
+        .map(|r| Ok((r.try_get("target")?, r.try_get("name")?)))
+        .collect::<Result<_, AppError>>()?;
+    let mut reached: Vec<ReachedCollection> = gather(&rows)?
+        .into_iter()
+        .filter_map(|(id, colls)| {
+            let target = TargetGrants {
+                exists: true,
+                collections: colls.into_values().collect(),
+            };
+            shared_rights(access.role(), &target).map(|rights| ReachedCollection {
+                name: names.get(&id).cloned().unwrap_or_default(),
+                id: CollectionId::from_stored(id),
+                rights,
+            })
+        })
+        .collect();
+    reached.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    Ok(reached)
+}
+
+/// One page of the organization's items for the member behind `access` (with the first page,
+/// the collections they reach).
+pub async fn list(
+    db: &Db,
+    access: &OrgAccess<UseOrg>,
+    after: Option<&ItemId>,
+) -> Result<SharedPage, AppError> {
+    let collections = match after {
+        None => reached_collections(db, access).await?,
+        Some(_) => Vec::new(),
+    };
+    let mut conn = db.pool().acquire().await?;
+    let (items, next) = read_items(
+        &mut conn,
+        access,
+        Pick::After(after.map_or("", ItemId::as_str)),
+    )
+    .await?;
+    Ok(SharedPage {
+        items,
+        collections,
+        next,
+    })
+}
+
+/// Every item of the organization, for its Admin Console (unassigned ones included), without
+/// their secrets: an owner or admin opens those one item at a time, and each time is recorded
+/// (`console_secrets`).
+pub async fn console_list(
+    db: &Db,
+    access: &OrgAccess<ReadAllItems>,
+    after: Option<&ItemId>,
+) -> Result<SharedPage, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    let (mut items, next) = read_items(
+        &mut conn,
+        access,
+        Pick::After(after.map_or("", ItemId::as_str)),
+    )
+    .await?;
+    for item in &mut items {
+        item.secrets = None;
+    }
+    Ok(SharedPage {
+        items,
+        collections: Vec::new(),
+        next,
+    })
+}
+
+/// The secret part of one item, for the Admin Console, recorded in the event log in the same
+/// transaction (who opened which item's secrets, when, from where).
+pub async fn console_secrets(
+    db: &Db,
+    access: &OrgAccess<ReadAllItems>,
+    id: &ItemId,
+    client_addr: &str,
+) -> Result<String, AppError> {
+    let mut tx = db.begin_write().await?;
+    hold_place(&mut tx, access).await?;
+    let row = sqlx::query("SELECT secrets FROM org_items WHERE id = $1 AND org_id = $2")
+        .bind(id.as_str())
+        .bind(access.org().as_str())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    record_by(
+        &mut tx,
+        access,
+        "item_secrets_viewed",
+        Some(id.as_str()),
+        "",
+        client_addr,
+    )
+    .await?;
+    let secrets = row.try_get("secrets")?;
+    tx.commit().await?;
+    Ok(secrets)
+}
+
+async fn read_one(
+    tx: &mut Transaction<'_, Any>,
+    access: &OrgAccess<WriteOrgItems>,
+    id: &str,
+) -> Result<SharedItemRecord, AppError> {
+    read_items(tx, access, Pick::One(id))
+        .await?
+        .0
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
+fn size_of(input: &SharedItemInput) -> i64 {
+    i64::try_from(input.data.len() + input.secrets.as_ref().map_or(0, String::len))
+        .unwrap_or(i64::MAX)
+}
+
+async fn insert_item(
+    tx: &mut Transaction<'_, Any>,
+    org: &str,
+    id: &ItemId,
+    input: &SharedItemInput,
+    secrets: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO org_items (id, org_id, item_type, data, secrets, size, revision, created_at, revised_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
+    )
+    .bind(id.as_str())
+    .bind(org)
+    .bind(input.item_type.code())
+    .bind(&input.data)
+    .bind(secrets)
+    .bind(size_of(input))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn put_in<A: SharedActionType>(
+    tx: &mut Transaction<'_, Any>,
+    item: &str,
+    collections: &SharedAccess<A>,
+) -> Result<(), AppError> {
+    for collection in collections.targets() {
+        sqlx::query(
+            "INSERT INTO collection_items (collection_id, item_id) VALUES ($1, $2) \
+             ON CONFLICT (collection_id, item_id) DO NOTHING",
+        )
+        .bind(collection)
+        .bind(item)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+fn strs<T: AsRef<str>>(ids: &[T]) -> Vec<&str> {
+    ids.iter().map(AsRef::as_ref).collect()
+}
+
+impl AsRef<str> for CollectionId {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for ItemId {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+/// Appends one event per target of `shared` (one statement), in the change's transaction.
+async fn record_each<A: SharedActionType, W: OrgActionType>(
+    tx: &mut Transaction<'_, Any>,
+    access: &OrgAccess<W>,
+    shared: &SharedAccess<A>,
+    kind: &str,
+    client_addr: &str,
+) -> Result<(), AppError> {
+    for target in shared.targets() {
+        record_by(tx, access, kind, Some(target), "", client_addr).await?;
+    }
+    Ok(())
+}
+
+/// Creates an item in the organization, in `collections` (where the member may manage items).
+pub async fn create(
+    db: &Db,
+    access: &OrgAccess<WriteOrgItems>,
+    id: &ItemId,
+    input: &SharedItemInput,
+    collections: &[CollectionId],
+    client_addr: &str,
+) -> Result<SharedItemRecord, AppError> {
+    let secrets = input
+        .secrets
+        .as_deref()
+        .ok_or_else(|| AppError::field(Field::ItemData, Problem::Required))?;
+    let mut tx = db.begin_write().await?;
+    hold_place(&mut tx, access).await?;
+    let into =
+        decide::<ManageShared, _>(&mut tx, access, Kind::Collections, &strs(collections)).await?;
+    insert_item(&mut tx, access.org().as_str(), id, input, secrets, now_ms()).await?;
+    put_in(&mut tx, id.as_str(), &into).await?;
+    record_by(
+        &mut tx,
+        access,
+        "item_created",
+        Some(id.as_str()),
+        "",
+        client_addr,
+    )
+    .await?;
+    let record = read_one(&mut tx, access, id.as_str()).await?;
+    tx.commit().await?;
+    Ok(record)
+}
+
+/// Saves `input` over the item if it is still at `revision`. Without secrets, the stored ones
+/// stay (and editing the open part is all the member needs the right for).
+pub async fn update(
+    db: &Db,
+    access: &OrgAccess<WriteOrgItems>,
+    id: &ItemId,
+    revision: i64,
+    input: &SharedItemInput,
+    client_addr: &str,
+) -> Result<SharedItemRecord, AppError> {
+    let mut tx = db.begin_write().await?;
+    hold_place(&mut tx, access).await?;
+    let ids = [id.as_str()];
+    match input.secrets {
+        Some(_) => drop(decide::<EditSecrets, _>(&mut tx, access, Kind::Items, &ids).await?),
+        None => drop(decide::<EditShared, _>(&mut tx, access, Kind::Items, &ids).await?),
+    }
+    if input.secrets.is_none() {
+        // Without the secrets a member may change the open part, not what the item is: a login
+        // made a card would carry its old secrets under other names.
+        let row = sqlx::query("SELECT item_type FROM org_items WHERE id = $1 AND org_id = $2")
+            .bind(id.as_str())
+            .bind(access.org().as_str())
+            .fetch_one(&mut *tx)
+            .await?;
+        if row.try_get::<String, _>("item_type")? != input.item_type.code() {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let size = if input.secrets.is_some() {
+        "$4"
+    } else {
+        "LENGTH(secrets) + $4"
+    };
+    let sql = format!(
+        "UPDATE org_items SET item_type = $1, data = $2, secrets = COALESCE($3, secrets), \
+         size = {size}, revision = revision + 1, revised_at = $5 \
+         WHERE org_id = $6 AND id = $7 AND revision = $8 AND deleted_at IS NULL"
+    );
+    let data_only = i64::try_from(input.data.len()).unwrap_or(i64::MAX);
+    let updated = sqlx::query(&sql)
+        .bind(input.item_type.code())
+        .bind(&input.data)
+        .bind(input.secrets.as_deref())
+        .bind(if input.secrets.is_some() {
+            size_of(input)
+        } else {
+            data_only
+        })
+        .bind(now_ms())
+        .bind(access.org().as_str())
+        .bind(id.as_str())
+        .bind(revision)
+        .execute(&mut *tx)
+        .await?;
+    if updated.rows_affected() == 0 {
+        // Trashed items are restored before they are changed; otherwise someone saved first.
+        let current = read_one(&mut tx, access, id.as_str()).await?;
+        return Err(if current.deleted_at.is_some() {
+            AppError::NotFound
+        } else {
+            AppError::Conflict
+        });
+    }
+    record_by(
+        &mut tx,
+        access,
+        "item_updated",
+        Some(id.as_str()),
+        "",
+        client_addr,
+    )
+    .await?;
+    let record = read_one(&mut tx, access, id.as_str()).await?;
+    tx.commit().await?;
+    Ok(record)
+}
+
+/// What a bulk call does to shared items.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bulk {
+    Trash,
+    Restore,
+    /// For good; only items already in the trash.
+    Delete,
+}
+
+/// Trashes, restores or deletes items: all of them, or (if any is out of the member's reach or
+/// rights) none. Returns how many changed.
+pub async fn bulk(
+    db: &Db,
+    access: &OrgAccess<WriteOrgItems>,
+    ids: &[ItemId],
+    what: Bulk,
+    client_addr: &str,
+) -> Result<u64, AppError> {
+    let mut tx = db.begin_write().await?;
+    hold_place(&mut tx, access).await?;
+    let allowed = decide::<ManageShared, _>(&mut tx, access, Kind::Items, &strs(ids)).await?;
+    let list = placeholders(3, ids.len());
+    let (sql, kind) = match what {
+        Bulk::Trash => (
+            format!("UPDATE org_items SET deleted_at = $1, revision = revision + 1 WHERE org_id = $2 AND deleted_at IS NULL AND id IN ({list})"),
+            "item_trashed",
+        ),
+        Bulk::Restore => (
+            format!("UPDATE org_items SET deleted_at = NULL, revised_at = $1, revision = revision + 1 WHERE org_id = $2 AND deleted_at IS NOT NULL AND id IN ({list})"),
+            "item_restored",
+        ),
+        Bulk::Delete => (
+            format!("DELETE FROM org_items WHERE $1 > 0 AND org_id = $2 AND deleted_at IS NOT NULL AND id IN ({list})"),
+            "item_deleted",
+        ),
+    };
+    let mut query = sqlx::query(&sql).bind(now_ms()).bind(access.org().as_str());
+    for id in allowed.targets() {
+        query = query.bind(id.as_str());
+    }
+    let changed = query.execute(&mut *tx).await?.rows_affected();
+    record_each(&mut tx, access, &allowed, kind, client_addr).await?;
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// Puts items into `collections` instead of those the member manages (a collection the member
+/// cannot manage keeps its items: they never see it). Owners and admins replace every
+/// collection. All or nothing.
+pub async fn set_collections(
+    db: &Db,
+    access: &OrgAccess<WriteOrgItems>,
+    ids: &[ItemId],
+    collections: &[CollectionId],
+    client_addr: &str,
+) -> Result<u64, AppError> {
+    let mut tx = db.begin_write().await?;
+    hold_place(&mut tx, access).await?;
+    let items = decide::<ManageShared, _>(&mut tx, access, Kind::Items, &strs(ids)).await?;
+    let into =
+        decide::<ManageShared, _>(&mut tx, access, Kind::Collections, &strs(collections)).await?;
+    // Which of the items' current collections the member may take them out of.
+    let current_sql = format!(
+        "SELECT DISTINCT collection_id FROM collection_items WHERE item_id IN ({})",
+        placeholders(1, ids.len())
+    );
+    let current = sqlx::query(&current_sql);
+    let current = items
+        .targets()
+        .iter()
+        .fold(current, |q, id| q.bind(id.as_str()))
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<String, _>("collection_id"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let grants = grants_of(
+        &mut tx,
+        access.org().as_str(),
+        access.member(),
+        Kind::Collections,
+        &strs(&current),
+    )
+    .await?;
+    let managed: Vec<&str> = grants
+        .iter()
+        .filter(|(_, g)| {
+            shared_rights(access.role(), g)
+                .is_some_and(|r| shared_allowed(r, SharedAction::ManageShared))
+        })
+        .map(|(id, _)| id.as_str())
+        .collect();
+    for item in items.targets() {
+        if !managed.is_empty() {
+            let sql = format!(
+                "DELETE FROM collection_items WHERE item_id = $1 AND collection_id IN ({})",
+                placeholders(2, managed.len())
+            );
+            managed
+                .iter()
+                .fold(sqlx::query(&sql).bind(item.as_str()), |q, c| q.bind(*c))
+                .execute(&mut *tx)
+                .await?;
+        }
+        put_in(&mut tx, item, &into).await?;
+        sqlx::query(
+            "UPDATE org_items SET revision = revision + 1, revised_at = $1 WHERE id = $2 AND org_id = $3",
+        )
+        .bind(now_ms())
+        .bind(item.as_str())
+        .bind(access.org().as_str())
+        .execute(&mut *tx)
+        .await?;
+    }
+    record_each(
+        &mut tx,
+        access,
+        &items,
+        "item_collections_changed",
+        client_addr,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(items.targets().len() as u64)
+}
+
+/// The member's own favorite and folder for a shared item they reach.
+pub async fn mark(
+    db: &Db,
+    access: &OrgAccess<UseOrg>,
+    id: &ItemId,
+    favorite: bool,
+    folder: Option<&FolderId>,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    hold_place(&mut tx, access).await?;
+    decide::<ReadShared, _>(&mut tx, access, Kind::Items, &[id.as_str()]).await?;
+    // The folder must be the member's own.
+    if let Some(folder) = folder {
+        let row = sqlx::query(
+            "SELECT f.id FROM folders f JOIN org_members m ON m.user_id = f.user_id AND m.id = $1 \
+             WHERE f.id = $2",
+        )
+        .bind(access.member().as_str())
+        .bind(folder.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if row.is_none() {
+            return Err(AppError::field(Field::Folder, Problem::Invalid));
+        }
+    }
+    sqlx::query(
+        "INSERT INTO org_item_marks (item_id, user_id, favorite, folder_id) \
+         SELECT $1, user_id, $2, $3 FROM org_members WHERE id = $4 \
+         ON CONFLICT (item_id, user_id) DO UPDATE SET favorite = excluded.favorite, folder_id = excluded.folder_id",
+    )
+    .bind(id.as_str())
+    .bind(i64::from(favorite))
+    .bind(folder.map(FolderId::as_str))
+    .bind(access.member().as_str())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves personal items into the organization: each leaves the vault and arrives, sealed again
+/// in the browser with the organization key, in `collections`, in one transaction (a personal
+/// item changed since the browser read it refuses the whole move).
+pub async fn move_in(
+    db: &Db,
+    vault: &AccountAccess<WriteVault>,
+    access: &OrgAccess<WriteOrgItems>,
+    moves: &[MoveIn],
+    collections: &[CollectionId],
+    client_addr: &str,
+) -> Result<u64, AppError> {
+    let mut tx = db.begin_write().await?;
+    hold_place(&mut tx, access).await?;
+    let into =
+        decide::<ManageShared, _>(&mut tx, access, Kind::Collections, &strs(collections)).await?;
+    let now = now_ms();
+    for one in moves {
+        let secrets = one
+            .item
+            .secrets
+            .as_deref()
+            .ok_or_else(|| AppError::field(Field::ItemData, Problem::Required))?;
+        let gone =
+            sqlx::query("DELETE FROM items WHERE id = $1 AND user_id = $2 AND revision = $3")
+                .bind(one.id.as_str())
+                .bind(vault.target().as_str())
+                .bind(one.revision)
+                .execute(&mut *tx)
+                .await?;
+        if gone.rows_affected() == 0 {
+            return Err(AppError::Conflict);
+        }
+        insert_item(
+            &mut tx,
+            access.org().as_str(),
+            &one.id,
+            &one.item,
+            secrets,
+            now,
+        )
+        .await?;
+        put_in(&mut tx, one.id.as_str(), &into).await?;
+        record_by(
+            &mut tx,
+            access,
+            "item_moved_in",
+            Some(one.id.as_str()),
+            "",
+            client_addr,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(moves.len() as u64)
+}
