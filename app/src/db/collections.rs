@@ -42,6 +42,56 @@ async fn owned_by_org<A: OrgActionType>(
     Ok(())
 }
 
+/// Names the row `id` of `table` (`collections` or `org_groups`) of the organization.
+async fn rename_row<A: OrgActionType>(
+    tx: &mut Transaction<'_, Any>,
+    access: &OrgAccess<A>,
+    table: &str,
+    id: &str,
+    name: &str,
+) -> Result<(), AppError> {
+    let done = sqlx::query(&format!(
+        "UPDATE {table} SET name = $1, revised_at = $2 WHERE id = $3 AND org_id = $4"
+    ))
+    .bind(name)
+    .bind(now_ms())
+    .bind(id)
+    .bind(access.org().as_str())
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Deletes the row `id` of `table` (`collections` or `org_groups`) of the organization, and
+/// records `kind`.
+async fn delete_row<A: OrgActionType>(
+    db: &Db,
+    access: &OrgAccess<A>,
+    table: &str,
+    id: &str,
+    kind: &str,
+    client_addr: &str,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    hold_place(&mut tx, access).await?;
+    let done = sqlx::query(&format!(
+        "DELETE FROM {table} WHERE id = $1 AND org_id = $2"
+    ))
+    .bind(id)
+    .bind(access.org().as_str())
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    record_by(&mut tx, access, kind, Some(id), "", client_addr).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub async fn rename_collection(
     db: &Db,
     access: &OrgAccess<ManageCollections>,
@@ -52,18 +102,7 @@ pub async fn rename_collection(
     let name = name.trim();
     let mut tx = db.begin_write().await?;
     hold_place(&mut tx, access).await?;
-    let done = sqlx::query(
-        "UPDATE collections SET name = $1, revised_at = $2 WHERE id = $3 AND org_id = $4",
-    )
-    .bind(name)
-    .bind(now_ms())
-    .bind(id.as_str())
-    .bind(access.org().as_str())
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
+    rename_row(&mut tx, access, "collections", id.as_str(), name).await?;
     record_by(
         &mut tx,
         access,
@@ -85,27 +124,15 @@ pub async fn delete_collection(
     id: &CollectionId,
     client_addr: &str,
 ) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
-    hold_place(&mut tx, access).await?;
-    let done = sqlx::query("DELETE FROM collections WHERE id = $1 AND org_id = $2")
-        .bind(id.as_str())
-        .bind(access.org().as_str())
-        .execute(&mut *tx)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
-    record_by(
-        &mut tx,
+    delete_row(
+        db,
         access,
+        "collections",
+        id.as_str(),
         "collection_deleted",
-        Some(id.as_str()),
-        "",
         client_addr,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// The members' and groups' grants on a collection, for someone who may set them.
@@ -432,18 +459,7 @@ pub async fn update_group(
     let name = input.name.trim();
     let mut tx = db.begin_write().await?;
     hold_place(&mut tx, access).await?;
-    let done = sqlx::query(
-        "UPDATE org_groups SET name = $1, revised_at = $2 WHERE id = $3 AND org_id = $4",
-    )
-    .bind(name)
-    .bind(now_ms())
-    .bind(id.as_str())
-    .bind(access.org().as_str())
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
+    rename_row(&mut tx, access, "org_groups", id.as_str(), name).await?;
     fill_group(&mut tx, access, id.as_str(), input).await?;
     record_by(
         &mut tx,
@@ -464,25 +480,13 @@ pub async fn delete_group(
     id: &GroupId,
     client_addr: &str,
 ) -> Result<(), AppError> {
-    let mut tx = db.begin_write().await?;
-    hold_place(&mut tx, access).await?;
-    let done = sqlx::query("DELETE FROM org_groups WHERE id = $1 AND org_id = $2")
-        .bind(id.as_str())
-        .bind(access.org().as_str())
-        .execute(&mut *tx)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
-    record_by(
-        &mut tx,
+    delete_row(
+        db,
         access,
+        "org_groups",
+        id.as_str(),
         "group_deleted",
-        Some(id.as_str()),
-        "",
         client_addr,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
