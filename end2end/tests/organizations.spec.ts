@@ -1,7 +1,7 @@
 import { test, expect, Page, Browser } from '@playwright/test';
 import {
-  expectAccessible, hydrated, list, openMenu, openSettings, register, rememberSecret, save,
-  startNew, uniqueEmail, visit, waitForMail,
+  expectAccessible, hydrated, insideViewport, list, noSidewaysScroll, openMenu, openSettings,
+  register, rememberSecret, save, startNew, uniqueEmail, visit, waitForMail,
 } from './helpers';
 
 // One organization's life, as its owner and two invited people live it in real browsers: the
@@ -117,7 +117,7 @@ test('an organization shares items with exactly the access each member has', asy
   const more = owner.getByRole('dialog', { name: 'Invite members' });
   await more.getByLabel('Email addresses').fill(uniqueEmail('org-extra'));
   await more.getByRole('button', { name: 'Send invitations' }).click();
-  await expect(more.getByText('All 3 seats are taken', { exact: false })).toBeVisible();
+  await expect(more.getByText('Not enough free seats: the organization has 3.', { exact: false })).toBeVisible();
   await more.getByRole('button', { name: 'Cancel' }).click();
 
   // They open the links from the mails, make their accounts and accept.
@@ -150,8 +150,9 @@ test('an organization shares items with exactly the access each member has', asy
   rememberSecret(routerPassword);
   await startNew(owner, 'login');
   await owner.getByLabel('Owner').selectOption({ label: orgName });
+  // Nothing is ticked for the owner: where a shared item goes is chosen.
+  await expect(owner.getByLabel('Default collection')).not.toBeChecked();
   await owner.getByLabel('Servers').check();
-  await owner.getByLabel('Default collection').uncheck();
   await owner.getByLabel('Name', { exact: true }).fill('Core router');
   rememberSecret('Core router');
   await owner.getByLabel('Username').fill('netadmin');
@@ -159,6 +160,7 @@ test('an organization shares items with exactly the access each member has', asy
   await save(owner, 'Core router');
   await startNew(owner, 'secure_note');
   await owner.getByLabel('Owner').selectOption({ label: orgName });
+  await owner.getByLabel('Default collection').check();
   await owner.getByLabel('Name', { exact: true }).fill('Payroll notes');
   rememberSecret('Payroll notes');
   await save(owner, 'Payroll notes');
@@ -204,4 +206,37 @@ test('an organization shares items with exactly the access each member has', asy
   await memberAction(owner, ownerEmail, 'Make Admin');
   await expect(owner.getByText('The organization must keep at least one confirmed owner.')).toBeVisible();
   await expect(owner.getByRole('row').filter({ hasText: ownerEmail })).toContainText('Owner');
+});
+
+test('the Admin Console on a phone: rows stay on screen, their menus open in reach, one tab is current', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 375, height: 812 } });
+  const page = await context.newPage();
+  const email = uniqueEmail('org-phone');
+  await register(page, email, 'Phoebe Phone', PASSWORD);
+  await visit(page, '/org');
+  await unlock(page, PASSWORD);
+  await page.getByLabel('Organization name').fill(`Pocket ${Date.now()}`);
+  await page.getByLabel('Billing email address').fill(email);
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await expect(page.getByRole('table', { name: 'Members' })).toContainText(email, { timeout: 30_000 });
+  await expect(page.locator('.console-nav [aria-current="page"]')).toHaveCount(1);
+  await expect(page.locator('.console-nav [aria-current="page"]')).toHaveText('Members');
+  await noSidewaysScroll(page);
+  const menu = page.getByRole('row').filter({ hasText: email }).locator('details.menu-box');
+  await menu.locator('summary').click();
+  const entry = menu.getByRole('button', { name: 'Make Admin' });
+  await entry.scrollIntoViewIfNeeded();
+  await insideViewport(page, entry, true);
+  await expectAccessible(page);
+  await page.keyboard.press('Escape');
+  await page.getByRole('link', { name: 'Collections' }).click();
+  await expect(page.locator('.console-nav [aria-current="page"]')).toHaveText('Collections');
+  const last = page.getByRole('row').filter({ hasText: 'Default collection' }).locator('details.menu-box');
+  await last.locator('summary').click();
+  const reach = last.getByRole('button', { name: 'Who can reach it?' });
+  await reach.scrollIntoViewIfNeeded();
+  await insideViewport(page, reach, true);
+  await noSidewaysScroll(page);
+  await context.close();
 });

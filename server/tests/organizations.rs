@@ -79,7 +79,10 @@ async fn organization_story(h: &Harness) {
             Some(&olga_s),
         )
         .await;
-    assert_eq!(no_seats.field_error(), ("seats".into(), "required".into()));
+    assert_eq!(
+        no_seats.field_error(),
+        ("seats".into(), "out_of_range".into())
+    );
     let mut gold = new_org(&seal_to(&olga.material.public_key, &org_key), 3);
     gold["new"]["settings"]["plan"] = json!("gold");
     let r = h.call("org_create", gold, Some(&olga_s)).await;

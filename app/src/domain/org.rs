@@ -203,8 +203,10 @@ pub struct OrgInput {
 
 impl OrgInput {
     pub fn problems(&self) -> Vec<FieldError> {
-        let seats = problem_if(self.seats == 0, Problem::Required)
-            .or(problem_if(self.seats > SEATS_MAX, Problem::OutOfRange));
+        let seats = problem_if(
+            self.seats == 0 || self.seats > SEATS_MAX,
+            Problem::OutOfRange,
+        );
         [
             (Field::OrgName, name_problem(&self.name)),
             (Field::BillingEmail, email_problem(&self.billing_email)),

@@ -236,6 +236,11 @@ pub fn problem_message(lang: Lang, field: Field, problem: Problem) -> String {
         (Field::Seats, Problem::LimitReached { max }) => {
             format(lang, Key::ErrSeatsFull, &[("max", &max.to_string())])
         }
+        (Field::Seats, Problem::TooShort { min }) => {
+            format(lang, Key::ErrSeatsInUse, &[("min", &min.to_string())])
+        }
+        (Field::Seats, _) => text(lang, Key::ErrSeatsNumber).into(),
+        (Field::OrgName, Problem::Mismatch) => text(lang, Key::ErrOrgNameMismatch).into(),
         (Field::Emails, Problem::Taken) => text(lang, Key::ErrAlreadyMember).into(),
         (Field::Emails, Problem::Invalid) => text(lang, Key::ErrInvalidEmail).into(),
         (Field::InvitationLink, _) => text(lang, Key::ErrInvitationLink).into(),

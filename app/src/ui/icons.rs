@@ -28,6 +28,7 @@ pub enum Icon {
     Clock,
     Organization,
     Members,
+    More,
 }
 
 impl Icon {
@@ -54,6 +55,7 @@ impl Icon {
             Icon::Clock => "clock",
             Icon::Organization => "building-2",
             Icon::Members => "users",
+            Icon::More => "ellipsis",
         }
     }
 }

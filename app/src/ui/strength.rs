@@ -84,14 +84,16 @@ pub fn rate_as_typed(
             score.set(None);
             return;
         }
+        // The form may be gone (saved, closed) by the time the estimator answers: `try_` reads
+        // and writes do nothing then, where plain ones would stop the app.
         leptos::task::spawn_local(async move {
             imp::pause(PAUSE_MS).await;
-            if latest.get_value() != mine {
+            if latest.try_get_value() != Some(mine) {
                 return;
             }
             let rated = self::score(&typed, &inputs).await;
-            if latest.get_value() == mine {
-                score.set(rated);
+            if latest.try_get_value() == Some(mine) {
+                score.try_set(rated);
             }
         });
     });
@@ -106,7 +108,7 @@ pub async fn weak_problem(
     accepted: bool,
 ) -> Option<Problem> {
     let rated = self::score(password, user_inputs).await;
-    score.set(rated);
+    score.try_set(rated);
     (is_weak(rated) && !accepted).then_some(Problem::Required)
 }
 

@@ -46,7 +46,7 @@ pub fn CollectionsSection(console: Console) -> impl IntoView {
             &[("member", &c.with_value(|c| c.name.clone()))],
         );
         view! {
-            <Menu label=label class="end">
+            <Menu label=label class="end" icon=crate::ui::icons::Icon::More icon_only=true>
                 <li><button type="button" on:click=move |_| open.set(Open::Access(c.get_value()))>{move || i18n.t(Key::EditAccess)}</button></li>
                 <li><button type="button" on:click=move |_| open.set(Open::Reach(c.get_value()))>{move || i18n.t(Key::WhoCanReach)}</button></li>
                 <li><button type="button" on:click=move |_| open.set(Open::Rename(c.get_value()))>{move || i18n.t(Key::Rename)}</button></li>

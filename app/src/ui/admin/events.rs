@@ -210,8 +210,9 @@ pub fn EventsSection(console: Console) -> impl IntoView {
         })
         .sorted_by(|e| e.actor_email.clone().unwrap_or_default()),
         Column::new(Key::Target, move |e: &EventRecord| {
-            let name = target_name(console, &e.target);
-            view! { <span class="cell-main">{name}</span><span class="cell-sub">{e.detail.clone()}</span> }
+            // Members, collections and groups may arrive after the log: the names follow.
+            let target = e.target.clone();
+            view! { <span class="cell-main">{move || target_name(console, &target)}</span><span class="cell-sub">{e.detail.clone()}</span> }
                 .into_any()
         }),
         Column::new(Key::ClientAddress, |e: &EventRecord| {

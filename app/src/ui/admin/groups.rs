@@ -34,7 +34,7 @@ pub fn GroupsSection(console: Console) -> impl IntoView {
             &[("member", &g.with_value(|g| g.name.clone()))],
         );
         view! {
-            <Menu label=label class="end">
+            <Menu label=label class="end" icon=crate::ui::icons::Icon::More icon_only=true>
                 <li><button type="button" on:click=move |_| open.set(Open::Edit(Some(g.get_value())))>{move || i18n.t(Key::Edit)}</button></li>
                 <li><button type="button" class="danger" on:click=move |_| open.set(Open::Delete(g.get_value()))>{move || i18n.t(Key::Delete)}</button></li>
             </Menu>

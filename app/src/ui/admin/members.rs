@@ -146,7 +146,7 @@ pub fn MembersSection(console: Console) -> impl IntoView {
             .filter(|r| *r != m.role && (my_role == OrgRole::Owner || *r != OrgRole::Owner))
             .collect();
         view! {
-            <Menu label=label class="end">
+            <Menu label=label class="end" icon=crate::ui::icons::Icon::More icon_only=true>
                 {(m.status == MemberStatus::Accepted && !m.revoked).then(|| view! {
                     <li><button type="button" on:click=move |_| confirming.set(vec![id.get_value()])>{move || i18n.t(Key::ConfirmMember)}</button></li>
                 })}
@@ -209,9 +209,13 @@ pub fn MembersSection(console: Console) -> impl IntoView {
             <button type="button" class="primary" id="invite-members" on:click=move |_| inviting.set(true)>
                 {move || i18n.t(Key::InviteMembers)}
             </button>
-            <Show when=move || { accepted.with(|a| a.len() > 1) }>
+            // Everyone waiting, in one dialog (each with their phrase); also the way in on a phone.
+            <Show when=move || accepted.with(|a| !a.is_empty())>
                 <button type="button" id="confirm-accepted" on:click=move |_| confirming.set(accepted.get_untracked())>
-                    {move || i18n.fmt(Key::ConfirmAccepted, &[("n", &accepted.with(Vec::len).to_string())])}
+                    {move || match accepted.with(Vec::len) {
+                        1 => i18n.t(Key::ConfirmMember).to_owned(),
+                        n => i18n.fmt(Key::ConfirmAccepted, &[("n", &n.to_string())]),
+                    }}
                 </button>
             </Show>
         </div>

@@ -256,9 +256,11 @@ fn ConsoleFrame(console: Console) -> impl IntoView {
                         let href = format!("/org?id={org}&section={}", s.path());
                         view! {
                             <li>
-                                <A href=href attr:aria-current=move || (section() == s).then_some("page")>
+                                // A plain link (the router still follows it): `A` would mark every
+                                // tab current, as they share the path `/org`.
+                                <a href=href aria-current=move || (section() == s).then_some("page")>
                                     {move || i18n.t(s.label())}
-                                </A>
+                                </a>
                             </li>
                         }
                     }).collect_view()}

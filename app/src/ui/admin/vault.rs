@@ -3,6 +3,7 @@
 //! secrets is its own call, recorded in the event log.
 
 use super::Console;
+use crate::api::collections::item_reach;
 use crate::api::shared::{org_item_secrets, org_vault};
 use crate::crypto::items::{open_shared, Binding, Owner};
 use crate::domain::item::ItemData;
@@ -93,7 +94,7 @@ pub fn VaultSection(console: Console) -> impl IntoView {
         })
     });
     let collection_names = move |ids: &[CollectionId]| {
-        console.collections.with_untracked(|cs| {
+        console.collections.with(|cs| {
             cs.iter()
                 .filter(|c| ids.contains(&c.id))
                 .map(|c| c.name.clone())
@@ -117,11 +118,12 @@ pub fn VaultSection(console: Console) -> impl IntoView {
         })
         .sorted_by(|i| i.record.item_type.code().to_owned()),
         Column::new(Key::Collections, move |i: &ConsoleItem| {
-            let names = collection_names(&i.record.collections);
-            let none = names.is_empty();
+            // The console's collections may arrive after the items: the names follow.
+            let ids = i.record.collections.clone();
+            let unassigned = ids.is_empty();
             view! {
-                {(!none).then(|| names.clone())}
-                {none.then(|| view! { <span class="badge">{move || i18n.t(Key::Unassigned)}</span> })}
+                {move || collection_names(&ids)}
+                {unassigned.then(|| view! { <span class="badge">{move || i18n.t(Key::Unassigned)}</span> })}
             }
             .into_any()
         }),
@@ -188,6 +190,21 @@ fn ItemDialog(
             }
         });
     };
+    // Who reaches the item, asked for when the person opens that part.
+    let reach_wanted = RwSignal::new(false);
+    let reach_id = item.record.id.clone();
+    let reach = LocalResource::new(move || {
+        let id = reach_id.clone();
+        let wanted = reach_wanted.get();
+        async move {
+            if wanted {
+                Some(item_reach(console.org(), id).await)
+            } else {
+                None
+            }
+        }
+    });
+    let reach = Signal::derive(move || reach.get().flatten());
     let data = item.data.clone();
     let line = move |label: Key, value: String| {
         (!value.is_empty()).then(|| view! { <dt>{move || i18n.t(label)}</dt><dd>{value}</dd> })
@@ -220,6 +237,14 @@ fn ItemDialog(
                     }.into_any()
                 }
             }}
+            <details class="reach-details" on:toggle=move |_| reach_wanted.set(true)>
+                <summary>{move || i18n.t(Key::WhoCanReach)}</summary>
+                {move || match reach.get() {
+                    Some(Ok(list)) => view! { <super::collections::ReachList reach=list /> }.into_any(),
+                    Some(Err(e)) => view! { <p role="alert">{i18n.error(&e)}</p> }.into_any(),
+                    None => view! { <p class="loading">{move || i18n.t(Key::Loading)}</p> }.into_any(),
+                }}
+            </details>
             <div class="actions">
                 <button type="button" autofocus on:click=move |_| opened.set(None)>{move || i18n.t(Key::CloseTool)}</button>
             </div>

@@ -127,14 +127,9 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
         let org = org
             .and_then(|o| ui.org(&o))
             .filter(|o| !o.writable().is_empty());
+        // The collection in view, if any; otherwise the person ticks one (never a guess).
         let collections = match (&org, collection) {
             (Some(o), Some(c)) if o.writable().iter().any(|w| w.id == c) => vec![c],
-            (Some(o), _) => o
-                .writable()
-                .first()
-                .map(|c| c.id.clone())
-                .into_iter()
-                .collect(),
             _ => Vec::new(),
         };
         Destination::new(org.map(|o| o.id), collections)

@@ -55,15 +55,9 @@ pub fn DestinationPicker(dest: Destination, own: bool, prefix: &'static str) -> 
                 .find(|o| o.id.as_str() == value)
                 .map(|o| o.id.clone())
         });
-        // The first collection is ticked, so the item always lands somewhere.
-        let first = org.as_ref().and_then(|id| {
-            orgs.with_value(|o| {
-                o.iter()
-                    .find(|x| &x.id == id)
-                    .and_then(|x| x.writable().first().map(|c| c.id.clone()))
-            })
-        });
-        dest.collections.set(first.into_iter().collect());
+        // Nothing is ticked for the person: an item in the wrong collection is shared with the
+        // wrong people, so where it goes is chosen, never guessed (saving asks for one).
+        dest.collections.set(Vec::new());
         dest.org.set(org);
     };
     let collections = move || {
@@ -128,13 +122,7 @@ pub fn MoveToOrg(id: ItemId) -> impl IntoView {
     let open = RwSignal::new(false);
     let pending = RwSignal::new(false);
     let first = writable_orgs(&ui).into_iter().next();
-    let dest = Destination::new(
-        first.as_ref().map(|o| o.id.clone()),
-        first
-            .and_then(|o| o.writable().first().map(|c| c.id.clone()))
-            .into_iter()
-            .collect(),
-    );
+    let dest = Destination::new(first.map(|o| o.id), Vec::new());
     let id = StoredValue::new(id);
     let on_move = move |_| {
         let Some(org_id) = dest.org.get_untracked() else {
