@@ -1208,6 +1208,138 @@ async fn sharing_story(h: &Harness) {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
+    // Reading and changing groups, renaming collections, the log and who reaches an item are
+    // the owners' and admins'; each refuses a user and bad input, and answers the owner.
+    for (endpoint, args) in [
+        ("org_groups", json!({"org": org})),
+        (
+            "group_update",
+            json!({"org": org, "id": support, "group": {"name": "Mine", "members": [], "collections": []}}),
+        ),
+        (
+            "collection_rename",
+            json!({"org": org, "id": ops, "name": "Hana's"}),
+        ),
+        ("item_reach", json!({"org": org, "id": router})),
+        (
+            "org_events",
+            json!({"org": org, "filter": {}, "before": null}),
+        ),
+    ] {
+        let r = h.call(endpoint, args, Some(&hana_s)).await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "hana {endpoint}: {}",
+            r.text
+        );
+    }
+    let groups = h
+        .call("org_groups", json!({"org": org}), Some(&olga_s))
+        .await;
+    assert_eq!(groups.body[0]["name"], "Support", "{}", groups.text);
+    assert_eq!(groups.body[0]["members"], json!([hana_m]));
+    let foreign = json!({"org": org, "id": support, "group": {"name": "Support", "members": [app::db::new_id()], "collections": []}});
+    let r = h.call("group_update", foreign, Some(&olga_s)).await;
+    assert_eq!(r.field_error(), ("members".into(), "invalid".into()));
+    let after = h
+        .call("org_groups", json!({"org": org}), Some(&olga_s))
+        .await;
+    assert_eq!(
+        after.body[0]["members"],
+        json!([hana_m]),
+        "a refused update changes nothing"
+    );
+    let renamed = json!({"org": org, "id": support, "group": {"name": "Helpdesk", "members": [hana_m], "collections": [grant(&ops, "manage"), grant(&finance, "manage")]}});
+    let r = h.call("group_update", renamed, Some(&olga_s)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let rename = |id: &Value, name: &str| json!({"org": org, "id": id, "name": name});
+    let r = h
+        .call("collection_rename", rename(&finance, "Ops"), Some(&olga_s))
+        .await;
+    assert_eq!(r.field_error(), ("collection_name".into(), "taken".into()));
+    let r = h
+        .call(
+            "collection_rename",
+            rename(&finance, "Money/Finance"),
+            Some(&olga_s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let ghost = json!(app::db::new_id());
+    let r = h
+        .call("collection_rename", rename(&ghost, "Ghost"), Some(&olga_s))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let reach = h
+        .call(
+            "item_reach",
+            json!({"org": org, "id": router}),
+            Some(&olga_s),
+        )
+        .await;
+    let via: Vec<(Value, Value)> = reach
+        .body
+        .as_array()
+        .expect("reach")
+        .iter()
+        .filter(|r| r["email"] == hana.email)
+        .map(|r| (r["level"].clone(), r["via_group"].clone()))
+        .collect();
+    assert!(
+        via.contains(&(json!("view_except_passwords"), Value::Null)),
+        "{via:?}"
+    );
+    assert!(
+        via.contains(&(json!("manage"), json!("Helpdesk"))),
+        "{via:?}"
+    );
+    let r = h
+        .call(
+            "item_reach",
+            json!({"org": org, "id": ghost}),
+            Some(&olga_s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let log =
+        |filter: Value, before: Value| json!({"org": org, "filter": filter, "before": before});
+    let created = h
+        .call(
+            "org_events",
+            log(json!({"kind": "item_created"}), Value::Null),
+            Some(&olga_s),
+        )
+        .await;
+    let events = created.body["events"].as_array().expect("events").clone();
+    assert_eq!(events.len(), 3, "{}", created.text);
+    assert!(events
+        .iter()
+        .all(|e| e["kind"] == "item_created" && e["actor_email"] == olga.email));
+    assert!(
+        events
+            .windows(2)
+            .all(|w| w[0]["at"].as_i64() >= w[1]["at"].as_i64()),
+        "newest first"
+    );
+    let r = h
+        .call(
+            "org_events",
+            log(json!({"kind": "x' OR 1=1"}), Value::Null),
+            Some(&olga_s),
+        )
+        .await;
+    assert_eq!(r.field_error(), ("event_kind".into(), "invalid".into()));
+    let cursor = json!({"at": events[0]["at"], "id": events[0]["id"]});
+    let older = h
+        .call("org_events", log(json!({}), cursor), Some(&olga_s))
+        .await;
+    let older = older.body["events"].as_array().expect("events").clone();
+    assert!(!older.is_empty());
+    assert!(older
+        .iter()
+        .all(|e| e["at"].as_i64() <= events[0]["at"].as_i64() && e["id"] != events[0]["id"]));
+
     // A revoked member reaches nothing at once.
     let r = h
         .call(
