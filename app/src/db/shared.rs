@@ -9,11 +9,12 @@
 use super::orgs::{hold_place, record_by};
 use super::{now_ms, placeholders, Db};
 use crate::domain::authz::{
-    authorize_shared, shared_allowed, shared_rights, AccountAccess, CollectionGrants, EditSecrets,
-    EditShared, ManageShared, OrgAccess, OrgActionType, ReadAllItems, ReadShared, SharedAccess,
-    SharedAction, SharedActionType, TargetGrants, UseOrg, WriteOrgItems, WriteVault,
+    authorize_shared, reaches_everything, shared_allowed, shared_rights, AccountAccess,
+    CollectionGrants, EditSecrets, EditShared, ManageShared, OrgAccess, OrgActionType,
+    ReadAllItems, ReadShared, SharedAccess, SharedAction, SharedActionType, TargetGrants, UseOrg,
+    WriteOrgItems, WriteVault,
 };
-use crate::domain::org::{collection_rights, AccessLevel, OrgRole};
+use crate::domain::org::{collection_rights, AccessLevel};
 use crate::domain::shared::{
     MoveIn, ReachedCollection, SharedItemInput, SharedItemRecord, SharedPage,
 };
@@ -158,7 +159,7 @@ async fn read_items<W: OrgActionType>(
 ) -> Result<(Vec<SharedItemRecord>, Option<ItemId>), AppError> {
     let org = access.org().as_str();
     let member = access.member().as_str();
-    let everything = matches!(access.role(), OrgRole::Owner | OrgRole::Admin);
+    let everything = reaches_everything(access.role());
     let reach = if everything {
         String::new()
     } else {

@@ -311,15 +311,21 @@ pub fn shared_rights(role: OrgRole, target: &TargetGrants) -> Option<Rights> {
     if !target.exists {
         return None;
     }
-    match role {
-        OrgRole::Owner | OrgRole::Admin => Some(Rights::FULL),
-        OrgRole::User => item_rights(
-            target
-                .collections
-                .iter()
-                .filter_map(|c| collection_rights(c.direct, &c.groups)),
-        ),
+    if reaches_everything(role) {
+        return Some(Rights::FULL);
     }
+    item_rights(
+        target
+            .collections
+            .iter()
+            .filter_map(|c| collection_rights(c.direct, &c.groups)),
+    )
+}
+
+/// Whether a role reaches every collection and item of the organization, whatever the grants
+/// (the list query uses it to skip the collections join; `shared_rights` to give every right).
+pub fn reaches_everything(role: OrgRole) -> bool {
+    matches!(role, OrgRole::Owner | OrgRole::Admin)
 }
 
 /// A [`SharedAction`] as a type: the `A` of [`SharedAccess<A>`].
