@@ -9,7 +9,7 @@ use app::api::orgs::{
     InvitationInfo, OrgConfirm, OrgCreate, OrgInvite, OrgMembersChange, OrgUpdate,
 };
 use app::api::shared::{
-    SharedCreate, SharedList, SharedMark, SharedMove, SharedMoveIn, SharedUpdate,
+    OrgHealthItems, SharedCreate, SharedList, SharedMark, SharedMove, SharedMoveIn, SharedUpdate,
 };
 use app::api::vault::{
     FolderCreate, FolderDelete, FolderRename, ItemCreate, ItemUpdate, ItemsDelete, ItemsImport,
@@ -185,6 +185,7 @@ pub fn server_args(data: &[u8]) {
         _ => {
             let _ = json_from_bytes::<FolderDelete>(body);
             let _ = json_from_bytes::<SharedList>(body);
+            let _ = json_from_bytes::<OrgHealthItems>(body);
             let _ = json_from_bytes::<OrgUpdate>(body).map(|a| a.settings.problems());
             let _ = json_from_bytes::<app::domain::AppError>(body);
         }

@@ -1294,6 +1294,18 @@ async fn sharing_story(h: &Harness) {
         via.contains(&(json!("manage"), json!("Helpdesk"))),
         "{via:?}"
     );
+    // On Ops her own grant wins over the group's, and the answer says so; the group's manage
+    // on Finance, the router's other collection, is what she can do with it in all.
+    for line in reach.body.as_array().expect("reach") {
+        if line["email"] == hana.email {
+            assert_eq!(line["effective"], "manage", "{line}");
+            assert_eq!(
+                line["overridden"],
+                line["via_group"] == "Helpdesk" && line["collection"] == ops,
+                "{line}"
+            );
+        }
+    }
     let r = h
         .call(
             "item_reach",
@@ -1392,6 +1404,7 @@ async fn sharing_story(h: &Harness) {
     for (endpoint, args) in [
         ("org_vault", json!({"org": org})),
         ("org_item_secrets", json!({"org": org, "id": router})),
+        ("org_health_items", json!({"org": org})),
     ] {
         let r = h.call(endpoint, args, Some(&hana_s)).await;
         assert_eq!(
@@ -1409,6 +1422,36 @@ async fn sharing_story(h: &Harness) {
         )
         .await;
     assert_eq!(opened.body, json!(lost_secrets), "{}", opened.text);
+
+    // The password health report reads every item with its secrets, in pages; each page read
+    // is recorded with how many items it opened.
+    let read_before = h.count_where("events", "kind = 'items_secrets_read'").await;
+    let health = h
+        .call("org_health_items", json!({"org": org}), Some(&olga_s))
+        .await;
+    assert_eq!(health.status, StatusCode::OK, "{}", health.text);
+    let every = health.body["items"].as_array().expect("items");
+    assert_eq!(
+        every.len(),
+        console.body["items"].as_array().expect("items").len()
+    );
+    assert!(
+        every.iter().all(|i| i["secrets"].is_string()),
+        "{}",
+        health.text
+    );
+    assert!(every.iter().any(|i| i["secrets"] == json!(lost_secrets)));
+    assert_eq!(
+        h.count_where("events", "kind = 'items_secrets_read'").await,
+        read_before + 1
+    );
+    let detail: String = sqlx::query_scalar(
+        "SELECT detail FROM events WHERE kind = 'items_secrets_read' ORDER BY at DESC LIMIT 1",
+    )
+    .fetch_one(h.db.pool())
+    .await
+    .expect("detail");
+    assert_eq!(detail, every.len().to_string());
 
     // Invitations are mail sent to others: bounded per call, and per recipient per hour.
     let many: Vec<Value> = (0..201)
@@ -1500,6 +1543,7 @@ async fn sharing_story(h: &Harness) {
         "item_moved_in",
         "member_reinvited",
         "item_secrets_viewed",
+        "items_secrets_read",
     ] {
         assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
     }

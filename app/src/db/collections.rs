@@ -13,7 +13,7 @@ use crate::domain::org::{
     AccessLevel, CollectionAccess, Grant, GroupGrant, GroupInput, GroupRecord, MemberGrant,
     GROUPS_MAX,
 };
-use crate::domain::shared::Reach;
+use crate::domain::shared::{settle_reach, Reach};
 use crate::domain::{AppError, CollectionId, Field, GroupId, ItemId, MemberId, Problem};
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
@@ -259,16 +259,16 @@ pub async fn reach(
         ),
     };
     let sql = format!(
-        "SELECT m.id, m.email, u.name, cm.level, NULL AS via, 'grant' AS way FROM collection_members cm \
+        "SELECT m.id, m.email, u.name, cm.level, NULL AS via, 'grant' AS way, cm.collection_id AS coll FROM collection_members cm \
          JOIN org_members m ON m.id = cm.member_id LEFT JOIN users u ON u.id = m.user_id \
          WHERE cm.collection_id IN ({collections}) AND m.org_id = $1 AND m.revoked = 0 \
          UNION ALL \
-         SELECT m.id, m.email, u.name, cg.level, g.name AS via, 'group' AS way FROM collection_groups cg \
+         SELECT m.id, m.email, u.name, cg.level, g.name AS via, 'group' AS way, cg.collection_id AS coll FROM collection_groups cg \
          JOIN org_groups g ON g.id = cg.group_id JOIN group_members gm ON gm.group_id = g.id \
          JOIN org_members m ON m.id = gm.member_id LEFT JOIN users u ON u.id = m.user_id \
          WHERE cg.collection_id IN ({collections}) AND m.org_id = $1 AND m.revoked = 0 \
          UNION ALL \
-         SELECT m.id, m.email, u.name, 'manage' AS level, NULL AS via, 'role' AS way FROM org_members m \
+         SELECT m.id, m.email, u.name, 'manage' AS level, NULL AS via, 'role' AS way, NULL AS coll FROM org_members m \
          LEFT JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND m.revoked = 0 \
          AND m.role IN ('owner', 'admin')"
     );
@@ -303,9 +303,15 @@ pub async fn reach(
                 level: level_of(&r.try_get::<String, _>("level")?)?,
                 via_role: r.try_get::<String, _>("way")? == "role",
                 via_group: r.try_get("via")?,
+                collection: r
+                    .try_get::<Option<String>, _>("coll")?
+                    .map(CollectionId::from_stored),
+                overridden: false,
+                effective: AccessLevel::ViewExceptPasswords,
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
+    settle_reach(&mut reach);
     reach.sort_by(|a, b| {
         (&a.email, a.via_role, &a.via_group).cmp(&(&b.email, b.via_role, &b.via_group))
     });

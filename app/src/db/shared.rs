@@ -407,6 +407,42 @@ pub async fn console_secrets(
     Ok(secrets)
 }
 
+/// A page of every item with its secrets, for the password health report; the read is recorded
+/// in the event log in the same transaction, with the number of items it opened, so a bulk read of
+/// secrets is as visible as opening one item's.
+pub async fn console_health(
+    db: &Db,
+    access: &OrgAccess<ReadAllItems>,
+    after: Option<&ItemId>,
+    client_addr: &str,
+) -> Result<SharedPage, AppError> {
+    let mut tx = db.begin_write().await?;
+    hold_place(&mut tx, access).await?;
+    let (items, next) = read_items(
+        &mut tx,
+        access,
+        Pick::After(after.map_or("", ItemId::as_str)),
+    )
+    .await?;
+    if !items.is_empty() {
+        record_by(
+            &mut tx,
+            access,
+            "items_secrets_read",
+            None,
+            &items.len().to_string(),
+            client_addr,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(SharedPage {
+        items,
+        collections: Vec::new(),
+        next,
+    })
+}
+
 async fn read_one(
     tx: &mut Transaction<'_, Any>,
     access: &OrgAccess<WriteOrgItems>,

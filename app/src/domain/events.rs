@@ -87,6 +87,7 @@ pub const ORG_EVENT_KINDS: &[&str] = &[
     "item_collections_changed",
     "item_moved_in",
     "item_secrets_viewed",
+    "items_secrets_read",
 ];
 
 #[cfg(test)]

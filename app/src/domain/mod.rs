@@ -5,6 +5,7 @@ pub mod card;
 pub mod error;
 pub mod events;
 pub mod generator;
+pub mod health;
 pub mod ids;
 pub mod item;
 pub mod org;

@@ -123,11 +123,99 @@ pub struct Reach {
     /// `None`: their own grant, or their role (owners and admins reach everything).
     pub via_group: Option<String>,
     pub via_role: bool,
+    /// The collection this line's grant is on (`None` for a role).
+    pub collection: Option<super::CollectionId>,
+    /// A group's grant on a collection where the member has a grant of their own, which wins.
+    pub overridden: bool,
+    /// What the member can do with the target, all their lines taken together.
+    pub effective: AccessLevel,
+}
+
+/// Fills in `overridden` and `effective` from the lines themselves, by the rules authorization
+/// applies (`org::collection_rights`, `org::item_rights`): a member's own grant on a collection
+/// overrides their groups' there; across collections each right is the most permissive; a role
+/// reaches everything.
+pub fn settle_reach(lines: &mut [Reach]) {
+    use super::org::{collection_rights, item_rights, Rights};
+    use std::collections::HashMap;
+    let direct: std::collections::HashSet<(super::MemberId, super::CollectionId)> = lines
+        .iter()
+        .filter(|l| !l.via_role && l.via_group.is_none())
+        .filter_map(|l| Some((l.member.clone(), l.collection.clone()?)))
+        .collect();
+    // Per member, per collection: their own level and their groups' levels.
+    type Grants = (Option<AccessLevel>, Vec<AccessLevel>);
+    let mut per: HashMap<super::MemberId, (bool, HashMap<super::CollectionId, Grants>)> =
+        HashMap::new();
+    for line in lines.iter_mut() {
+        let entry = per.entry(line.member.clone()).or_default();
+        let Some(collection) = line.collection.clone() else {
+            entry.0 |= line.via_role;
+            continue;
+        };
+        line.overridden =
+            line.via_group.is_some() && direct.contains(&(line.member.clone(), collection.clone()));
+        let grants = entry.1.entry(collection).or_default();
+        if line.via_group.is_some() {
+            grants.1.push(line.level);
+        } else {
+            grants.0 = Some(line.level);
+        }
+    }
+    for line in lines.iter_mut() {
+        let (role, collections) = &per[&line.member];
+        line.effective = if *role {
+            AccessLevel::Manage
+        } else {
+            item_rights(
+                collections
+                    .values()
+                    .filter_map(|(own, groups)| collection_rights(*own, groups)),
+            )
+            .map_or(AccessLevel::ViewExceptPasswords, Rights::level)
+        };
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn line(member: &str, coll: Option<&str>, level: AccessLevel, group: Option<&str>) -> Reach {
+        Reach {
+            member: crate::domain::MemberId::from_stored(member.into()),
+            email: format!("{member}@example.org"),
+            name: None,
+            level,
+            via_group: group.map(str::to_owned),
+            via_role: coll.is_none(),
+            collection: coll.map(|c| crate::domain::CollectionId::from_stored(c.into())),
+            overridden: false,
+            effective: AccessLevel::ViewExceptPasswords,
+        }
+    }
+
+    #[test]
+    fn reach_says_which_lines_count_and_what_they_give_together() {
+        use AccessLevel::*;
+        let mut lines = vec![
+            // Ann: her own view-except-passwords on A overrides her group's edit there; her
+            // group's view on B gives passwords: together view (A's edit does not count).
+            line("ann", Some("a"), ViewExceptPasswords, None),
+            line("ann", Some("a"), Edit, Some("Ops")),
+            line("ann", Some("b"), View, Some("Ops")),
+            // Bo: edit except passwords on A and view on B join into edit.
+            line("bo", Some("a"), EditExceptPasswords, None),
+            line("bo", Some("b"), View, None),
+            // Cy is an admin: everything.
+            line("cy", None, Manage, None),
+        ];
+        settle_reach(&mut lines);
+        let overridden: Vec<bool> = lines.iter().map(|l| l.overridden).collect();
+        assert_eq!(overridden, [false, true, false, false, false, false]);
+        let effective: Vec<AccessLevel> = lines.iter().map(|l| l.effective).collect();
+        assert_eq!(effective, [View, View, View, Edit, Edit, Manage]);
+    }
 
     #[test]
     fn inputs_are_checked() {

@@ -251,6 +251,7 @@ pub fn problem_message(lang: Lang, field: Field, problem: Problem) -> String {
             Key::ErrSecurityCodeDigits,
             &[("count", &count.to_string())],
         ),
+        (Field::Collections, Problem::Required) => text(lang, Key::ErrChooseCollection).into(),
         (_, Problem::Required) => text(lang, Key::ErrRequired).into(),
         (_, Problem::TooLong { max }) => {
             format(lang, Key::ErrTooLong, &[("max", &max.to_string())])
@@ -527,6 +528,7 @@ mod tests {
             "(0",
             "Keyhaven-JSON",
             "Bitwarden-export",
+            "HTTPS",
             "Bitwarden-accountsleutel",
             "JSON-",
             "CSV-exports",
@@ -545,6 +547,7 @@ mod tests {
                     | Key::ImpMissingColumn
                     | Key::ImpBadValue
                     | Key::TotpSecondsLeft
+                    | Key::OverriddenByOwn
             );
             if first.is_some_and(char::is_alphabetic) && !fragment {
                 assert!(

@@ -8,6 +8,7 @@ pub mod dialog;
 pub mod guard;
 pub mod icons;
 pub mod join;
+pub mod memberships;
 pub mod menu;
 pub mod settings;
 pub mod shell;

@@ -42,6 +42,7 @@ fn SettingsBody(account: AccountInfo) -> impl IntoView {
                 <LockTimeoutSetting />
                 <ChangePasswordForm account=account.clone() />
                 <FingerprintSection account=account.clone() />
+                <super::memberships::OrganizationsSection />
                 <SessionsSection />
             }
             .into_any()

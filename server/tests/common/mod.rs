@@ -273,6 +273,10 @@ impl Harness {
     }
 
     /// Rows of `table`, which may carry a `WHERE` clause.
+    pub async fn count_where(&self, table: &str, condition: &str) -> i64 {
+        self.count(&format!("{table} WHERE {condition}")).await
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         use sqlx::Row;
         sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))

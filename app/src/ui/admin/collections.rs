@@ -293,16 +293,21 @@ pub fn ReachList(reach: Vec<Reach>) -> impl IntoView {
                 <th scope="col">{move || i18n.t(Key::Member)}</th>
                 <th scope="col">{move || i18n.t(Key::Access)}</th>
                 <th scope="col">{move || i18n.t(Key::Through)}</th>
+                <th scope="col">{move || i18n.t(Key::EffectiveAccess)}</th>
             </tr></thead>
             <tbody>
                 {reach.into_iter().map(|r| {
-                    let level = r.level;
+                    let (level, effective, overridden) = (r.level, r.effective, r.overridden);
                     let way = reach_way(i18n, &r);
                     view! {
-                        <tr>
+                        <tr class:overridden=overridden>
                             <td>{r.name.clone().filter(|n| !n.is_empty()).map(|n| format!("{n} <{}>", r.email)).unwrap_or(r.email.clone())}</td>
-                            <td>{move || i18n.t(level_label(level))}</td>
+                            <td>
+                                {move || i18n.t(level_label(level))}
+                                {overridden.then(|| view! { <span class="muted small">" (" {move || i18n.t(Key::OverriddenByOwn)} ")"</span> })}
+                            </td>
                             <td>{way}</td>
+                            <td>{move || i18n.t(level_label(effective))}</td>
                         </tr>
                     }
                 }).collect_view()}

@@ -46,6 +46,7 @@ pub fn kind_label(kind: &str) -> Key {
         "item_collections_changed" => Key::EvItemCollectionsChanged,
         "item_moved_in" => Key::EvItemMovedIn,
         "item_secrets_viewed" => Key::EvItemSecretsViewed,
+        "items_secrets_read" => Key::EvItemsSecretsRead,
         _ => Key::EvOther,
     }
 }

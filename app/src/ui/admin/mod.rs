@@ -6,6 +6,7 @@
 mod collections;
 mod events;
 mod groups;
+mod health;
 mod members;
 mod reports;
 mod settings;
@@ -71,6 +72,17 @@ impl Console {
                 }
             }
         });
+    }
+
+    /// The names of `ids`, joined; reactive, as the collections may arrive after what names them.
+    pub fn collection_names(&self, ids: &[crate::domain::CollectionId]) -> String {
+        self.collections.with(|cs| {
+            cs.iter()
+                .filter(|c| ids.contains(&c.id))
+                .map(|c| c.name.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
     }
 
     pub fn member_label(&self, id: &crate::domain::MemberId) -> String {

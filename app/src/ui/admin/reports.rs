@@ -1,5 +1,6 @@
-//! Reports, computed here from what the console already holds: member access (every member,
-//! every collection they reach, at which level, and through what), exported as CSV.
+//! Reports, computed in this browser: member access (every member, every collection they reach,
+//! at which level, and through what) from what the console already holds, exported as CSV; and
+//! the password health report (`health`).
 
 use super::members::level_label;
 use super::{member_name, role_label, Console};
@@ -20,6 +21,8 @@ pub struct AccessRow {
     /// `None`: their own grant; `Some(group)`; or their role (owners and admins).
     pub via_group: Option<String>,
     pub via_role: Option<OrgRole>,
+    /// A group's grant on a collection where the member's own grant wins.
+    pub overridden: bool,
 }
 
 /// Every (member, collection, way) of the organization, revoked members left out.
@@ -44,6 +47,7 @@ pub fn member_access(console: Console) -> Vec<AccessRow> {
                 level: AccessLevel::Manage,
                 via_group: None,
                 via_role: Some(m.role),
+                overridden: false,
             }));
             continue;
         }
@@ -53,14 +57,21 @@ pub fn member_access(console: Console) -> Vec<AccessRow> {
             level: g.level,
             via_group: None,
             via_role: None,
+            overridden: false,
         }));
         for group in groups.iter().filter(|g| g.members.contains(&m.id)) {
-            rows.extend(group.collections.iter().map(|g| AccessRow {
-                member: who.clone(),
-                collection: name_of(&g.collection),
-                level: g.level,
-                via_group: Some(group.name.clone()),
-                via_role: None,
+            rows.extend(group.collections.iter().map(|g| {
+                AccessRow {
+                    member: who.clone(),
+                    collection: name_of(&g.collection),
+                    level: g.level,
+                    via_group: Some(group.name.clone()),
+                    via_role: None,
+                    overridden: m
+                        .collections
+                        .iter()
+                        .any(|own| own.collection == g.collection),
+                }
             }));
         }
     }
@@ -71,6 +82,11 @@ pub fn member_access(console: Console) -> Vec<AccessRow> {
 fn through(i18n: I18n, r: &AccessRow) -> String {
     match (&r.via_role, &r.via_group) {
         (Some(role), _) => i18n.t(role_label(*role)).to_owned(),
+        (None, Some(group)) if r.overridden => format!(
+            "{} ({})",
+            i18n.fmt(Key::ViaGroup, &[("group", group)]),
+            i18n.t(Key::OverriddenByOwn)
+        ),
         (None, Some(group)) => i18n.fmt(Key::ViaGroup, &[("group", group)]),
         (None, None) => i18n.t(Key::ViaOwnGrant).to_owned(),
     }
@@ -140,5 +156,6 @@ pub fn ReportsSection(console: Console) -> impl IntoView {
             row_key=|r: &AccessRow| format!("{}|{}|{:?}|{:?}", r.member, r.collection, r.via_group, r.via_role)
             empty=Key::NoMembers
         />
+        <super::health::HealthReport console />
     }
 }

@@ -25,7 +25,7 @@ pub struct ConsoleItem {
     pub data: ItemData,
 }
 
-fn open(console: Console, record: &SharedItemRecord, secrets: Option<&str>) -> ItemData {
+pub(super) fn open(console: Console, record: &SharedItemRecord, secrets: Option<&str>) -> ItemData {
     let org = console.org();
     console
         .key
@@ -58,6 +58,7 @@ pub fn VaultSection(console: Console) -> impl IntoView {
     let loaded = RwSignal::new(false);
     let shown = RwSignal::new(Shown::All);
     let opened = RwSignal::new(None::<ConsoleItem>);
+    let query = leptos_router::hooks::use_query_map();
     spawn_local(async move {
         let mut after = None;
         let mut all = Vec::new();
@@ -77,8 +78,15 @@ pub fn VaultSection(console: Console) -> impl IntoView {
             }
         }
         all.sort_by_key(|i| i.data.name.to_lowercase());
-        items.set(all);
-        loaded.set(true);
+        // A link from a report names the item to open (`&item=<id>`).
+        let wanted = query.with_untracked(|q| q.get("item"));
+        if let Some(item) =
+            wanted.and_then(|id| all.iter().find(|i| i.record.id.as_str() == id).cloned())
+        {
+            opened.try_set(Some(item));
+        }
+        items.try_set(all);
+        loaded.try_set(true);
     });
     let rows = Signal::derive(move || {
         let which = shown.get();
@@ -93,15 +101,6 @@ pub fn VaultSection(console: Console) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let collection_names = move |ids: &[CollectionId]| {
-        console.collections.with(|cs| {
-            cs.iter()
-                .filter(|c| ids.contains(&c.id))
-                .map(|c| c.name.clone())
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
-    };
     let columns = vec![
         Column::new(Key::Name, move |i: &ConsoleItem| {
             let item = i.clone();
@@ -122,7 +121,7 @@ pub fn VaultSection(console: Console) -> impl IntoView {
             let ids = i.record.collections.clone();
             let unassigned = ids.is_empty();
             view! {
-                {move || collection_names(&ids)}
+                {move || console.collection_names(&ids)}
                 {unassigned.then(|| view! { <span class="badge">{move || i18n.t(Key::Unassigned)}</span> })}
             }
             .into_any()

@@ -433,6 +433,16 @@ pub fn ItemView(entry: Entry) -> impl IntoView {
                             <button type="button" on:click=move |_| act(Key::MoveToTrash)>{move || i18n.t(Key::MoveToTrash)}</button>
                         })}
                         {shared.is_none().then(|| view! { <super::share::MoveToOrg id=record.id.clone() /> })}
+                        {shared.clone().filter(|_| manages).map(|s| {
+                            let changing = RwSignal::new(false);
+                            let ids = vec![record.id.clone()];
+                            view! {
+                                <button type="button" id="item-collections" on:click=move |_| changing.set(true)>{move || i18n.t(Key::ChangeCollections)}</button>
+                                {move || changing.get().then(|| view! {
+                                    <super::bulk::CollectionsDialog org=s.org.clone() ids=ids.clone() ticked=s.collections.clone() open=changing />
+                                })}
+                            }
+                        })}
                     }.into_any()
                 }}
             </div>

@@ -106,6 +106,9 @@ pub struct VaultUi {
     pub pane: RwSignal<Pane>,
     /// On a phone the filters are a drawer over the list.
     pub filters_open: RwSignal<bool>,
+    /// Rows show check boxes, and the bulk bar acts on the ticked ones.
+    pub selecting: RwSignal<bool>,
+    pub selected: RwSignal<Vec<ItemId>>,
     /// The list's one tab stop: the row the arrow keys last reached.
     active: RwSignal<Option<ItemId>>,
     /// The account whose vault this is: personal items are sealed bound to it.
@@ -171,6 +174,8 @@ impl VaultUi {
             query: RwSignal::new(String::new()),
             pane: RwSignal::new(Pane::Nothing),
             filters_open: RwSignal::new(false),
+            selecting: RwSignal::new(false),
+            selected: RwSignal::new(Vec::new()),
             active: RwSignal::new(None),
             unsaved: use_unsaved(),
             vault: use_vault(),
@@ -205,6 +210,8 @@ impl VaultUi {
         let this = *self;
         self.unsaved.attempt(move || {
             this.filter.set(filter.clone());
+            // A selection is of what was shown: another list starts with none.
+            this.selected.set(Vec::new());
             this.pane.set(Pane::Nothing);
             this.filters_open.set(false);
         });
@@ -668,10 +675,14 @@ pub fn VaultView(owner: UserId) -> impl IntoView {
                                 <li><button type="button" on:click=move |_| ui.open(pane.clone())>{move || i18n.t(label)}</button></li>
                             })
                             .collect_view()}
+                        <li><button type="button" id="select-items" on:click=move |_| ui.selecting.set(true)>{move || i18n.t(Key::SelectItems)}</button></li>
                     </Menu>
                 </div>
                 <Show when=move || ui.filter.with(|f| *f == Filter::Trash)>
                     <TrashBar shown=shown />
+                </Show>
+                <Show when=move || ui.selecting.get()>
+                    <super::bulk::BulkBar shown=shown />
                 </Show>
                 <p class="muted small" aria-live="polite">
                     {move || ui.loaded.get().then(|| i18n.count(Key::ItemCountOne, Key::ItemCount, shown.with(Vec::len) as u64))}
@@ -698,8 +709,29 @@ pub fn VaultView(owner: UserId) -> impl IntoView {
                                 let id = entry.record.id.clone();
                                 let (for_current, for_stop, for_focus, for_click) = (id.clone(), id.clone(), id.clone(), id.clone());
                                 let subtitle = entry.data.subtitle(entry.record.item_type);
+                                let (check, name) = (id.clone(), entry.data.name.clone());
                                 view! {
-                                    <li>
+                                    <li class:selecting=move || ui.selecting.get()>
+                                        {move || ui.selecting.get().then(|| {
+                                            let (on, toggle) = (check.clone(), check.clone());
+                                            view! {
+                                                <input
+                                                    type="checkbox"
+                                                    class="row-check"
+                                                    aria-label=i18n.fmt(Key::SelectRow, &[("name", &name)])
+                                                    prop:checked=move || ui.selected.with(|s| s.contains(&on))
+                                                    on:change=move |ev| {
+                                                        let ticked = event_target_checked(&ev);
+                                                        ui.selected.update(|s| {
+                                                            s.retain(|x| *x != toggle);
+                                                            if ticked {
+                                                                s.push(toggle.clone());
+                                                            }
+                                                        });
+                                                    }
+                                                />
+                                            }
+                                        })}
                                         <button
                                             type="button"
                                             class="item-row"

@@ -1,5 +1,6 @@
 //! The Password Manager page: the unlock form while locked, the vault once unlocked.
 
+mod bulk;
 mod folders;
 mod form;
 mod generator;

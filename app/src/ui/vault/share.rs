@@ -64,30 +64,7 @@ pub fn DestinationPicker(dest: Destination, own: bool, prefix: &'static str) -> 
         let org = dest.org.get()?;
         let list = orgs.with_value(|o| o.iter().find(|x| x.id == org).map(OrgVault::writable))?;
         Some(view! {
-            <fieldset class="collections-pick">
-                <legend>{move || i18n.t(Key::Collections)}</legend>
-                {list.into_iter().map(|c| {
-                    let (id, toggle) = (c.id.clone(), c.id.clone());
-                    view! {
-                        <label class="check">
-                            <input
-                                type="checkbox"
-                                prop:checked=move || dest.collections.with(|cs| cs.contains(&id))
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    dest.collections.update(|cs| {
-                                        cs.retain(|x| *x != toggle);
-                                        if on {
-                                            cs.push(toggle.clone());
-                                        }
-                                    });
-                                }
-                            />
-                            " " {c.name.clone()}
-                        </label>
-                    }
-                }).collect_view()}
-            </fieldset>
+            <CollectionTicks list chosen=dest.collections />
         })
     };
     view! {
@@ -106,6 +83,41 @@ pub fn DestinationPicker(dest: Destination, own: bool, prefix: &'static str) -> 
             </select>
         </div>
         {collections}
+    }
+}
+
+/// A check box per collection of `list`; `chosen` holds the ticked ones.
+#[component]
+pub fn CollectionTicks(
+    list: Vec<crate::domain::shared::ReachedCollection>,
+    chosen: RwSignal<Vec<CollectionId>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <fieldset class="collections-pick">
+            <legend>{move || i18n.t(Key::Collections)}</legend>
+            {list.into_iter().map(|c| {
+                let (id, toggle) = (c.id.clone(), c.id.clone());
+                view! {
+                    <label class="check">
+                        <input
+                            type="checkbox"
+                            prop:checked=move || chosen.with(|cs| cs.contains(&id))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                chosen.update(|cs| {
+                                    cs.retain(|x| *x != toggle);
+                                    if on {
+                                        cs.push(toggle.clone());
+                                    }
+                                });
+                            }
+                        />
+                        " " {c.name.clone()}
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
     }
 }
 
