@@ -146,7 +146,10 @@ impl Mailer {
                 let written = path.clone();
                 tokio::task::spawn_blocking(move || {
                     std::fs::create_dir_all(&dir)?;
-                    std::fs::write(&written, bytes)
+                    // Whole or not at all: whoever reads the outbox never sees half a mail.
+                    let partial = written.with_extension("partial");
+                    std::fs::write(&partial, bytes)?;
+                    std::fs::rename(&partial, &written)
                 })
                 .await
                 .map_err(|e| e.to_string())?

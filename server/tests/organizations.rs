@@ -1425,7 +1425,7 @@ async fn sharing_story(h: &Harness) {
 
     // The password health report reads every item with its secrets, in pages; each page read
     // is recorded with how many items it opened.
-    let read_before = h.count_where("events", "kind = 'items_secrets_read'").await;
+    let read_before = h.count("events WHERE kind = 'items_secrets_read'").await;
     let health = h
         .call("org_health_items", json!({"org": org}), Some(&olga_s))
         .await;
@@ -1442,7 +1442,7 @@ async fn sharing_story(h: &Harness) {
     );
     assert!(every.iter().any(|i| i["secrets"] == json!(lost_secrets)));
     assert_eq!(
-        h.count_where("events", "kind = 'items_secrets_read'").await,
+        h.count("events WHERE kind = 'items_secrets_read'").await,
         read_before + 1
     );
     let detail: String = sqlx::query_scalar(
@@ -1452,6 +1452,27 @@ async fn sharing_story(h: &Harness) {
     .await
     .expect("detail");
     assert_eq!(detail, every.len().to_string());
+
+    // An item in no collection gets one (no empty list reaches the database), and a bulk
+    // change records only what it changed.
+    let r = h
+        .call(
+            "shared_move",
+            json!({"org": org, "ids": [lost], "collections": [ops]}),
+            Some(&olga_s),
+        )
+        .await;
+    assert_eq!(r.body, json!(1), "{}", r.text);
+    let trash = json!({"org": org, "ids": [lost]});
+    let trashed = "events WHERE kind = 'item_trashed'";
+    let before = h.count(trashed).await;
+    let r = h.call("shared_trash", trash.clone(), Some(&olga_s)).await;
+    assert_eq!(r.body, json!(1), "{}", r.text);
+    let r = h.call("shared_trash", trash.clone(), Some(&olga_s)).await;
+    assert_eq!(r.body, json!(0), "already in the trash: {}", r.text);
+    assert_eq!(h.count(trashed).await, before + 1);
+    let r = h.call("shared_restore", trash, Some(&olga_s)).await;
+    assert_eq!(r.body, json!(1), "{}", r.text);
 
     // Invitations are mail sent to others: bounded per call, and per recipient per hour.
     let many: Vec<Value> = (0..201)

@@ -261,16 +261,16 @@ pub async fn reach(
     let sql = format!(
         "SELECT m.id, m.email, u.name, cm.level, NULL AS via, 'grant' AS way, cm.collection_id AS coll FROM collection_members cm \
          JOIN org_members m ON m.id = cm.member_id LEFT JOIN users u ON u.id = m.user_id \
-         WHERE cm.collection_id IN ({collections}) AND m.org_id = $1 AND m.revoked = 0 \
+         WHERE cm.collection_id IN ({collections}) AND m.org_id = $1 AND m.revoked = 0 AND m.status = 'confirmed' \
          UNION ALL \
          SELECT m.id, m.email, u.name, cg.level, g.name AS via, 'group' AS way, cg.collection_id AS coll FROM collection_groups cg \
          JOIN org_groups g ON g.id = cg.group_id JOIN group_members gm ON gm.group_id = g.id \
          JOIN org_members m ON m.id = gm.member_id LEFT JOIN users u ON u.id = m.user_id \
-         WHERE cg.collection_id IN ({collections}) AND m.org_id = $1 AND m.revoked = 0 \
+         WHERE cg.collection_id IN ({collections}) AND m.org_id = $1 AND m.revoked = 0 AND m.status = 'confirmed' \
          UNION ALL \
          SELECT m.id, m.email, u.name, 'manage' AS level, NULL AS via, 'role' AS way, NULL AS coll FROM org_members m \
          LEFT JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND m.revoked = 0 \
-         AND m.role IN ('owner', 'admin')"
+         AND m.status = 'confirmed' AND m.role IN ('owner', 'admin')"
     );
     let rows = sqlx::query(&sql)
         .bind(access.org().as_str())

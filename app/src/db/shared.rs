@@ -7,7 +7,7 @@
 //! taken away a moment before applies.
 
 use super::orgs::{hold_place, record_by};
-use super::{now_ms, placeholders, Db};
+use super::{new_id, now_ms, placeholders, Db};
 use crate::domain::authz::{
     authorize_shared, reaches_everything, shared_allowed, shared_rights, AccountAccess,
     CollectionGrants, EditSecrets, EditShared, ManageShared, OrgAccess, OrgActionType,
@@ -87,6 +87,10 @@ async fn grants_of(
     kind: Kind,
     ids: &[&str],
 ) -> Result<Vec<(String, TargetGrants)>, AppError> {
+    // `IN ()` is SQLite's to accept, not PostgreSQL's: nothing asked, nothing found.
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let list = placeholders(3, ids.len());
     let sql = match kind {
         Kind::Items => format!(
@@ -486,20 +490,39 @@ async fn insert_item(
 
 async fn put_in<A: SharedActionType>(
     tx: &mut Transaction<'_, Any>,
-    item: &str,
+    items: &[&str],
     collections: &SharedAccess<A>,
 ) -> Result<(), AppError> {
-    for collection in collections.targets() {
-        sqlx::query(
-            "INSERT INTO collection_items (collection_id, item_id) VALUES ($1, $2) \
-             ON CONFLICT (collection_id, item_id) DO NOTHING",
-        )
-        .bind(collection)
-        .bind(item)
+    let into = collections.targets();
+    if items.is_empty() || into.is_empty() {
+        return Ok(());
+    }
+    // Every (collection, item) pair in one statement, whatever the numbers (at most 100
+    // collections and 500 items: 600 parameters). SQLite wants a WHERE before an upsert's ON.
+    let sql = format!(
+        "INSERT INTO collection_items (collection_id, item_id) \
+         SELECT c.column1, i.column1 FROM (VALUES {}) c CROSS JOIN (VALUES {}) i WHERE 1 = 1 \
+         ON CONFLICT (collection_id, item_id) DO NOTHING",
+        rows_of(1, into.len()),
+        rows_of(1 + into.len(), items.len())
+    );
+    let query = into
+        .iter()
+        .fold(sqlx::query(&sql), |q, c| q.bind(c.as_str()));
+    items
+        .iter()
+        .fold(query, |q, i| q.bind(*i))
         .execute(&mut **tx)
         .await?;
-    }
     Ok(())
+}
+
+/// `($first), ($first + 1), …`: `n` one-column rows of a VALUES list.
+fn rows_of(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("(${i})"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn strs<T: AsRef<str>>(ids: &[T]) -> Vec<&str> {
@@ -519,16 +542,36 @@ impl AsRef<str> for ItemId {
 }
 
 /// Appends one event per target of `shared` (one statement), in the change's transaction.
-async fn record_each<A: SharedActionType, W: OrgActionType>(
+async fn record_each<W: OrgActionType>(
     tx: &mut Transaction<'_, Any>,
     access: &OrgAccess<W>,
-    shared: &SharedAccess<A>,
+    targets: &[String],
     kind: &str,
     client_addr: &str,
 ) -> Result<(), AppError> {
-    for target in shared.targets() {
-        record_by(tx, access, kind, Some(target), "", client_addr).await?;
+    if targets.is_empty() {
+        return Ok(());
     }
+    // One event per item, in one statement (as `orgs::record_by` writes one).
+    let pairs = (0..targets.len())
+        .map(|n| format!("(${}, ${})", 5 + 2 * n, 6 + 2 * n))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO events (id, at, org_id, provider_id, actor_id, kind, target_id, detail, client_addr) \
+         SELECT v.column1, $2, m.org_id, NULL, m.user_id, $3, v.column2, '', $4 \
+         FROM (VALUES {pairs}) v JOIN org_members m ON m.id = $1"
+    );
+    let query = sqlx::query(&sql)
+        .bind(access.member().as_str())
+        .bind(now_ms())
+        .bind(kind)
+        .bind(client_addr);
+    targets
+        .iter()
+        .fold(query, |q, t| q.bind(new_id()).bind(t.as_str()))
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -550,7 +593,7 @@ pub async fn create(
     let into =
         decide::<ManageShared, _>(&mut tx, access, Kind::Collections, &strs(collections)).await?;
     insert_item(&mut tx, access.org().as_str(), id, input, secrets, now_ms()).await?;
-    put_in(&mut tx, id.as_str(), &into).await?;
+    put_in(&mut tx, &[id.as_str()], &into).await?;
     record_by(
         &mut tx,
         access,
@@ -667,15 +710,15 @@ pub async fn bulk(
     let list = placeholders(3, ids.len());
     let (sql, kind) = match what {
         Bulk::Trash => (
-            format!("UPDATE org_items SET deleted_at = $1, revision = revision + 1 WHERE org_id = $2 AND deleted_at IS NULL AND id IN ({list})"),
+            format!("UPDATE org_items SET deleted_at = $1, revision = revision + 1 WHERE org_id = $2 AND deleted_at IS NULL AND id IN ({list}) RETURNING id"),
             "item_trashed",
         ),
         Bulk::Restore => (
-            format!("UPDATE org_items SET deleted_at = NULL, revised_at = $1, revision = revision + 1 WHERE org_id = $2 AND deleted_at IS NOT NULL AND id IN ({list})"),
+            format!("UPDATE org_items SET deleted_at = NULL, revised_at = $1, revision = revision + 1 WHERE org_id = $2 AND deleted_at IS NOT NULL AND id IN ({list}) RETURNING id"),
             "item_restored",
         ),
         Bulk::Delete => (
-            format!("DELETE FROM org_items WHERE $1 > 0 AND org_id = $2 AND deleted_at IS NOT NULL AND id IN ({list})"),
+            format!("DELETE FROM org_items WHERE $1 > 0 AND org_id = $2 AND deleted_at IS NOT NULL AND id IN ({list}) RETURNING id"),
             "item_deleted",
         ),
     };
@@ -683,10 +726,16 @@ pub async fn bulk(
     for id in allowed.targets() {
         query = query.bind(id.as_str());
     }
-    let changed = query.execute(&mut *tx).await?.rows_affected();
-    record_each(&mut tx, access, &allowed, kind, client_addr).await?;
+    // Only what changed is recorded: trashing an item already in the trash changes nothing.
+    let changed = query
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<String, _>("id"))
+        .collect::<Result<Vec<_>, _>>()?;
+    record_each(&mut tx, access, &changed, kind, client_addr).await?;
     tx.commit().await?;
-    Ok(changed)
+    Ok(changed.len() as u64)
 }
 
 /// Puts items into `collections` instead of those the member manages (a collection the member
@@ -735,32 +784,39 @@ pub async fn set_collections(
         })
         .map(|(id, _)| id.as_str())
         .collect();
-    for item in items.targets() {
-        if !managed.is_empty() {
-            let sql = format!(
-                "DELETE FROM collection_items WHERE item_id = $1 AND collection_id IN ({})",
-                placeholders(2, managed.len())
-            );
-            managed
-                .iter()
-                .fold(sqlx::query(&sql).bind(item.as_str()), |q, c| q.bind(*c))
-                .execute(&mut *tx)
-                .await?;
-        }
-        put_in(&mut tx, item, &into).await?;
-        sqlx::query(
-            "UPDATE org_items SET revision = revision + 1, revised_at = $1 WHERE id = $2 AND org_id = $3",
+    // Out of the collections the member manages, into the chosen ones: three statements for
+    // any number of items.
+    let targets = strs(items.targets());
+    if !managed.is_empty() {
+        let sql = format!(
+            "DELETE FROM collection_items WHERE item_id IN ({}) AND collection_id IN ({})",
+            placeholders(1, targets.len()),
+            placeholders(1 + targets.len(), managed.len())
+        );
+        let query = targets.iter().fold(sqlx::query(&sql), |q, i| q.bind(*i));
+        managed
+            .iter()
+            .fold(query, |q, c| q.bind(*c))
+            .execute(&mut *tx)
+            .await?;
+    }
+    put_in(&mut tx, &targets, &into).await?;
+    let sql = format!(
+        "UPDATE org_items SET revision = revision + 1, revised_at = $1 WHERE org_id = $2 AND id IN ({})",
+        placeholders(3, targets.len())
+    );
+    targets
+        .iter()
+        .fold(
+            sqlx::query(&sql).bind(now_ms()).bind(access.org().as_str()),
+            |q, i| q.bind(*i),
         )
-        .bind(now_ms())
-        .bind(item.as_str())
-        .bind(access.org().as_str())
         .execute(&mut *tx)
         .await?;
-    }
     record_each(
         &mut tx,
         access,
-        &items,
+        items.targets(),
         "item_collections_changed",
         client_addr,
     )
@@ -850,7 +906,7 @@ pub async fn move_in(
             now,
         )
         .await?;
-        put_in(&mut tx, one.id.as_str(), &into).await?;
+        put_in(&mut tx, &[one.id.as_str()], &into).await?;
         record_by(
             &mut tx,
             access,

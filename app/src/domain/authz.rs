@@ -269,8 +269,9 @@ impl<A: OrgActionType> OrgAccess<A> {
 }
 
 /// Asks the organization rule table. Someone with no place in the organization is told it does
-/// not exist (ids are not an oracle); invited, accepted and revoked members reach nothing but
-/// leaving; a confirmed member gets what their role allows.
+/// not exist (ids are not an oracle); invited and accepted members reach nothing but leaving,
+/// revoked members nothing at all (their place is the admins' to restore or remove); a
+/// confirmed member gets what their role allows.
 pub fn authorize_org<A: OrgActionType>(standing: &OrgStanding) -> Result<OrgAccess<A>, AppError> {
     let Some(member) = &standing.member else {
         return Err(AppError::NotFound);

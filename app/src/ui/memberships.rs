@@ -66,11 +66,14 @@ pub fn OrganizationsSection() -> impl IntoView {
                                 <span class="cell-main">{m.name.clone()}</span>
                                 <span class="muted">{move || i18n.t(role)} " · " {move || i18n.t(state)}</span>
                                 {runs.then(|| view! { <a href=console>{move || i18n.t(Key::AdminConsole)}</a> })}
-                                // The visible text, then the organization for screen readers.
-                                <button type="button" on:click=move |_| leaving.set(Some(asked.clone()))>
-                                    {move || i18n.t(Key::LeaveOrg)}
-                                    <span class="visually-hidden">" · " {name.clone()}</span>
-                                </button>
+                                // A revoked member's place is the admins' to restore or remove.
+                                {(!m.revoked).then(|| view! {
+                                    // The visible text, then the organization for screen readers.
+                                    <button type="button" on:click=move |_| leaving.set(Some(asked.clone()))>
+                                        {move || i18n.t(Key::LeaveOrg)}
+                                        <span class="visually-hidden">" · " {name.clone()}</span>
+                                    </button>
+                                })}
                             </li>
                         }
                     }).collect_view()}

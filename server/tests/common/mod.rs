@@ -252,7 +252,11 @@ impl Harness {
         let Ok(dir) = std::fs::read_dir(&self.outbox) else {
             return Vec::new();
         };
-        let mut files: Vec<_> = dir.filter_map(Result::ok).map(|e| e.path()).collect();
+        let mut files: Vec<_> = dir
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+            .collect();
         files.sort();
         files
             .iter()
@@ -273,10 +277,6 @@ impl Harness {
     }
 
     /// Rows of `table`, which may carry a `WHERE` clause.
-    pub async fn count_where(&self, table: &str, condition: &str) -> i64 {
-        self.count(&format!("{table} WHERE {condition}")).await
-    }
-
     pub async fn count(&self, table: &str) -> i64 {
         use sqlx::Row;
         sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
