@@ -95,12 +95,12 @@ test('password health, collections and bulk actions on shared items', async ({ b
   await page.getByRole('button', { name: 'Select all shown' }).click();
   await expect(page.locator('#selected-count')).toHaveText('3 selected');
   await page.getByRole('button', { name: 'Move to trash' }).click();
-  await expect(page.getByText('3 items changed.')).toBeVisible();
+  await expect(page.getByText('3 items moved to the trash.')).toBeVisible();
   await expect(list(page).getByRole('button')).toHaveCount(0);
   await page.getByRole('button', { name: 'Trash', exact: true }).click();
   await page.getByRole('button', { name: 'Select all shown' }).click();
   await page.getByRole('button', { name: 'Restore' }).click();
-  await expect(page.getByText('3 items changed.')).toBeVisible();
+  await expect(page.getByText('3 items restored.')).toBeVisible();
   await page.locator('#done-selecting').click();
   await page.getByRole('button', { name: 'Web', exact: true }).click();
   await expect(list(page).getByRole('button')).toHaveCount(3);
@@ -115,7 +115,7 @@ test('password health, collections and bulk actions on shared items', async ({ b
   await page.getByRole('button', { name: 'Check passwords' }).click();
   expect((await read).status()).toBe(200);
   await expect(page.locator('#health-summary')).toHaveText(
-    '2 weak passwords, 2 reused passwords, 1 unsecured websites.', { timeout: 60_000 });
+    'Items with a weak password: 2. Items with a reused password: 2. Unsecured websites: 1.', { timeout: 60_000 });
   const report = page.getByRole('table', { name: 'Password health' });
   await expect(report.getByRole('row').filter({ hasText: 'Mail server' })).toHaveCount(3);
   await expect(report).toContainText('Unsecured website: http://mail.example.test');
@@ -137,7 +137,7 @@ test('password health, collections and bulk actions on shared items', async ({ b
   await openSettings(page, PASSWORD);
   const section = page.getByRole('region', { name: 'Organizations' });
   await expect(section.getByRole('listitem').filter({ hasText: org })).toContainText('Owner · Confirmed');
-  await expect(section.getByRole('link', { name: 'Admin Console' })).toBeVisible();
+  await expect(section.getByRole('link', { name: `Admin Console · ${org}` })).toBeVisible();
   await expectAccessible(page);
   // The last owner may not leave: the server refuses, and says why.
   await section.getByRole('button', { name: `Leave organization · ${org}` }).click();

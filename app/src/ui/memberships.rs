@@ -65,7 +65,15 @@ pub fn OrganizationsSection() -> impl IntoView {
                             <li>
                                 <span class="cell-main">{m.name.clone()}</span>
                                 <span class="muted">{move || i18n.t(role)} " · " {move || i18n.t(state)}</span>
-                                {runs.then(|| view! { <a href=console>{move || i18n.t(Key::AdminConsole)}</a> })}
+                                {runs.then(|| {
+                                    let org = m.name.clone();
+                                    view! {
+                                        <a href=console>
+                                            {move || i18n.t(Key::AdminConsole)}
+                                            <span class="visually-hidden">" · " {org}</span>
+                                        </a>
+                                    }
+                                })}
                                 // A revoked member's place is the admins' to restore or remove.
                                 {(!m.revoked).then(|| view! {
                                     // The visible text, then the organization for screen readers.

@@ -98,6 +98,14 @@ fn day_ms(text: &str) -> Option<i64> {
     Some((era * 146_097 + doe - 719_468) * 86_400_000)
 }
 
+/// The detail as a person reads it: a count of items for a report's read, else as recorded.
+fn detail_text(i18n: I18n, e: &EventRecord) -> String {
+    match (e.kind.as_str(), e.detail.parse::<u64>()) {
+        ("items_secrets_read", Ok(n)) => i18n.count(Key::ItemCountOne, Key::ItemCount, n),
+        _ => e.detail.clone(),
+    }
+}
+
 fn csv(i18n: I18n, console: Console, events: &[EventRecord]) -> String {
     let mut out = String::new();
     let header = [
@@ -118,7 +126,7 @@ fn csv(i18n: I18n, console: Console, events: &[EventRecord]) -> String {
                 i18n.t(kind_label(&e.kind)).to_owned(),
                 e.actor_email.clone().unwrap_or_default(),
                 target_name(console, &e.target),
-                e.detail.clone(),
+                detail_text(i18n, e),
                 e.client_addr.clone(),
             ],
         );
@@ -212,8 +220,8 @@ pub fn EventsSection(console: Console) -> impl IntoView {
         .sorted_by(|e| e.actor_email.clone().unwrap_or_default()),
         Column::new(Key::Target, move |e: &EventRecord| {
             // Members, collections and groups may arrive after the log: the names follow.
-            let target = e.target.clone();
-            view! { <span class="cell-main">{move || target_name(console, &target)}</span><span class="cell-sub">{e.detail.clone()}</span> }
+            let (target, event) = (e.target.clone(), e.clone());
+            view! { <span class="cell-main">{move || target_name(console, &target)}</span><span class="cell-sub">{move || detail_text(i18n, &event)}</span> }
                 .into_any()
         }),
         Column::new(Key::ClientAddress, |e: &EventRecord| {

@@ -249,7 +249,10 @@ pub fn HealthReport(console: Console) -> impl IntoView {
                     label=Key::PasswordHealthReport
                     rows=rows
                     columns=columns.clone()
-                    haystack=|r: &HealthRow| r.name.clone()
+                    haystack=|r: &HealthRow| match &r.finding {
+                        Finding::Unsecured(uri) => format!("{} {uri}", r.name),
+                        _ => r.name.clone(),
+                    }
                     row_key=|r: &HealthRow| format!("{}|{:?}", r.id, r.finding)
                     empty=Key::HealthNothingFound
                 />

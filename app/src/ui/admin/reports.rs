@@ -137,8 +137,9 @@ pub fn ReportsSection(console: Console) -> impl IntoView {
         })
         .sorted_by(|r| r.level.code().to_owned()),
         Column::new(Key::Through, move |r: &AccessRow| {
-            let way = through(i18n, r);
-            view! { {way} }.into_any()
+            // Follows the language, which may arrive after the table.
+            let r = r.clone();
+            view! { {move || through(i18n, &r)} }.into_any()
         }),
     ];
     view! {

@@ -71,9 +71,21 @@ pub fn one_org(entries: &[Arc<Entry>], ids: &[ItemId]) -> Option<(OrgId, Vec<Col
 }
 
 /// Says how it went: everything, or how many of how many and the first refusal's reason.
-fn report(i18n: I18n, toasts: Toasts, done: usize, total: usize, error: Option<AppError>) {
+fn report(
+    i18n: I18n,
+    toasts: Toasts,
+    what: Bulk,
+    done: usize,
+    total: usize,
+    error: Option<AppError>,
+) {
+    let (one, many) = match what {
+        Bulk::Trash => (Key::ItemsTrashedOne, Key::ItemsTrashed),
+        Bulk::Restore => (Key::ItemsRestoredOne, Key::ItemsRestored),
+        Bulk::Delete => (Key::ItemsDeletedOne, Key::ItemsDeleted),
+    };
     match error {
-        None => toasts.success(i18n.count(Key::ItemsChangedOne, Key::ItemsChanged, done as u64)),
+        None => toasts.success(i18n.count(one, many, done as u64)),
         Some(e) if done == 0 => toasts.error(i18n.error(&e)),
         Some(e) => toasts.error(i18n.fmt(
             Key::BulkPartly,
@@ -119,7 +131,8 @@ fn apply(ui: VaultUi, what: Bulk) {
         }
         ui.selected.update(|s| s.retain(|id| !changed.contains(id)));
         ui.pane.set(Pane::Nothing);
-        report(i18n, toasts, done, total, error);
+        report(i18n, toasts, what, done, total, error);
+        request_animation_frame(super::list::focus_list);
     });
 }
 
@@ -161,6 +174,7 @@ pub fn BulkBar(shown: Memo<Vec<Arc<Entry>>>) -> impl IntoView {
             <button type="button" id="done-selecting" on:click=move |_| {
                 ui.selecting.set(false);
                 ui.selected.set(Vec::new());
+                request_animation_frame(super::list::focus_list);
             }>{move || i18n.t(Key::DoneSelecting)}</button>
             <ConfirmDialog
                 id="bulk-delete-dialog"

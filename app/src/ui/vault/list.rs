@@ -675,7 +675,10 @@ pub fn VaultView(owner: UserId) -> impl IntoView {
                                 <li><button type="button" on:click=move |_| ui.open(pane.clone())>{move || i18n.t(label)}</button></li>
                             })
                             .collect_view()}
-                        <li><button type="button" id="select-items" on:click=move |_| ui.selecting.set(true)>{move || i18n.t(Key::SelectItems)}</button></li>
+                        <li><button type="button" id="select-items" on:click=move |_| {
+                            ui.selecting.set(true);
+                            request_animation_frame(|| focus_if_shown(".row-check"));
+                        }>{move || i18n.t(Key::SelectItems)}</button></li>
                     </Menu>
                 </div>
                 <Show when=move || ui.filter.with(|f| *f == Filter::Trash)>
