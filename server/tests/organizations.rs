@@ -118,6 +118,10 @@ async fn organization_story(h: &Harness) {
     // Someone outside is told the organization does not exist.
     for (endpoint, args) in [
         ("org_members", o(json!({}))),
+        (
+            "org_member_page",
+            o(json!({"query": {"search": "", "sort": "member", "descending": false, "page": 0}})),
+        ),
         ("org_collections", o(json!({}))),
         (
             "org_invite",
@@ -253,6 +257,56 @@ async fn organization_story(h: &Harness) {
             .expect("listed")
             .clone()
     };
+    // The Members section's page: the same members in the same order, searched by address
+    // (case and wildcards taken literally), ordered by role, with everyone waiting.
+    let page = |search: &str, sort: &str, descending: bool| {
+        o(json!({"query": {"search": search, "sort": sort, "descending": descending, "page": 0}}))
+    };
+    let all = h
+        .call("org_member_page", page("", "member", false), Some(&olga_s))
+        .await;
+    assert_eq!(all.body["matching"], json!(listed.len()), "{}", all.text);
+    assert_eq!(all.body["members"], json!(listed));
+    let waiting: Vec<Value> = listed
+        .iter()
+        .filter(|m| m["status"] == "accepted" && m["revoked"] == false)
+        .cloned()
+        .collect();
+    assert!(!waiting.is_empty());
+    assert_eq!(all.body["waiting"], json!(waiting));
+    let found = h
+        .call(
+            "org_member_page",
+            page(" ANN@", "member", false),
+            Some(&olga_s),
+        )
+        .await;
+    assert_eq!(found.body["matching"], 1, "{}", found.text);
+    assert_eq!(found.body["members"][0]["email"], ann.email);
+    let none = h
+        .call("org_member_page", page("%", "member", false), Some(&olga_s))
+        .await;
+    assert_eq!(none.body["matching"], 0, "{}", none.text);
+    assert_eq!(none.body["members"], json!([]));
+    let by_role = h
+        .call("org_member_page", page("", "role", true), Some(&olga_s))
+        .await;
+    let roles: Vec<&Value> = by_role.body["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| &m["role"])
+        .collect();
+    assert_eq!(roles.last(), Some(&&json!("owner")), "{}", by_role.text);
+    assert_eq!(roles.first(), Some(&&json!("user")), "{}", by_role.text);
+    let long = h
+        .call(
+            "org_member_page",
+            page(&"a".repeat(201), "member", false),
+            Some(&olga_s),
+        )
+        .await;
+    assert_eq!(long.field_error(), ("members".into(), "too_long".into()));
     let ann_row = find(ann.email);
     let uma_row = find(uma.email);
     assert_eq!(ann_row["public_key"], json!(ann.material.public_key));
@@ -303,6 +357,10 @@ async fn organization_story(h: &Harness) {
         |change: Value, members: &[&Value]| o(json!({"change": change, "members": members}));
     for (endpoint, args) in [
         ("org_members", o(json!({}))),
+        (
+            "org_member_page",
+            o(json!({"query": {"search": "", "sort": "member", "descending": false, "page": 0}})),
+        ),
         ("org_invite", invite(&[eve.email], "user")),
         ("org_members_change", change(json!("revoke"), &[&uma_id])),
         ("collection_create", o(json!({"name": "Ann's"}))),

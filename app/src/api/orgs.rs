@@ -5,7 +5,7 @@
 use super::codec::Json;
 use crate::domain::org::{
     CollectionSummary, Confirmation, Invitation, InviteInput, MemberChange, MemberOutcome,
-    MemberRecord, NewOrg, OrgInput, OrgMembership,
+    MemberPage, MemberQuery, MemberRecord, NewOrg, OrgInput, OrgMembership,
 };
 use crate::domain::{AppError, MemberId, OrgId};
 use leptos::prelude::*;
@@ -25,6 +25,12 @@ pub async fn orgs_mine() -> Result<Vec<OrgMembership>, AppError> {
 #[server(prefix = "/api", endpoint = "org_members", input = Json, output = Json)]
 pub async fn org_members(org: OrgId) -> Result<Vec<MemberRecord>, AppError> {
     ssr::answer(ssr::members(org).await)
+}
+
+/// One page of the Members section (search, order, page), for organizations of any size.
+#[server(prefix = "/api", endpoint = "org_member_page", input = Json, output = Json)]
+pub async fn org_member_page(org: OrgId, query: MemberQuery) -> Result<MemberPage, AppError> {
+    ssr::answer(ssr::member_page(org, query).await)
 }
 
 /// Invites every address at once (or none), and mails each its link. Returns the new members.
@@ -117,8 +123,8 @@ pub mod ssr {
     };
     use crate::domain::org::{
         collection_name_problem, sealed_key_problem, CollectionSummary, Confirmation, Invitation,
-        InviteInput, MemberChange, MemberOutcome, MemberRecord, NewOrg, OrgInput, OrgMembership,
-        MEMBER_BULK_MAX,
+        InviteInput, MemberChange, MemberOutcome, MemberPage, MemberQuery, MemberRecord, NewOrg,
+        OrgInput, OrgMembership, MEMBER_BULK_MAX, MEMBER_SEARCH_MAX,
     };
     use crate::domain::validate::collect;
     use crate::domain::{AppError, Field, MemberId, OrgId, Problem};
@@ -182,6 +188,19 @@ pub mod ssr {
     pub async fn members(org: OrgId) -> Result<Vec<MemberRecord>, AppError> {
         let (st, _, access) = in_org::<ReadMembers>(&org).await?;
         store::members(&st.db, &access).await
+    }
+
+    pub async fn member_page(org: OrgId, query: MemberQuery) -> Result<MemberPage, AppError> {
+        let (st, _, access) = in_org::<ReadMembers>(&org).await?;
+        if query.search.chars().count() > MEMBER_SEARCH_MAX {
+            return Err(AppError::field(
+                Field::Members,
+                Problem::TooLong {
+                    max: MEMBER_SEARCH_MAX as u32,
+                },
+            ));
+        }
+        store::member_page(&st.db, &access, &query).await
     }
 
     fn mail_invitation(st: &AppState, caller: &Caller, invited: store::Invited) {

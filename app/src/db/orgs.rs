@@ -13,8 +13,9 @@ use crate::domain::authz::{
 };
 use crate::domain::org::{
     member_change_problem, CollectionSummary, Confirmation, Grant, Invitation, InviteInput,
-    MemberChange, MemberOutcome, MemberRecord, MemberStatus, NewOrg, OrgInput, OrgMembership,
-    OrgRole, Plan, COLLECTIONS_MAX, INVITE_LIFETIME_MS,
+    MemberChange, MemberOutcome, MemberPage, MemberQuery, MemberRecord, MemberSort, MemberStatus,
+    NewOrg, OrgInput, OrgMembership, OrgRole, Plan, COLLECTIONS_MAX, INVITE_LIFETIME_MS,
+    MEMBER_PAGE_ROWS,
 };
 use crate::domain::validate::normalize_email;
 use crate::domain::{AppError, CollectionId, Field, GroupId, MemberId, OrgId, Problem, UserId};
@@ -314,38 +315,142 @@ pub async fn members(
     db: &Db,
     access: &OrgAccess<ReadMembers>,
 ) -> Result<Vec<MemberRecord>, AppError> {
+    records(db, access.org().as_str(), None).await
+}
+
+/// One page of the Members section in the order asked, how many members match, and the members
+/// waiting for confirmation: six queries whatever the size (the page's ids, the count, the
+/// waiting ids, then the records of both). Search looks in addresses and account names.
+pub async fn member_page(
+    db: &Db,
+    access: &OrgAccess<ReadMembers>,
+    q: &MemberQuery,
+) -> Result<MemberPage, AppError> {
     let org = access.org().as_str();
-    let rows = sqlx::query(
-        "SELECT m.id, m.user_id, m.email, m.role, m.status, m.revoked, u.name, u.public_key \
-         FROM org_members m LEFT JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 \
-         ORDER BY m.email_normalized",
-    )
-    .bind(org)
-    .fetch_all(db.pool())
-    .await?;
-    let mut groups: HashMap<String, Vec<GroupId>> = HashMap::new();
-    for row in sqlx::query(
-        "SELECT gm.member_id, gm.group_id FROM group_members gm \
-         JOIN org_groups g ON g.id = gm.group_id WHERE g.org_id = $1",
+    let search = q.search.trim().to_lowercase();
+    let filter = if search.is_empty() {
+        ""
+    } else {
+        " AND (m.email_normalized LIKE $2 ESCAPE '\\' OR EXISTS (SELECT 1 FROM users u \
+         WHERE u.id = m.user_id AND lower(u.name) LIKE $2 ESCAPE '\\'))"
+    };
+    let pattern = format!(
+        "%{}%",
+        search
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let dir = if q.descending { " DESC" } else { "" };
+    let keys: &[&str] = match q.sort {
+        MemberSort::Member => &["m.email_normalized"],
+        MemberSort::Role => &[
+            "CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END",
+            "m.email_normalized",
+        ],
+        MemberSort::Status => &[
+            "m.revoked",
+            "CASE m.status WHEN 'invited' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END",
+            "m.email_normalized",
+        ],
+    };
+    let order = keys
+        .iter()
+        .map(|k| format!("{k}{dir}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let offset = u64::from(q.page) * MEMBER_PAGE_ROWS as u64;
+    let ids_sql = format!(
+        "SELECT m.id FROM org_members m WHERE m.org_id = $1{filter} ORDER BY {order} \
+         LIMIT {MEMBER_PAGE_ROWS} OFFSET {offset}"
+    );
+    let count_sql = format!("SELECT COUNT(*) AS n FROM org_members m WHERE m.org_id = $1{filter}");
+    let (mut ids_q, mut count_q) = (
+        sqlx::query(&ids_sql).bind(org),
+        sqlx::query(&count_sql).bind(org),
+    );
+    if !search.is_empty() {
+        ids_q = ids_q.bind(pattern.as_str());
+        count_q = count_q.bind(pattern.as_str());
+    }
+    let ids = ids_q
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| r.try_get::<String, _>("id"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let matching: i64 = count_q.fetch_one(db.pool()).await?.try_get("n")?;
+    let waiting = sqlx::query(
+        "SELECT m.id FROM org_members m WHERE m.org_id = $1 AND m.status = 'accepted' \
+         AND m.revoked = 0 ORDER BY m.email_normalized",
     )
     .bind(org)
     .fetch_all(db.pool())
     .await?
-    {
+    .iter()
+    .map(|r| r.try_get::<String, _>("id"))
+    .collect::<Result<Vec<_>, _>>()?;
+    let mut wanted = ids.clone();
+    wanted.extend(waiting.iter().filter(|w| !ids.contains(w)).cloned());
+    let mut found: HashMap<String, MemberRecord> = records(db, org, Some(&wanted))
+        .await?
+        .into_iter()
+        .map(|m| (m.id.as_str().to_owned(), m))
+        .collect();
+    let members = ids.iter().filter_map(|id| found.get(id).cloned()).collect();
+    let waiting = waiting.iter().filter_map(|id| found.remove(id)).collect();
+    Ok(MemberPage {
+        members,
+        matching: u64::try_from(matching).unwrap_or(0),
+        waiting,
+    })
+}
+
+/// The members of `org` (those of `only`, when given) with their groups and direct grants:
+/// three queries.
+async fn records(
+    db: &Db,
+    org: &str,
+    only: Option<&[String]>,
+) -> Result<Vec<MemberRecord>, AppError> {
+    // `col IN (…)` over the ids asked, from $2; nothing when every member is asked for.
+    let among = |col: &str| match only {
+        Some(ids) => format!(" AND {col} IN ({})", placeholders(2, ids.len())),
+        None => String::new(),
+    };
+    let ids = match only {
+        Some([]) => return Ok(Vec::new()),
+        Some(ids) => ids,
+        None => &[],
+    };
+    let members_sql = format!(
+        "SELECT m.id, m.user_id, m.email, m.role, m.status, m.revoked, u.name, u.public_key \
+         FROM org_members m LEFT JOIN users u ON u.id = m.user_id WHERE m.org_id = $1{} \
+         ORDER BY m.email_normalized",
+        among("m.id")
+    );
+    let groups_sql = format!(
+        "SELECT gm.member_id, gm.group_id FROM group_members gm \
+         JOIN org_groups g ON g.id = gm.group_id WHERE g.org_id = $1{}",
+        among("gm.member_id")
+    );
+    let grants_sql = format!(
+        "SELECT cm.member_id, cm.collection_id, cm.level FROM collection_members cm \
+         JOIN collections c ON c.id = cm.collection_id WHERE c.org_id = $1{}",
+        among("cm.member_id")
+    );
+    let rows = with_ids(&members_sql, org, ids)
+        .fetch_all(db.pool())
+        .await?;
+    let mut groups: HashMap<String, Vec<GroupId>> = HashMap::new();
+    for row in with_ids(&groups_sql, org, ids).fetch_all(db.pool()).await? {
         groups
             .entry(row.try_get("member_id")?)
             .or_default()
             .push(GroupId::from_stored(row.try_get("group_id")?));
     }
     let mut grants: HashMap<String, Vec<Grant>> = HashMap::new();
-    for row in sqlx::query(
-        "SELECT cm.member_id, cm.collection_id, cm.level FROM collection_members cm \
-         JOIN collections c ON c.id = cm.collection_id WHERE c.org_id = $1",
-    )
-    .bind(org)
-    .fetch_all(db.pool())
-    .await?
-    {
+    for row in with_ids(&grants_sql, org, ids).fetch_all(db.pool()).await? {
         let level: String = row.try_get("level")?;
         grants
             .entry(row.try_get("member_id")?)
@@ -380,6 +485,19 @@ pub async fn members(
             })
         })
         .collect()
+}
+
+/// `sql` with the organization as $1 and `ids` from $2.
+fn with_ids<'q>(
+    sql: &'q str,
+    org: &'q str,
+    ids: &'q [String],
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    let mut q = sqlx::query(sql).bind(org);
+    for id in ids {
+        q = q.bind(id.as_str());
+    }
+    q
 }
 
 fn token_hash(token: &str) -> String {

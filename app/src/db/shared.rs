@@ -14,7 +14,7 @@ use crate::domain::authz::{
     ReadAllItems, ReadShared, SharedAccess, SharedAction, SharedActionType, TargetGrants, UseOrg,
     WriteOrgItems, WriteVault,
 };
-use crate::domain::org::{collection_rights, AccessLevel};
+use crate::domain::org::{collection_rights, AccessLevel, OrgRole};
 use crate::domain::shared::{
     MoveIn, ReachedCollection, SharedItemInput, SharedItemRecord, SharedPage,
 };
@@ -28,12 +28,6 @@ use std::collections::{BTreeMap, HashMap};
 /// the items, so a revocation applies to the very next page.
 const MEMBER_STANDS: &str =
     "EXISTS (SELECT 1 FROM org_members m WHERE m.id = $3 AND m.status = 'confirmed' AND m.revoked = 0)";
-
-/// The collections of `c.id` (an alias of the query) the member `$3` reaches, directly or
-/// through a group.
-const REACHES: &str = "(EXISTS (SELECT 1 FROM collection_members cm WHERE cm.collection_id = ci.collection_id AND cm.member_id = $3) \
-     OR EXISTS (SELECT 1 FROM collection_groups cg JOIN group_members gm ON gm.group_id = cg.group_id \
-     WHERE cg.collection_id = ci.collection_id AND gm.member_id = $3))";
 
 /// The member `$2`'s own grant (`cm`) and their groups' grants (`g`) on the collection `{col}`.
 fn grant_joins(col: &str) -> String {
@@ -154,21 +148,96 @@ enum Pick<'a> {
     One(&'a str),
 }
 
+/// The member's grants on every collection of the organization, with its name: one query, read
+/// before the items so that the items query can be limited to what they reach.
+struct OrgGrants {
+    collections: BTreeMap<String, (String, CollectionGrants)>,
+}
+
+impl OrgGrants {
+    async fn load<W: OrgActionType>(
+        conn: &mut AnyConnection,
+        access: &OrgAccess<W>,
+    ) -> Result<Self, AppError> {
+        let sql = format!(
+            "SELECT t.id AS target, t.id AS coll, t.name, cm.level AS direct, g.level AS via_group \
+             FROM collections t {} WHERE t.org_id = $1",
+            grant_joins("t.id")
+        );
+        let rows = sqlx::query(&sql)
+            .bind(access.org().as_str())
+            .bind(access.member().as_str())
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut names: HashMap<String, String> = rows
+            .iter()
+            .map(|r| Ok((r.try_get("target")?, r.try_get("name")?)))
+            .collect::<Result<_, AppError>>()?;
+        let collections = gather(&rows)?
+            .into_iter()
+            .map(|(id, mut colls)| {
+                let grants = colls.remove(&id).unwrap_or_default();
+                let name = names.remove(&id).unwrap_or_default();
+                (id, (name, grants))
+            })
+            .collect();
+        Ok(Self { collections })
+    }
+
+    /// The collections whose items the member sees (all of them for owners and admins).
+    fn reached(&self, role: OrgRole) -> impl Iterator<Item = &String> {
+        self.collections
+            .iter()
+            .filter(move |(_, (_, g))| {
+                reaches_everything(role) || collection_rights(g.direct, &g.groups).is_some()
+            })
+            .map(|(id, _)| id)
+    }
+
+    /// The reached collections by name, with the member's rights on each.
+    fn by_name(&self, role: OrgRole) -> Vec<ReachedCollection> {
+        let mut reached: Vec<ReachedCollection> = self
+            .collections
+            .iter()
+            .filter_map(|(id, (name, grants))| {
+                let target = TargetGrants {
+                    exists: true,
+                    collections: vec![grants.clone()],
+                };
+                shared_rights(role, &target).map(|rights| ReachedCollection {
+                    name: name.clone(),
+                    id: CollectionId::from_stored(id.clone()),
+                    rights,
+                })
+            })
+            .collect();
+        reached.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        reached
+    }
+}
+
 /// Items of the organization as the member behind `access` sees them: only those they reach,
 /// each with their rights, their marks, and the secrets only where the rights include them.
+/// Four statements whatever the size: the grants, the items (limited in SQL to the reached
+/// collections, with the membership standing), the collections of those items, their marks.
 async fn read_items<W: OrgActionType>(
     conn: &mut AnyConnection,
     access: &OrgAccess<W>,
     pick: Pick<'_>,
-) -> Result<(Vec<SharedItemRecord>, Option<ItemId>), AppError> {
+) -> Result<(Vec<SharedItemRecord>, Option<ItemId>, OrgGrants), AppError> {
     let org = access.org().as_str();
     let member = access.member().as_str();
     let everything = reaches_everything(access.role());
+    let grants = OrgGrants::load(conn, access).await?;
+    let reached: Vec<String> = grants.reached(access.role()).cloned().collect();
     let reach = if everything {
         String::new()
+    } else if reached.is_empty() {
+        return Ok((Vec::new(), None, grants));
     } else {
         format!(
-            "AND EXISTS (SELECT 1 FROM collection_items ci WHERE ci.item_id = i.id AND {REACHES})"
+            "AND i.id IN (SELECT ci.item_id FROM collection_items ci WHERE ci.collection_id IN ({}))",
+            placeholders(5, reached.len())
         )
     };
     let (range, limit) = match pick {
@@ -182,13 +251,17 @@ async fn read_items<W: OrgActionType>(
     let from = match pick {
         Pick::After(after) | Pick::One(after) => after,
     };
-    let rows = sqlx::query(&sql)
+    let mut query = sqlx::query(&sql)
         .bind(org)
         .bind(from)
         .bind(member)
-        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        .fetch_all(&mut *conn)
-        .await?;
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX));
+    if !everything {
+        for id in &reached {
+            query = query.bind(id.as_str());
+        }
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
     // The page ends at LIST_PAGE_ITEMS, or after the item that takes it past LIST_PAGE_BYTES.
     let mut bytes = 0;
     let mut taken = 0;
@@ -208,25 +281,31 @@ async fn read_items<W: OrgActionType>(
         .map(ItemId::from_stored);
     let rows = &rows[..taken];
     let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
-        return Ok((Vec::new(), None));
+        return Ok((Vec::new(), None, grants));
     };
     let (first, last): (String, String) = (first.try_get("id")?, last.try_get("id")?);
 
-    // The grants and the marks of exactly that range, one query each.
-    let grants_sql = format!(
-        "SELECT t.id AS target, ci.collection_id AS coll, cm.level AS direct, g.level AS via_group \
-         FROM org_items t LEFT JOIN collection_items ci ON ci.item_id = t.id {} \
-         WHERE t.org_id = $1 AND t.id >= $3 AND t.id <= $4",
-        grant_joins("ci.collection_id")
+    // The reached collections of exactly that range, and the marks, one query each. The range is
+    // read through the collections (their key starts with the collection): ids of other
+    // organizations' items fall in it too.
+    let mut in_colls: HashMap<String, Vec<String>> = HashMap::new();
+    let sql = format!(
+        "SELECT ci.item_id, ci.collection_id FROM collection_items ci \
+         WHERE ci.item_id >= $1 AND ci.item_id <= $2 AND ci.collection_id IN ({})",
+        placeholders(3, reached.len())
     );
-    let grant_rows = sqlx::query(&grants_sql)
-        .bind(org)
-        .bind(member)
-        .bind(&first)
-        .bind(&last)
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut grants = gather(&grant_rows)?;
+    let mut query = sqlx::query(&sql).bind(&first).bind(&last);
+    for id in &reached {
+        query = query.bind(id.as_str());
+    }
+    if !reached.is_empty() {
+        for row in query.fetch_all(&mut *conn).await? {
+            in_colls
+                .entry(row.try_get("item_id")?)
+                .or_default()
+                .push(row.try_get("collection_id")?);
+        }
+    }
     let marks_rows = sqlx::query(
         "SELECT k.item_id, k.favorite, k.folder_id FROM org_item_marks k \
          JOIN org_members m ON m.user_id = k.user_id AND m.id = $1 \
@@ -254,19 +333,29 @@ async fn read_items<W: OrgActionType>(
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
         let id: String = row.try_get("id")?;
-        let colls = grants.remove(&id).unwrap_or_default();
+        let mut colls = in_colls.remove(&id).unwrap_or_default();
+        colls.sort();
         let target = TargetGrants {
             exists: true,
-            collections: colls.values().cloned().collect(),
+            collections: colls
+                .iter()
+                .filter_map(|c| grants.collections.get(c).map(|(_, g)| g.clone()))
+                .collect(),
         };
-        // A grant taken away between the two queries: the item is no longer theirs to see.
+        // A collection taken away between the two queries: the item is no longer theirs to see.
         let Some(rights) = shared_rights(access.role(), &target) else {
             continue;
         };
         let collections = colls
             .into_iter()
-            .filter(|(_, g)| everything || collection_rights(g.direct, &g.groups).is_some())
-            .map(|(c, _)| CollectionId::from_stored(c))
+            .filter(|c| {
+                everything
+                    || grants
+                        .collections
+                        .get(c)
+                        .is_some_and(|(_, g)| collection_rights(g.direct, &g.groups).is_some())
+            })
+            .map(CollectionId::from_stored)
             .collect();
         let kind: String = row.try_get("item_type")?;
         let (favorite, folder_id) = marks.remove(&id).unwrap_or_default();
@@ -291,44 +380,7 @@ async fn read_items<W: OrgActionType>(
             id: ItemId::from_stored(id),
         });
     }
-    Ok((items, next))
-}
-
-/// The collections the member behind `access` reaches, by name, with their rights on each.
-pub async fn reached_collections<W: OrgActionType>(
-    db: &Db,
-    access: &OrgAccess<W>,
-) -> Result<Vec<ReachedCollection>, AppError> {
-    let sql = format!(
-        "SELECT t.id AS target, t.id AS coll, t.name, cm.level AS direct, g.level AS via_group \
-         FROM collections t {} WHERE t.org_id = $1 ORDER BY t.name",
-        grant_joins("t.id")
-    );
-    let rows = sqlx::query(&sql)
-        .bind(access.org().as_str())
-        .bind(access.member().as_str())
-        .fetch_all(db.pool())
-        .await?;
-    let names: HashMap<String, String> = rows
-        .iter()
-        .map(|r| Ok((r.try_get("target")?, r.try_get("name")?)))
-        .collect::<Result<_, AppError>>()?;
-    let mut reached: Vec<ReachedCollection> = gather(&rows)?
-        .into_iter()
-        .filter_map(|(id, colls)| {
-            let target = TargetGrants {
-                exists: true,
-                collections: colls.into_values().collect(),
-            };
-            shared_rights(access.role(), &target).map(|rights| ReachedCollection {
-                name: names.get(&id).cloned().unwrap_or_default(),
-                id: CollectionId::from_stored(id),
-                rights,
-            })
-        })
-        .collect();
-    reached.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-    Ok(reached)
+    Ok((items, next, grants))
 }
 
 /// One page of the organization's items for the member behind `access` (with the first page,
@@ -338,17 +390,17 @@ pub async fn list(
     access: &OrgAccess<UseOrg>,
     after: Option<&ItemId>,
 ) -> Result<SharedPage, AppError> {
-    let collections = match after {
-        None => reached_collections(db, access).await?,
-        Some(_) => Vec::new(),
-    };
     let mut conn = db.pool().acquire().await?;
-    let (items, next) = read_items(
+    let (items, next, grants) = read_items(
         &mut conn,
         access,
         Pick::After(after.map_or("", ItemId::as_str)),
     )
     .await?;
+    let collections = match after {
+        None => grants.by_name(access.role()),
+        Some(_) => Vec::new(),
+    };
     Ok(SharedPage {
         items,
         collections,
@@ -365,7 +417,7 @@ pub async fn console_list(
     after: Option<&ItemId>,
 ) -> Result<SharedPage, AppError> {
     let mut conn = db.pool().acquire().await?;
-    let (mut items, next) = read_items(
+    let (mut items, next, _) = read_items(
         &mut conn,
         access,
         Pick::After(after.map_or("", ItemId::as_str)),
@@ -422,7 +474,7 @@ pub async fn console_health(
 ) -> Result<SharedPage, AppError> {
     let mut tx = db.begin_write().await?;
     hold_place(&mut tx, access).await?;
-    let (items, next) = read_items(
+    let (items, next, _) = read_items(
         &mut tx,
         access,
         Pick::After(after.map_or("", ItemId::as_str)),

@@ -271,6 +271,41 @@ pub struct MemberRecord {
     pub collections: Vec<Grant>,
 }
 
+/// Members per page of the Members section.
+pub const MEMBER_PAGE_ROWS: usize = 50;
+/// The longest search the Members section sends.
+pub const MEMBER_SEARCH_MAX: usize = 200;
+
+/// The order of the Members section: by address, by role (owners first) or by status (invited,
+/// accepted, confirmed, then revoked); each by address within.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberSort {
+    #[default]
+    Member,
+    Role,
+    Status,
+}
+
+/// What the Members section asks for: one page of the members matching a search.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberQuery {
+    pub search: String,
+    pub sort: MemberSort,
+    pub descending: bool,
+    /// From 0.
+    pub page: u32,
+}
+
+/// One page of members, how many match in all, and every member waiting for confirmation
+/// (accepted, not revoked), whatever the page, for "Confirm all".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberPage {
+    pub members: Vec<MemberRecord>,
+    pub matching: u64,
+    pub waiting: Vec<MemberRecord>,
+}
+
 /// Access to one collection, as granted to a member or a group.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grant {

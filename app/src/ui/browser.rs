@@ -131,6 +131,12 @@ mod imp {
         String::from(date.to_locale_string(lang.code(), &wasm_bindgen::JsValue::UNDEFINED))
     }
 
+    /// A date and time as ISO 8601 in UTC, for files other programs read (CSV).
+    pub fn iso_time(ms: i64) -> String {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+        String::from(date.to_iso_string())
+    }
+
     /// Tells end-to-end tests (and nothing else) that event handlers are live.
     pub fn mark_hydrated() {
         if let Some(body) = web_sys::window()
@@ -525,6 +531,9 @@ mod imp {
     pub fn mark_hydrated() {}
     pub fn copy_to_clipboard(_: &str) {}
     pub fn format_time(ms: i64, _: Lang) -> String {
+        ms.to_string()
+    }
+    pub fn iso_time(ms: i64) -> String {
         ms.to_string()
     }
     pub async fn yield_to_paint() {}

@@ -7,7 +7,7 @@ use crate::api::orgs::org_events;
 use crate::domain::events::{EventCursor, EventFilter, EventRecord, ORG_EVENT_KINDS};
 use crate::domain::transfer::push_csv_row;
 use crate::i18n::Key;
-use crate::ui::browser::{download, format_time};
+use crate::ui::browser::{download, format_time, iso_time};
 use crate::ui::components::toast_error;
 use crate::ui::state::{use_i18n, I18n};
 use crate::ui::table::{Column, DataTable};
@@ -122,7 +122,7 @@ fn csv(i18n: I18n, console: Console, events: &[EventRecord]) -> String {
         push_csv_row(
             &mut out,
             &[
-                format_time(e.at, i18n.lang.get_untracked()),
+                iso_time(e.at),
                 i18n.t(kind_label(&e.kind)).to_owned(),
                 e.actor_email.clone().unwrap_or_default(),
                 target_name(console, &e.target),

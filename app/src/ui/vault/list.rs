@@ -11,7 +11,7 @@ use crate::api::vault::{item_update, trash_empty, vault_list};
 use crate::crypto::items::{open_folder_name, open_item, seal_item, Binding, Owner};
 use crate::domain::item::ItemData;
 use crate::domain::vault::{ItemInput, ItemRecord, ItemType, VaultSnapshot};
-use crate::domain::{CollectionId, FolderId, ItemId, OrgId, UserId};
+use crate::domain::{AppError, CollectionId, FolderId, ItemId, OrgId, UserId};
 use crate::i18n::Key;
 use crate::ui::browser::{
     focus, focus_if_shown, history_back, mark, push_history_entry, tab_news, tell_other_tabs,
@@ -157,6 +157,21 @@ fn follow_history(ui: VaultUi) {
     on_cleanup(move || listener.remove());
 }
 
+/// Every page of the personal vault: the server answers a bounded page, however large it is.
+async fn personal_pages() -> Result<VaultSnapshot, AppError> {
+    let mut whole = VaultSnapshot::default();
+    let mut after = None;
+    loop {
+        let page = vault_list(after).await?;
+        whole.items.extend(page.items);
+        whole.folders.extend(page.folders);
+        after = page.next;
+        if after.is_none() {
+            return Ok(whole);
+        }
+    }
+}
+
 fn sort(list: &mut [Arc<Entry>]) {
     list.sort_by(|a, b| (&a.sort, &a.record.id).cmp(&(&b.sort, &b.record.id)));
 }
@@ -222,32 +237,16 @@ impl VaultUi {
         tell_other_tabs(TabNews::VaultChanged);
     }
 
-    /// Fetches every page of the vault, then decrypts it.
+    /// Fetches every page of the vault and of each organization (side by side), then decrypts it.
     pub fn reload(&self) {
         let this = *self;
         spawn_local(async move {
-            // Page by page: the server answers a bounded page, however large the vault.
-            let mut whole = VaultSnapshot::default();
-            let mut after = None;
-            loop {
-                match vault_list(after).await {
-                    Ok(page) => {
-                        whole.items.extend(page.items);
-                        whole.folders.extend(page.folders);
-                        after = page.next;
-                        if after.is_none() {
-                            break;
-                        }
-                    }
-                    Err(e) => return crate::ui::components::toast_error(&e),
-                }
-            }
             let Some(keys) = this.vault.keys() else {
                 return;
             };
-            match super::orgs::load(&keys).await {
-                Ok(loaded) => this.show(whole, loaded),
-                Err(e) => crate::ui::components::toast_error(&e),
+            match futures_util::future::join(personal_pages(), super::orgs::load(&keys)).await {
+                (Ok(whole), Ok(loaded)) => this.show(whole, loaded),
+                (Err(e), _) | (_, Err(e)) => crate::ui::components::toast_error(&e),
             }
         });
     }

@@ -77,9 +77,11 @@ pub struct Loaded {
 }
 
 /// Every organization the member belongs to, with its key opened and every page of the items
-/// they reach.
+/// they reach. The organizations load side by side (each one's pages in turn, by cursor), so a
+/// member of several waits for the largest, not for the sum.
 pub async fn load(keys: &UnlockedKeys) -> Result<Loaded, AppError> {
     let mut loaded = Loaded::default();
+    let mut open = Vec::new();
     for m in orgs_mine().await? {
         if m.revoked {
             continue;
@@ -93,35 +95,43 @@ pub async fn load(keys: &UnlockedKeys) -> Result<Loaded, AppError> {
         };
         // A key that does not open (sealed to an older key pair) leaves the organization out
         // rather than the whole vault.
-        let Ok(key) = open_key(&keys.private_key, sealed) else {
-            continue;
-        };
-        let mut items = Vec::new();
-        let mut collections = Vec::new();
-        let mut after = None;
-        loop {
-            let page = shared_list(m.org_id.clone(), after).await?;
-            if collections.is_empty() {
-                collections = page.collections;
-            }
-            items.extend(page.items);
-            after = page.next;
-            if after.is_none() {
-                break;
-            }
-        }
-        loaded.orgs.push((
-            OrgVault {
+        if let Ok(key) = open_key(&keys.private_key, sealed) {
+            open.push(OrgVault {
                 id: m.org_id,
                 name: m.name,
                 role: m.role,
                 key,
-                collections,
-            },
-            items,
-        ));
+                collections: Vec::new(),
+            });
+        }
+    }
+    let pages = futures_util::future::join_all(open.iter().map(|o| every_page(o.id.clone()))).await;
+    for (mut org, pages) in open.into_iter().zip(pages) {
+        let (collections, items) = pages?;
+        org.collections = collections;
+        loaded.orgs.push((org, items));
     }
     Ok(loaded)
+}
+
+/// Every page of one organization's items for this member, with the collections they reach.
+async fn every_page(
+    org: OrgId,
+) -> Result<(Vec<ReachedCollection>, Vec<SharedItemRecord>), AppError> {
+    let mut items = Vec::new();
+    let mut collections = Vec::new();
+    let mut after = None;
+    loop {
+        let page = shared_list(org.clone(), after).await?;
+        if collections.is_empty() {
+            collections = page.collections;
+        }
+        items.extend(page.items);
+        after = page.next;
+        if after.is_none() {
+            return Ok((collections, items));
+        }
+    }
 }
 
 /// A shared item opened with its organization's key, as a list entry's record and content.
