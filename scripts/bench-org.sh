@@ -195,6 +195,12 @@ for db in $databases; do
     printf '    %-30s %s\n' "$label" "$(awk -v l="$label" '$1 == l {print $2}' "$work/runs" | stats)"
   done
   timed "owner, org_members ($members members)" org_members "$OWNER_COOKIE" "{\"org\": \"$org\"}"
+  page='"query": {"search": "", "sort": "member", "descending": false, "page": 0}'
+  timed "owner, org_member_page (50 of $members)" org_member_page "$OWNER_COOKIE" "{\"org\": \"$org\", $page}"
+  timed "owner, org_member_page, a search" org_member_page "$OWNER_COOKIE" \
+    "{\"org\": \"$org\", \"query\": {\"search\": \"-0012\", \"sort\": \"status\", \"descending\": true, \"page\": 0}}"
+  timed "owner, org_member_page, page 60 by role" org_member_page "$OWNER_COOKIE" \
+    "{\"org\": \"$org\", \"query\": {\"search\": \"\", \"sort\": \"role\", \"descending\": false, \"page\": 60}}"
   timed "owner, org_collections ($collections collections)" org_collections "$OWNER_COOKIE" "{\"org\": \"$org\"}"
   timed "owner, org_groups" org_groups "$OWNER_COOKIE" "{\"org\": \"$org\"}"
   timed "owner, org_vault first page" org_vault "$OWNER_COOKIE" "{\"org\": \"$org\", \"after\": null}"
@@ -219,6 +225,9 @@ for db in $databases; do
     printf '    %-28s   - / %s\n' "shared_list, second page" \
       "$(statements shared_list "$MEMBER_COOKIE" "{\"org\": \"$org\", \"after\": $second}")"
   fi
+  page='"query": {"search": "", "sort": "member", "descending": false, "page": 0}'
+  count "org_member_page" org_member_page "$small_owner" "{\"org\": \"$small_org\", $page}" \
+    "$OWNER_COOKIE" "{\"org\": \"$org\", $page}"
   for fn in org_members org_collections org_groups; do
     count "$fn" "$fn" "$small_owner" "{\"org\": \"$small_org\"}" "$OWNER_COOKIE" "{\"org\": \"$org\"}"
   done

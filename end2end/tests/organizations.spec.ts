@@ -119,6 +119,18 @@ test('an organization shares items with exactly the access each member has', asy
   await more.getByRole('button', { name: 'Send invitations' }).click();
   await expect(more.getByText('Not enough free seats: the organization has 3.', { exact: false })).toBeVisible();
   await more.getByRole('button', { name: 'Cancel' }).click();
+  // The server searches and orders the members table: Bob's address finds Bob alone.
+  const members = owner.getByRole('table', { name: 'Members' });
+  await owner.getByLabel('Search Members').fill(bobEmail.toUpperCase());
+  await expect(members.getByRole('row')).toHaveCount(2);
+  await expect(members).toContainText(bobEmail);
+  await expect(owner.getByText('1 row', { exact: true })).toBeVisible();
+  await owner.getByLabel('Search Members').fill('');
+  await expect(members.getByRole('row')).toHaveCount(4);
+  await members.getByRole('button', { name: 'Role' }).click();
+  await members.getByRole('button', { name: 'Role' }).click();
+  // Descending by role: the owner comes last.
+  await expect(members.getByRole('row').last()).toContainText(ownerEmail);
 
   // They open the links from the mails, make their accounts and accept.
   const alice = await person(browser);

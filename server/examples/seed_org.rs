@@ -149,10 +149,10 @@ async fn invitation_token(outbox: &Path, to: &str, seen: &mut HashSet<PathBuf>) 
         };
         files.sort();
         for file in files {
-            if seen.contains(&file) {
+            // A mail being written is `….partial` until it is whole (then renamed).
+            if seen.contains(&file) || file.extension().is_none_or(|e| e != "eml") {
                 continue;
             }
-            // A mail being written may not read whole yet: it is read again on the next turn.
             let Ok(mail) = std::fs::read_to_string(&file) else {
                 continue;
             };

@@ -273,7 +273,12 @@ async fn organization_story(h: &Harness) {
         .cloned()
         .collect();
     assert!(!waiting.is_empty());
-    assert_eq!(all.body["waiting"], json!(waiting));
+    assert_eq!(all.body["waiting"], json!(waiting.len()));
+    let mut only_waiting = page("", "member", false);
+    only_waiting["query"]["waiting"] = json!(true);
+    let those = h.call("org_member_page", only_waiting, Some(&olga_s)).await;
+    assert_eq!(those.body["members"], json!(waiting), "{}", those.text);
+    assert_eq!(those.body["matching"], json!(waiting.len()));
     let found = h
         .call(
             "org_member_page",
@@ -307,6 +312,14 @@ async fn organization_story(h: &Harness) {
         )
         .await;
     assert_eq!(long.field_error(), ("members".into(), "too_long".into()));
+    let nul = h
+        .call(
+            "org_member_page",
+            page("a\u{0}b", "member", false),
+            Some(&olga_s),
+        )
+        .await;
+    assert_eq!(nul.field_error(), ("members".into(), "invalid".into()));
     let ann_row = find(ann.email);
     let uma_row = find(uma.email);
     assert_eq!(ann_row["public_key"], json!(ann.material.public_key));

@@ -200,6 +200,10 @@ pub mod ssr {
                 },
             ));
         }
+        // A control character is never part of an address or a name (and PostgreSQL refuses NUL).
+        if query.search.chars().any(char::is_control) {
+            return Err(AppError::field(Field::Members, Problem::Invalid));
+        }
         store::member_page(&st.db, &access, &query).await
     }
 

@@ -318,9 +318,10 @@ pub async fn members(
     records(db, access.org().as_str(), None).await
 }
 
-/// One page of the Members section in the order asked, how many members match, and the members
-/// waiting for confirmation: six queries whatever the size (the page's ids, the count, the
-/// waiting ids, then the records of both). Search looks in addresses and account names.
+/// One page of the Members section in the order asked, how many members match and how many
+/// wait for confirmation: at most six queries whatever the size (the page's ids, by an index of
+/// that order; the counts, the first left out when the page itself tells it; then the page's
+/// records). Search looks in addresses and account names.
 pub async fn member_page(
     db: &Db,
     access: &OrgAccess<ReadMembers>,
@@ -328,12 +329,16 @@ pub async fn member_page(
 ) -> Result<MemberPage, AppError> {
     let org = access.org().as_str();
     let search = q.search.trim().to_lowercase();
-    let filter = if search.is_empty() {
-        ""
-    } else {
-        " AND (m.email_normalized LIKE $2 ESCAPE '\\' OR EXISTS (SELECT 1 FROM users u \
-         WHERE u.id = m.user_id AND lower(u.name) LIKE $2 ESCAPE '\\'))"
-    };
+    let mut filter = String::new();
+    if q.waiting {
+        filter.push_str(" AND m.status = 'accepted' AND m.revoked = 0");
+    }
+    if !search.is_empty() {
+        filter.push_str(
+            " AND (m.email_normalized LIKE $2 ESCAPE '\\' OR EXISTS (SELECT 1 FROM users u \
+             WHERE u.id = m.user_id AND lower(u.name) LIKE $2 ESCAPE '\\'))",
+        );
+    }
     let pattern = format!(
         "%{}%",
         search
@@ -344,15 +349,8 @@ pub async fn member_page(
     let dir = if q.descending { " DESC" } else { "" };
     let keys: &[&str] = match q.sort {
         MemberSort::Member => &["m.email_normalized"],
-        MemberSort::Role => &[
-            "CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END",
-            "m.email_normalized",
-        ],
-        MemberSort::Status => &[
-            "m.revoked",
-            "CASE m.status WHEN 'invited' THEN 0 WHEN 'accepted' THEN 1 ELSE 2 END",
-            "m.email_normalized",
-        ],
+        MemberSort::Role => &["m.role", "m.email_normalized"],
+        MemberSort::Status => &["m.revoked", "m.status", "m.email_normalized"],
     };
     let order = keys
         .iter()
@@ -364,14 +362,9 @@ pub async fn member_page(
         "SELECT m.id FROM org_members m WHERE m.org_id = $1{filter} ORDER BY {order} \
          LIMIT {MEMBER_PAGE_ROWS} OFFSET {offset}"
     );
-    let count_sql = format!("SELECT COUNT(*) AS n FROM org_members m WHERE m.org_id = $1{filter}");
-    let (mut ids_q, mut count_q) = (
-        sqlx::query(&ids_sql).bind(org),
-        sqlx::query(&count_sql).bind(org),
-    );
+    let mut ids_q = sqlx::query(&ids_sql).bind(org);
     if !search.is_empty() {
         ids_q = ids_q.bind(pattern.as_str());
-        count_q = count_q.bind(pattern.as_str());
     }
     let ids = ids_q
         .fetch_all(db.pool())
@@ -379,30 +372,36 @@ pub async fn member_page(
         .iter()
         .map(|r| r.try_get::<String, _>("id"))
         .collect::<Result<Vec<_>, _>>()?;
-    let matching: i64 = count_q.fetch_one(db.pool()).await?.try_get("n")?;
-    let waiting = sqlx::query(
-        "SELECT m.id FROM org_members m WHERE m.org_id = $1 AND m.status = 'accepted' \
-         AND m.revoked = 0 ORDER BY m.email_normalized",
+    // A page that is not full, and not past the end, says how many match.
+    let matching = if ids.len() < MEMBER_PAGE_ROWS && (!ids.is_empty() || offset == 0) {
+        offset + ids.len() as u64
+    } else {
+        let count_sql =
+            format!("SELECT COUNT(*) AS n FROM org_members m WHERE m.org_id = $1{filter}");
+        let mut count_q = sqlx::query(&count_sql).bind(org);
+        if !search.is_empty() {
+            count_q = count_q.bind(pattern.as_str());
+        }
+        let n: i64 = count_q.fetch_one(db.pool()).await?.try_get("n")?;
+        u64::try_from(n).unwrap_or(0)
+    };
+    let waiting: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM org_members m WHERE m.org_id = $1 AND m.revoked = 0 \
+         AND m.status = 'accepted'",
     )
     .bind(org)
-    .fetch_all(db.pool())
+    .fetch_one(db.pool())
     .await?
-    .iter()
-    .map(|r| r.try_get::<String, _>("id"))
-    .collect::<Result<Vec<_>, _>>()?;
-    let mut wanted = ids.clone();
-    wanted.extend(waiting.iter().filter(|w| !ids.contains(w)).cloned());
-    let mut found: HashMap<String, MemberRecord> = records(db, org, Some(&wanted))
+    .try_get("n")?;
+    let mut found: HashMap<String, MemberRecord> = records(db, org, Some(&ids))
         .await?
         .into_iter()
         .map(|m| (m.id.as_str().to_owned(), m))
         .collect();
-    let members = ids.iter().filter_map(|id| found.get(id).cloned()).collect();
-    let waiting = waiting.iter().filter_map(|id| found.remove(id)).collect();
     Ok(MemberPage {
-        members,
-        matching: u64::try_from(matching).unwrap_or(0),
-        waiting,
+        members: ids.iter().filter_map(|id| found.remove(id)).collect(),
+        matching,
+        waiting: u64::try_from(waiting).unwrap_or(0),
     })
 }
 
@@ -467,6 +466,7 @@ async fn records(
             let user_id: Option<String> = row.try_get("user_id")?;
             // A public key is handed out only for confirming (it is public, but only then useful).
             let status = status_of(&row.try_get::<String, _>("status")?)?;
+            let revoked = row.try_get::<i64, _>("revoked")? != 0;
             Ok(MemberRecord {
                 groups: groups.remove(&id).unwrap_or_default(),
                 collections: grants.remove(&id).unwrap_or_default(),
@@ -475,8 +475,8 @@ async fn records(
                 email: row.try_get("email")?,
                 name: row.try_get("name")?,
                 role: role_of(&row.try_get::<String, _>("role")?)?,
-                revoked: row.try_get::<i64, _>("revoked")? != 0,
-                public_key: if status == MemberStatus::Accepted {
+                revoked,
+                public_key: if status == MemberStatus::Accepted && !revoked {
                     row.try_get("public_key")?
                 } else {
                     None

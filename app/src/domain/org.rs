@@ -276,8 +276,9 @@ pub const MEMBER_PAGE_ROWS: usize = 50;
 /// The longest search the Members section sends.
 pub const MEMBER_SEARCH_MAX: usize = 200;
 
-/// The order of the Members section: by address, by role (owners first) or by status (invited,
-/// accepted, confirmed, then revoked); each by address within.
+/// The order of the Members section: by address, by role (admins, owners, users) or by status
+/// (accepted, confirmed, invited, then revoked: who waits for a confirmation first); each by
+/// address within. Each order is an index of its own, so a page costs the same anywhere.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MemberSort {
@@ -295,15 +296,18 @@ pub struct MemberQuery {
     pub descending: bool,
     /// From 0.
     pub page: u32,
+    /// Only the members waiting for confirmation (accepted, not revoked).
+    #[serde(default)]
+    pub waiting: bool,
 }
 
-/// One page of members, how many match in all, and every member waiting for confirmation
-/// (accepted, not revoked), whatever the page, for "Confirm all".
+/// One page of members, how many match in all, and how many wait for confirmation (accepted,
+/// not revoked) whatever the search.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberPage {
     pub members: Vec<MemberRecord>,
     pub matching: u64,
-    pub waiting: Vec<MemberRecord>,
+    pub waiting: u64,
 }
 
 /// Access to one collection, as granted to a member or a group.

@@ -37,8 +37,20 @@ impl<T> Column<T> {
     }
 }
 
+/// Search, order and page kept by the caller, who asks the server for one page of `total` rows:
+/// the table then shows `rows` as they come (for lists too large to send whole).
+#[derive(Clone, Copy)]
+pub struct Remote {
+    pub search: RwSignal<String>,
+    /// The column sorted by, and whether ascending.
+    pub sort: RwSignal<Option<(usize, bool)>>,
+    pub page: RwSignal<usize>,
+    pub total: Signal<usize>,
+}
+
 /// A table of `rows`. `haystack` is the text search looks in; `row_key` keeps rows stable;
-/// `label` names the table (and its search box) for screen readers.
+/// `label` names the table (and its search box) for screen readers. With `remote`, `rows` is
+/// one page the server searched, ordered and cut.
 #[component]
 pub fn DataTable<T>(
     id: &'static str,
@@ -49,16 +61,25 @@ pub fn DataTable<T>(
     row_key: fn(&T) -> String,
     /// What an empty table says before anything exists.
     empty: Key,
+    #[prop(optional)] remote: Option<Remote>,
 ) -> impl IntoView
 where
     T: Clone + PartialEq + Send + Sync + 'static,
 {
     let i18n = use_i18n();
-    let query = RwSignal::new(String::new());
-    let sort = RwSignal::new(None::<(usize, bool)>);
-    let page = RwSignal::new(0usize);
+    let (query, sort, page) = match remote {
+        Some(r) => (r.search, r.sort, r.page),
+        None => (
+            RwSignal::new(String::new()),
+            RwSignal::new(None),
+            RwSignal::new(0),
+        ),
+    };
     let columns = StoredValue::new(columns);
     let shown = Memo::new(move |_| {
+        if remote.is_some() {
+            return rows.get();
+        }
         let words = query.with(|q| search_words(q));
         let mut list: Vec<T> = rows.with(|all| {
             all.iter()
@@ -79,7 +100,15 @@ where
         }
         list
     });
-    let pages = move || shown.with(Vec::len).div_ceil(PAGE_ROWS).max(1);
+    let count = move || match remote {
+        Some(r) => r.total.get(),
+        None => shown.with(Vec::len),
+    };
+    let nothing_at_all = move || match remote {
+        Some(r) => r.total.get() == 0 && r.search.with(|q| q.trim().is_empty()),
+        None => rows.with(Vec::is_empty),
+    };
+    let pages = move || count().div_ceil(PAGE_ROWS).max(1);
     // A search or a shorter list never leaves the table on a page past its end.
     Effect::new(move |_| {
         let last = pages() - 1;
@@ -88,6 +117,9 @@ where
         }
     });
     let visible = move || {
+        if remote.is_some() {
+            return shown.get();
+        }
         let start = page.get() * PAGE_ROWS;
         shown.with(|l| {
             l.iter()
@@ -142,6 +174,7 @@ where
                 <input
                     id=search_id
                     type="search"
+                    maxlength="200"
                     placeholder=move || i18n.t(Key::Search)
                     prop:value=move || query.get()
                     on:input=move |ev| {
@@ -150,7 +183,7 @@ where
                     }
                 />
                 <p class="muted small" aria-live="polite">
-                    {move || i18n.count(Key::RowCountOne, Key::RowCount, shown.with(Vec::len) as u64)}
+                    {move || i18n.count(Key::RowCountOne, Key::RowCount, count() as u64)}
                 </p>
             </div>
             <div class="table-scroll">
@@ -169,7 +202,7 @@ where
             </div>
             <Show when=move || shown.with(Vec::is_empty)>
                 <p class="empty">
-                    {move || if rows.with(Vec::is_empty) { i18n.t(empty) } else { i18n.t(Key::NothingFound) }}
+                    {move || if nothing_at_all() { i18n.t(empty) } else { i18n.t(Key::NothingFound) }}
                 </p>
             </Show>
             <Show when=move || { pages() > 1 }>

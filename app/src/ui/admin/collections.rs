@@ -36,6 +36,7 @@ enum Open {
 
 #[component]
 pub fn CollectionsSection(console: Console) -> impl IntoView {
+    console.need_members();
     let i18n = use_i18n();
     let toasts = use_toasts();
     let open = RwSignal::new(Open::Nothing);

@@ -136,6 +136,7 @@ fn csv(i18n: I18n, console: Console, events: &[EventRecord]) -> String {
 
 #[component]
 pub fn EventsSection(console: Console) -> impl IntoView {
+    console.need_members();
     let i18n = use_i18n();
     let from = RwSignal::new(String::new());
     let until = RwSignal::new(String::new());

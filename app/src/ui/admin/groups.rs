@@ -24,6 +24,7 @@ enum Open {
 
 #[component]
 pub fn GroupsSection(console: Console) -> impl IntoView {
+    console.need_members();
     let i18n = use_i18n();
     let toasts = use_toasts();
     let open = RwSignal::new(Open::Nothing);

@@ -3,12 +3,14 @@
 //! can compare it with the member's own before the organization key is sealed to that key.
 
 use super::{member_name, role_label, status_label, Console};
-use crate::api::orgs::{org_confirm, org_invite, org_members_change, org_reinvite};
+use crate::api::orgs::{
+    org_confirm, org_invite, org_member_page, org_members_change, org_reinvite,
+};
 use crate::crypto::fingerprint::fingerprint_phrase;
 use crate::crypto::sealed::seal_key;
 use crate::domain::org::{
-    AccessLevel, Confirmation, Grant, InviteInput, MemberChange, MemberOutcome, MemberRecord,
-    MemberStatus, OrgRole,
+    AccessLevel, Confirmation, Grant, InviteInput, MemberChange, MemberOutcome, MemberQuery,
+    MemberRecord, MemberSort, MemberStatus, OrgRole, MEMBER_PAGE_ROWS,
 };
 use crate::domain::{AppError, Field, GroupId, MemberId};
 use crate::i18n::Key;
@@ -17,7 +19,7 @@ use crate::ui::components::{report, toast_error, FormErrors, SubmitButton};
 use crate::ui::dialog::{ConfirmDialog, Dialog};
 use crate::ui::menu::Menu;
 use crate::ui::state::{use_i18n, use_toasts, I18n};
-use crate::ui::table::{Column, DataTable};
+use crate::ui::table::{Column, DataTable, Remote};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -94,7 +96,7 @@ fn say_outcomes(i18n: I18n, console: Console, done: (Key, Key), outcomes: &[Memb
 pub fn MembersSection(console: Console) -> impl IntoView {
     let i18n = use_i18n();
     let inviting = RwSignal::new(false);
-    let confirming = RwSignal::new(Vec::<MemberId>::new());
+    let confirming = RwSignal::new(Vec::<MemberRecord>::new());
     let removing = RwSignal::new(None::<(MemberId, MemberChange)>);
     let me = console.membership.with_untracked(|m| m.member_id.clone());
     let my_role = console.role();
@@ -122,14 +124,60 @@ pub fn MembersSection(console: Console) -> impl IntoView {
             }
         });
     };
-    let accepted = Memo::new(move |_| {
-        console.members.with(|ms| {
-            ms.iter()
-                .filter(|m| m.status == MemberStatus::Accepted && !m.revoked)
-                .map(|m| m.id.clone())
-                .collect::<Vec<_>>()
-        })
+    // The server searches, orders and cuts the list: an organization may have thousands.
+    let remote = Remote {
+        search: RwSignal::new(String::new()),
+        sort: RwSignal::new(None),
+        page: RwSignal::new(0),
+        total: Signal::derive(move || console.member_page.with(|p| p.matching as usize)),
+    };
+    let asked = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        console.revision.track();
+        let sort = remote.sort.get();
+        let query = MemberQuery {
+            search: remote.search.get(),
+            sort: match sort {
+                Some((1, _)) => MemberSort::Role,
+                Some((2, _)) => MemberSort::Status,
+                _ => MemberSort::Member,
+            },
+            descending: matches!(sort, Some((_, false))),
+            page: u32::try_from(remote.page.get()).unwrap_or(u32::MAX),
+            waiting: false,
+        };
+        let n = asked.get_value() + 1;
+        asked.set_value(n);
+        spawn_local(async move {
+            let answer = org_member_page(console.org(), query).await;
+            // An answer overtaken by a later question (typing on) is dropped.
+            if asked.try_get_value() != Some(n) {
+                return;
+            }
+            match answer {
+                Ok(page) => console.member_page.set(page),
+                Err(e) => toast_error(&e),
+            }
+        });
     });
+    // Those waiting, a page at a time: each phrase is compared by a person.
+    let waiting = Memo::new(move |_| {
+        console
+            .member_page
+            .with(|p| p.waiting.min(MEMBER_PAGE_ROWS as u64))
+    });
+    let confirm_waiting = move || {
+        let query = MemberQuery {
+            waiting: true,
+            ..MemberQuery::default()
+        };
+        spawn_local(async move {
+            match org_member_page(console.org(), query).await {
+                Ok(page) => confirming.set(page.members),
+                Err(e) => toast_error(&e),
+            }
+        });
+    };
     let me_for_actions = me.clone();
     let actions = move |m: &MemberRecord| {
         let m = m.clone();
@@ -140,6 +188,7 @@ pub fn MembersSection(console: Console) -> impl IntoView {
         }
         let label = i18n.fmt(Key::ActionsFor, &[("member", &m.email)]);
         let id = StoredValue::new(m.id.clone());
+        let record = StoredValue::new(m.clone());
         let roles: Vec<OrgRole> = OrgRole::ALL
             .iter()
             .copied()
@@ -148,7 +197,7 @@ pub fn MembersSection(console: Console) -> impl IntoView {
         view! {
             <Menu label=label class="end" icon=crate::ui::icons::Icon::More icon_only=true>
                 {(m.status == MemberStatus::Accepted && !m.revoked).then(|| view! {
-                    <li><button type="button" on:click=move |_| confirming.set(vec![id.get_value()])>{move || i18n.t(Key::ConfirmMember)}</button></li>
+                    <li><button type="button" on:click=move |_| confirming.set(vec![record.get_value()])>{move || i18n.t(Key::ConfirmMember)}</button></li>
                 })}
                 {(m.status == MemberStatus::Invited && !m.revoked).then(|| view! {
                     <li><button type="button" on:click=move |_| resend(id.get_value())>{move || i18n.t(Key::ResendInvitation)}</button></li>
@@ -210,9 +259,9 @@ pub fn MembersSection(console: Console) -> impl IntoView {
                 {move || i18n.t(Key::InviteMembers)}
             </button>
             // Everyone waiting, in one dialog (each with their phrase); also the way in on a phone.
-            <Show when=move || accepted.with(|a| !a.is_empty())>
-                <button type="button" id="confirm-accepted" on:click=move |_| confirming.set(accepted.get_untracked())>
-                    {move || match accepted.with(Vec::len) {
+            <Show when=move || { waiting.get() > 0 }>
+                <button type="button" id="confirm-accepted" on:click=move |_| confirm_waiting()>
+                    {move || match waiting.get() {
                         1 => i18n.t(Key::ConfirmMember).to_owned(),
                         n => i18n.fmt(Key::ConfirmAccepted, &[("n", &n.to_string())]),
                     }}
@@ -222,11 +271,12 @@ pub fn MembersSection(console: Console) -> impl IntoView {
         <DataTable
             id="members-table"
             label=Key::Members
-            rows=console.members.into()
+            rows=Signal::derive(move || console.member_page.with(|p| p.members.clone()))
             columns
             haystack=|m: &MemberRecord| format!("{} {}", m.email, m.name.clone().unwrap_or_default())
             row_key=|m: &MemberRecord| format!("{}{}{}{}", m.id, m.role.code(), m.status.code(), m.revoked)
             empty=Key::NoMembers
+            remote
         />
         <Show when=move || inviting.get()>
             <InviteDialog console open=inviting />
@@ -401,19 +451,11 @@ struct ToConfirm {
 }
 
 #[component]
-fn ConfirmMembersDialog(console: Console, members: RwSignal<Vec<MemberId>>) -> impl IntoView {
+fn ConfirmMembersDialog(console: Console, members: RwSignal<Vec<MemberRecord>>) -> impl IntoView {
     let i18n = use_i18n();
     let pending = RwSignal::new(false);
     let words = LocalResource::new(|| fetch_text(WORD_LIST));
-    let chosen = move || {
-        let ids = members.get();
-        console.members.with(|ms| {
-            ms.iter()
-                .filter(|m| ids.contains(&m.id))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    };
+    let chosen = move || members.get();
     let rows = move || {
         let list = words.get()?;
         let list = list?;

@@ -19,7 +19,7 @@ use crate::api::orgs::{org_collections, org_members, orgs_mine};
 use crate::crypto::sealed::open_key;
 use crate::crypto::SymmetricKey;
 use crate::domain::org::{
-    CollectionSummary, GroupRecord, MemberRecord, MemberStatus, OrgMembership, OrgRole,
+    CollectionSummary, GroupRecord, MemberPage, MemberRecord, MemberStatus, OrgMembership, OrgRole,
 };
 use crate::domain::{AccountInfo, AppError, OrgId};
 use crate::i18n::Key;
@@ -39,7 +39,14 @@ pub struct Console {
     pub membership: RwSignal<OrgMembership>,
     /// The organization key, opened in this tab.
     pub key: StoredValue<SymmetricKey>,
+    /// Every member, for the sections that list them all (reports, access pickers, the event
+    /// log's filter): loaded only once one of them asks (`need_members`).
     pub members: RwSignal<Vec<MemberRecord>>,
+    members_wanted: StoredValue<bool>,
+    /// The Members section's page, which the server searches, orders and cuts.
+    pub member_page: RwSignal<MemberPage>,
+    /// Counts `refresh`es, so a paged view loads again after a change.
+    pub revision: RwSignal<u32>,
     pub collections: RwSignal<Vec<CollectionSummary>>,
     pub groups: RwSignal<Vec<GroupRecord>>,
 }
@@ -53,17 +60,24 @@ impl Console {
         self.membership.with_untracked(|m| m.role)
     }
 
-    /// Loads members, collections and groups again (after a change, or when the page opens).
+    /// Loads collections, groups (and every member, if a section needs them) again, after a
+    /// change or when the page opens; paged views load their page again.
     pub fn refresh(&self) {
         let this = *self;
+        self.revision.update(|r| *r += 1);
         leptos::task::spawn_local(async move {
             let org = this.org();
-            let members = org_members(org.clone()).await;
+            let members = match this.members_wanted.get_value() {
+                true => Some(org_members(org.clone()).await),
+                false => None,
+            };
             let collections = org_collections(org.clone()).await;
             let groups = org_groups(org).await;
-            match (members, collections, groups) {
+            match (members.transpose(), collections, groups) {
                 (Ok(m), Ok(c), Ok(g)) => {
-                    this.members.set(m);
+                    if let Some(m) = m {
+                        this.members.set(m);
+                    }
                     this.collections.set(c);
                     this.groups.set(g);
                 }
@@ -72,6 +86,37 @@ impl Console {
                 }
             }
         });
+    }
+
+    /// Loads every member once, for a section that lists them all.
+    pub fn need_members(&self) {
+        if self.members_wanted.get_value() {
+            return;
+        }
+        self.members_wanted.set_value(true);
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            match org_members(this.org()).await {
+                Ok(m) => this.members.set(m),
+                Err(e) => crate::ui::components::toast_error(&e),
+            }
+        });
+    }
+
+    /// The members of `ids` this page knows (the Members section's page, or every member once
+    /// loaded).
+    pub fn member_records(&self, ids: &[crate::domain::MemberId]) -> Vec<MemberRecord> {
+        let mut found: Vec<MemberRecord> = Vec::new();
+        let mut take = |ms: &[MemberRecord]| {
+            for m in ms {
+                if ids.contains(&m.id) && !found.iter().any(|f| f.id == m.id) {
+                    found.push(m.clone());
+                }
+            }
+        };
+        self.member_page.with(|p| take(&p.members));
+        self.members.with(|ms| take(ms));
+        found
     }
 
     /// The names of `ids`, joined; reactive, as the collections may arrive after what names them.
@@ -86,12 +131,10 @@ impl Console {
     }
 
     pub fn member_label(&self, id: &crate::domain::MemberId) -> String {
-        self.members.with(|ms| {
-            ms.iter()
-                .find(|m| &m.id == id)
-                .map(member_name)
-                .unwrap_or_default()
-        })
+        self.member_records(std::slice::from_ref(id))
+            .first()
+            .map(member_name)
+            .unwrap_or_default()
     }
 }
 
@@ -233,6 +276,9 @@ fn ConsoleLoader(account: AccountInfo) -> impl IntoView {
                 membership: RwSignal::new(membership),
                 key: StoredValue::new(key),
                 members: RwSignal::new(Vec::new()),
+                members_wanted: StoredValue::new(false),
+                member_page: RwSignal::new(MemberPage::default()),
+                revision: RwSignal::new(0),
                 collections: RwSignal::new(Vec::new()),
                 groups: RwSignal::new(Vec::new()),
             };

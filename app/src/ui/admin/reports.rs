@@ -94,6 +94,7 @@ fn through(i18n: I18n, r: &AccessRow) -> String {
 
 #[component]
 pub fn ReportsSection(console: Console) -> impl IntoView {
+    console.need_members();
     let i18n = use_i18n();
     let rows = Signal::derive(move || {
         // Recomputed when the console's lists arrive or change.

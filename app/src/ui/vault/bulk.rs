@@ -145,7 +145,11 @@ pub fn BulkBar(shown: Memo<Vec<Arc<Entry>>>) -> impl IntoView {
     let moving = RwSignal::new(false);
     let in_trash = move || ui.filter.with(|f| *f == Filter::Trash);
     let count = move || ui.selected.with(Vec::len);
-    let none = move || count() == 0;
+    // Nothing selected, or only shared items the member may not change: no action to offer.
+    let none = Memo::new(move |_| {
+        ui.selected
+            .with(|ids| ui.entries.with(|all| by_owner(all, ids).0.is_empty()))
+    });
     let all_shown = move || {
         ui.selected
             .set(shown.with_untracked(|l| l.iter().map(|e| e.record.id.clone()).collect()))
@@ -163,10 +167,10 @@ pub fn BulkBar(shown: Memo<Vec<Arc<Entry>>>) -> impl IntoView {
             <p aria-live="polite" id="selected-count">{move || i18n.fmt(Key::SelectedCount, &[("count", &count().to_string())])}</p>
             <button type="button" on:click=move |_| all_shown()>{move || i18n.t(Key::SelectAllShown)}</button>
             <Show when=move || !in_trash() fallback=move || view! {
-                <button type="button" disabled=none on:click=move |_| apply(ui, Bulk::Restore)>{move || i18n.t(Key::Restore)}</button>
-                <button type="button" class="danger" disabled=none on:click=move |_| confirming.set(true)>{move || i18n.t(Key::DeletePermanently)}</button>
+                <button type="button" disabled=move || none.get() on:click=move |_| apply(ui, Bulk::Restore)>{move || i18n.t(Key::Restore)}</button>
+                <button type="button" class="danger" disabled=move || none.get() on:click=move |_| confirming.set(true)>{move || i18n.t(Key::DeletePermanently)}</button>
             }>
-                <button type="button" disabled=none on:click=move |_| apply(ui, Bulk::Trash)>{move || i18n.t(Key::MoveToTrash)}</button>
+                <button type="button" disabled=move || none.get() on:click=move |_| apply(ui, Bulk::Trash)>{move || i18n.t(Key::MoveToTrash)}</button>
                 <Show when=move || target.with(Option::is_some)>
                     <button type="button" id="bulk-collections" on:click=move |_| moving.set(true)>{move || i18n.t(Key::ChangeCollections)}</button>
                 </Show>
