@@ -333,12 +333,15 @@ pub async fn member_page(
     if q.waiting {
         filter.push_str(" AND m.status = 'accepted' AND m.revoked = 0");
     }
-    if !search.is_empty() {
+    // Names are read through the organization's members, not by a pass over every account.
+    let join = if search.is_empty() {
+        ""
+    } else {
         filter.push_str(
-            " AND (m.email_normalized LIKE $2 ESCAPE '\\' OR EXISTS (SELECT 1 FROM users u \
-             WHERE u.id = m.user_id AND lower(u.name) LIKE $2 ESCAPE '\\'))",
+            " AND (m.email_normalized LIKE $2 ESCAPE '\\' OR lower(u.name) LIKE $2 ESCAPE '\\')",
         );
-    }
+        " LEFT JOIN users u ON u.id = m.user_id"
+    };
     let pattern = format!(
         "%{}%",
         search
@@ -359,7 +362,7 @@ pub async fn member_page(
         .join(", ");
     let offset = u64::from(q.page) * MEMBER_PAGE_ROWS as u64;
     let ids_sql = format!(
-        "SELECT m.id FROM org_members m WHERE m.org_id = $1{filter} ORDER BY {order} \
+        "SELECT m.id FROM org_members m{join} WHERE m.org_id = $1{filter} ORDER BY {order} \
          LIMIT {MEMBER_PAGE_ROWS} OFFSET {offset}"
     );
     let mut ids_q = sqlx::query(&ids_sql).bind(org);
@@ -377,7 +380,7 @@ pub async fn member_page(
         offset + ids.len() as u64
     } else {
         let count_sql =
-            format!("SELECT COUNT(*) AS n FROM org_members m WHERE m.org_id = $1{filter}");
+            format!("SELECT COUNT(*) AS n FROM org_members m{join} WHERE m.org_id = $1{filter}");
         let mut count_q = sqlx::query(&count_sql).bind(org);
         if !search.is_empty() {
             count_q = count_q.bind(pattern.as_str());

@@ -278,7 +278,7 @@ pub const MEMBER_SEARCH_MAX: usize = 200;
 
 /// The order of the Members section: by address, by role (admins, owners, users) or by status
 /// (accepted, confirmed, invited, then revoked: who waits for a confirmation first); each by
-/// address within. Each order is an index of its own, so a page costs the same anywhere.
+/// address within. Each order is an index of its own, read in order rather than sorted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MemberSort {
