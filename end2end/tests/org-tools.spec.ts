@@ -146,3 +146,46 @@ test('password health, collections and bulk actions on shared items', async ({ b
   await expect(section.getByRole('listitem').filter({ hasText: org })).toBeVisible();
   await context.close();
 });
+
+test('the members table pages through a large organization on the server', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  const email = uniqueEmail('org-pages');
+  await register(page, email, 'Paula Pages', PASSWORD);
+  await visit(page, '/org');
+  await unlock(page);
+  await page.getByLabel('Organization name').fill(`Pages ${Date.now()}`);
+  await page.getByLabel('Billing email address').fill(email);
+  await page.getByLabel('Seats').fill('100');
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  const members = page.getByRole('table', { name: 'Members' });
+  await expect(members).toContainText(email, { timeout: 30_000 });
+  const stamp = Date.now();
+  const invitees = Array.from({ length: 60 }, (_, i) => `pages-${stamp}-${String(i).padStart(2, '0')}@example.test`);
+  await page.getByRole('button', { name: 'Invite members' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Invite members' });
+  await dialog.getByLabel('Email addresses').fill(invitees.join('\n'));
+  await dialog.getByRole('button', { name: 'Send invitations' }).click();
+  await expect(page.getByText('60 invitations sent')).toBeVisible({ timeout: 30_000 });
+
+  // 61 members: two pages of up to 50, in order of address.
+  const pager = page.getByRole('navigation', { name: 'Pages of Members' });
+  await expect(pager).toContainText('Page 1 of 2');
+  await expect(page.getByText('61 rows', { exact: true })).toBeVisible();
+  await expect(members.getByRole('row')).toHaveCount(51);
+  await pager.getByRole('button', { name: 'Next page' }).click();
+  await expect(pager).toContainText('Page 2 of 2');
+  await expect(members.getByRole('row')).toHaveCount(12);
+  await expect(members).toContainText(invitees[59]);
+  await expect(pager.getByRole('button', { name: 'Next page' })).toBeDisabled();
+  await pager.getByRole('button', { name: 'Previous page' }).click();
+  await expect(pager).toContainText('Page 1 of 2');
+  await expect(members).toContainText(invitees[0]);
+  // A search goes back to the first page of what it finds.
+  await pager.getByRole('button', { name: 'Next page' }).click();
+  await page.getByLabel('Search Members').fill(invitees[7]);
+  await expect(members.getByRole('row')).toHaveCount(2);
+  await expect(members).toContainText(invitees[7]);
+  await context.close();
+});

@@ -147,7 +147,7 @@ test('an organization shares items with exactly the access each member has', asy
   await hydrated(owner);
   await unlock(owner, PASSWORD);
   await owner.getByRole('button', { name: 'Confirm 2 members' }).click();
-  const confirm = owner.getByRole('dialog', { name: 'Confirm member' });
+  const confirm = owner.getByRole('dialog', { name: 'Confirm 2 members' });
   for (const [email, phrase] of Object.entries(phrases)) {
     await expect(confirm.getByRole('listitem').filter({ hasText: email })).toContainText(phrase);
   }

@@ -213,7 +213,7 @@ where
                     <span aria-live="polite">
                         {move || i18n.fmt(Key::PageOf, &[("n", &(page.get() + 1).to_string()), ("of", &pages().to_string())])}
                     </span>
-                    <button type="button" disabled=move || page.get() + 1 >= pages() on:click=move |_| page.update(|p| *p += 1)>
+                    <button type="button" disabled=move || { page.get() + 1 >= pages() } on:click=move |_| page.update(|p| *p += 1)>
                         {move || i18n.t(Key::NextPage)}
                     </button>
                 </nav>

@@ -42,10 +42,12 @@ pub fn CollectionsSection(console: Console) -> impl IntoView {
     let open = RwSignal::new(Open::Nothing);
     let actions = move |c: &CollectionSummary| {
         let c = StoredValue::new(c.clone());
-        let label = i18n.fmt(
-            Key::ActionsFor,
-            &[("member", &c.with_value(|c| c.name.clone()))],
-        );
+        let label = Signal::derive(move || {
+            i18n.fmt(
+                Key::ActionsFor,
+                &[("member", &c.with_value(|c| c.name.clone()))],
+            )
+        });
         view! {
             <Menu label=label class="end" icon=crate::ui::icons::Icon::More icon_only=true>
                 <li><button type="button" on:click=move |_| open.set(Open::Access(c.get_value()))>{move || i18n.t(Key::EditAccess)}</button></li>

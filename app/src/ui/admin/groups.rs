@@ -30,10 +30,12 @@ pub fn GroupsSection(console: Console) -> impl IntoView {
     let open = RwSignal::new(Open::Nothing);
     let actions = move |g: &GroupRecord| {
         let g = StoredValue::new(g.clone());
-        let label = i18n.fmt(
-            Key::ActionsFor,
-            &[("member", &g.with_value(|g| g.name.clone()))],
-        );
+        let label = Signal::derive(move || {
+            i18n.fmt(
+                Key::ActionsFor,
+                &[("member", &g.with_value(|g| g.name.clone()))],
+            )
+        });
         view! {
             <Menu label=label class="end" icon=crate::ui::icons::Icon::More icon_only=true>
                 <li><button type="button" on:click=move |_| open.set(Open::Edit(Some(g.get_value())))>{move || i18n.t(Key::Edit)}</button></li>

@@ -186,7 +186,8 @@ pub fn MembersSection(console: Console) -> impl IntoView {
         if my_role != OrgRole::Owner && m.role == OrgRole::Owner {
             return ().into_any();
         }
-        let label = i18n.fmt(Key::ActionsFor, &[("member", &m.email)]);
+        let email = m.email.clone();
+        let label = Signal::derive(move || i18n.fmt(Key::ActionsFor, &[("member", &email)]));
         let id = StoredValue::new(m.id.clone());
         let record = StoredValue::new(m.clone());
         let roles: Vec<OrgRole> = OrgRole::ALL
@@ -514,7 +515,10 @@ fn ConfirmMembersDialog(console: Console, members: RwSignal<Vec<MemberRecord>>) 
     view! {
         <Dialog
             open=Signal::derive(move || members.with(|m| !m.is_empty()))
-            title=Signal::derive(move || i18n.t(Key::ConfirmMember).to_owned())
+            title=Signal::derive(move || match members.with(Vec::len) {
+                0 | 1 => i18n.t(Key::ConfirmMember).to_owned(),
+                n => i18n.fmt(Key::ConfirmAccepted, &[("n", &n.to_string())]),
+            })
             on_cancel=Callback::new(move |_| close())
             id=Some("confirm-dialog".to_owned())
         >
