@@ -152,6 +152,11 @@ mod imp {
         gloo_timers::future::TimeoutFuture::new(30).await;
     }
 
+    /// Waits `ms` milliseconds (letting a person finish typing before a search is sent).
+    pub async fn sleep_ms(ms: u32) {
+        gloo_timers::future::TimeoutFuture::new(ms).await;
+    }
+
     /// Saves `text` as a file the person downloads. Nothing leaves the browser.
     pub fn download(file_name: &str, mime: &str, text: &str) {
         let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
@@ -537,6 +542,7 @@ mod imp {
         ms.to_string()
     }
     pub async fn yield_to_paint() {}
+    pub async fn sleep_ms(_: u32) {}
     pub fn download(_: &str, _: &str, _: &str) {}
     pub async fn read_chosen_file(_: &str) -> Option<String> {
         None

@@ -14,7 +14,7 @@ use crate::domain::org::{
 };
 use crate::domain::{AppError, Field, GroupId, MemberId};
 use crate::i18n::Key;
-use crate::ui::browser::fetch_text;
+use crate::ui::browser::{fetch_text, focus, sleep_ms};
 use crate::ui::components::{report, toast_error, FormErrors, SubmitButton};
 use crate::ui::dialog::{ConfirmDialog, Dialog};
 use crate::ui::menu::Menu;
@@ -111,6 +111,10 @@ pub fn MembersSection(console: Console) -> impl IntoView {
                         &outcomes,
                     );
                     console.refresh();
+                    // The row (and the menu that had focus) is gone: back to the table's search.
+                    if change == MemberChange::Remove {
+                        focus("members-table-search");
+                    }
                 }
                 Err(e) => toast_error(&e),
             }
@@ -132,6 +136,7 @@ pub fn MembersSection(console: Console) -> impl IntoView {
         total: Signal::derive(move || console.member_page.with(|p| p.matching as usize)),
     };
     let asked = StoredValue::new(0u32);
+    let last_search = StoredValue::new(String::new());
     Effect::new(move |_| {
         console.revision.track();
         let sort = remote.sort.get();
@@ -148,7 +153,16 @@ pub fn MembersSection(console: Console) -> impl IntoView {
         };
         let n = asked.get_value() + 1;
         asked.set_value(n);
+        let typing = last_search.with_value(|s| *s != query.search);
+        last_search.set_value(query.search.clone());
         spawn_local(async move {
+            // While someone types, only the search they stop at is sent.
+            if typing {
+                sleep_ms(200).await;
+                if asked.try_get_value() != Some(n) {
+                    return;
+                }
+            }
             let answer = org_member_page(console.org(), query).await;
             // An answer overtaken by a later question (typing on) is dropped.
             if asked.try_get_value() != Some(n) {
