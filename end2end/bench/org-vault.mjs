@@ -4,25 +4,13 @@
 // marks the app sets (as bench/vault.mjs). The app decrypts every item before it paints, so the
 // first screen shows the shared items decrypted.
 // Usage: node bench/org-vault.mjs BASE_URL EMAIL PASSWORD [RUNS] (data from server/examples/seed_org.rs)
-import { chromium } from '@playwright/test';
-import { execSync } from 'node:child_process';
+import { launch, logIn, median, tabMemory } from './common.mjs';
 
 const [base, email, password, runsArg] = process.argv.slice(2);
 const runs = Number(runsArg ?? 5);
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-precise-memory-info'],
-});
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const browser = await launch();
 const list = (xs) => xs.map((t) => t.toFixed(0)).join(', ');
-const page = await (await browser.newContext()).newPage();
-await page.goto(`${base}/login`);
-await page.waitForSelector('body[data-hydrated="true"]', { state: 'attached' });
-await page.getByLabel('Email address').fill(email);
-await page.getByLabel('Master password').fill(password);
-await page.getByRole('button', { name: 'Log in' }).click();
-await page.getByRole('heading', { name: 'My vault' }).waitFor({ timeout: 120_000 });
+const page = await logIn(browser, base, email, password, 120_000);
 
 const fetched = [];
 const decrypted = [];
@@ -64,12 +52,5 @@ console.log(`keys open → every page fetched, median of ${runs}: ${median(fetch
 console.log(`keys open → every item decrypted, median of ${runs}: ${median(decrypted).toFixed(0)} ms  [${list(decrypted)}]`);
 console.log(`keys open → first screen of the list painted, median of ${runs}: ${median(painted).toFixed(0)} ms  [${list(painted)}]`);
 
-const cdp = await page.context().newCDPSession(page);
-await cdp.send('HeapProfiler.collectGarbage');
-await cdp.send('Performance.enable');
-const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-const renderers = execSync("ps -eo rss,args | grep -- '--type=renderer' | grep -v grep || true").toString()
-  .trim().split('\n').filter(Boolean).map((l) => Number(l.trim().split(/\s+/)[0]));
-console.log(`tab memory: JS heap used ${(metrics.JSHeapUsedSize / 1048576).toFixed(1)} MiB; ` +
-  `renderer RSS ${renderers.map((kb) => (kb / 1024).toFixed(0) + ' MiB').join(' + ')}`);
+console.log(await tabMemory(page));
 await browser.close();

@@ -1,23 +1,11 @@
 // A large vault in headless Chromium: unlock → decrypt → first screen of the list (measured from
 // the moment the keys are open, i.e. after the KDF), search keystroke → results, tab memory.
 // Usage: node bench/vault.mjs BASE_URL EMAIL PASSWORD (a vault made by server/examples/seed_vault.rs)
-import { chromium } from '@playwright/test';
-import { execSync } from 'node:child_process';
+import { launch, logIn, median, tabMemory } from './common.mjs';
 
 const [base, email, password] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-precise-memory-info'],
-});
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const page = await (await browser.newContext()).newPage();
-await page.goto(`${base}/login`);
-await page.waitForSelector('body[data-hydrated="true"]', { state: 'attached' });
-await page.getByLabel('Email address').fill(email);
-await page.getByLabel('Master password').fill(password);
-await page.getByRole('button', { name: 'Log in' }).click();
-await page.getByRole('heading', { name: 'My vault' }).waitFor({ timeout: 60_000 });
+const browser = await launch();
+const page = await logIn(browser, base, email, password, 60_000);
 
 const firstScreen = [];
 const decrypt = [];
@@ -56,13 +44,5 @@ const search = await page.evaluate(async () => {
 console.log(`search keystroke → results on screen, median of ${search.length}: ${median(search).toFixed(1)} ms, worst ${Math.max(...search).toFixed(1)} ms`);
 console.log(`results for "item 0421 bank": ${await page.locator('ul.items li').count()} row(s)`);
 
-const cdp = await page.context().newCDPSession(page);
-await cdp.send('HeapProfiler.collectGarbage');
-await cdp.send('Performance.enable');
-const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-// The tab's renderer process as the OS sees it (WASM linear memory included).
-const renderers = execSync("ps -eo rss,args | grep -- '--type=renderer' | grep -v grep || true").toString()
-  .trim().split('\n').filter(Boolean).map((l) => Number(l.trim().split(/\s+/)[0]));
-console.log(`tab memory: JS heap used ${(metrics.JSHeapUsedSize / 1048576).toFixed(1)} MiB; ` +
-  `renderer RSS ${renderers.map((kb) => (kb / 1024).toFixed(0) + ' MiB').join(' + ')}`);
+console.log(await tabMemory(page));
 await browser.close();

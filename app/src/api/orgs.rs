@@ -124,7 +124,7 @@ pub mod ssr {
     use crate::domain::org::{
         collection_name_problem, sealed_key_problem, CollectionSummary, Confirmation, Invitation,
         InviteInput, MemberChange, MemberOutcome, MemberPage, MemberQuery, MemberRecord, NewOrg,
-        OrgInput, OrgMembership, MEMBER_BULK_MAX, MEMBER_SEARCH_MAX,
+        OrgInput, OrgMembership, MEMBER_BULK_MAX,
     };
     use crate::domain::validate::collect;
     use crate::domain::{AppError, Field, MemberId, OrgId, Problem};
@@ -192,18 +192,7 @@ pub mod ssr {
 
     pub async fn member_page(org: OrgId, query: MemberQuery) -> Result<MemberPage, AppError> {
         let (st, _, access) = in_org::<ReadMembers>(&org).await?;
-        if query.search.chars().count() > MEMBER_SEARCH_MAX {
-            return Err(AppError::field(
-                Field::Members,
-                Problem::TooLong {
-                    max: MEMBER_SEARCH_MAX as u32,
-                },
-            ));
-        }
-        // A control character is never part of an address or a name (and PostgreSQL refuses NUL).
-        if query.search.chars().any(char::is_control) {
-            return Err(AppError::field(Field::Members, Problem::Invalid));
-        }
+        collect([(Field::Members, query.search_problem())])?;
         store::member_page(&st.db, &access, &query).await
     }
 

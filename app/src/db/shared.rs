@@ -14,7 +14,7 @@ use crate::domain::authz::{
     ReadAllItems, ReadShared, SharedAccess, SharedAction, SharedActionType, TargetGrants, UseOrg,
     WriteOrgItems, WriteVault,
 };
-use crate::domain::org::{collection_rights, AccessLevel, OrgRole};
+use crate::domain::org::{AccessLevel, Rights};
 use crate::domain::shared::{
     MoveIn, ReachedCollection, SharedItemInput, SharedItemRecord, SharedPage,
 };
@@ -148,10 +148,18 @@ enum Pick<'a> {
     One(&'a str),
 }
 
-/// The member's grants on every collection of the organization, with its name: one query, read
-/// before the items so that the items query can be limited to what they reach.
+/// A collection the member reaches: its name, the grants that reach it, the rights they give.
+struct Reached {
+    name: String,
+    grants: CollectionGrants,
+    rights: Rights,
+}
+
+/// The collections of the organization the member reaches (all of them for owners and admins),
+/// as `authz` decides from their grants: one query, read before the items so that the items
+/// query can be limited to them.
 struct OrgGrants {
-    collections: BTreeMap<String, (String, CollectionGrants)>,
+    reached: BTreeMap<String, Reached>,
 }
 
 impl OrgGrants {
@@ -173,46 +181,42 @@ impl OrgGrants {
             .iter()
             .map(|r| Ok((r.try_get("target")?, r.try_get("name")?)))
             .collect::<Result<_, AppError>>()?;
-        let collections = gather(&rows)?
+        let reached = gather(&rows)?
             .into_iter()
-            .map(|(id, mut colls)| {
+            .filter_map(|(id, mut colls)| {
                 let grants = colls.remove(&id).unwrap_or_default();
-                let name = names.remove(&id).unwrap_or_default();
-                (id, (name, grants))
-            })
-            .collect();
-        Ok(Self { collections })
-    }
-
-    /// The collections whose items the member sees (all of them for owners and admins).
-    fn reached(&self, role: OrgRole) -> impl Iterator<Item = &String> {
-        self.collections
-            .iter()
-            .filter(move |(_, (_, g))| {
-                reaches_everything(role) || collection_rights(g.direct, &g.groups).is_some()
-            })
-            .map(|(id, _)| id)
-    }
-
-    /// The reached collections by name, with the member's rights on each.
-    fn by_name(&self, role: OrgRole) -> Vec<ReachedCollection> {
-        let mut reached: Vec<ReachedCollection> = self
-            .collections
-            .iter()
-            .filter_map(|(id, (name, grants))| {
                 let target = TargetGrants {
                     exists: true,
                     collections: vec![grants.clone()],
                 };
-                shared_rights(role, &target).map(|rights| ReachedCollection {
-                    name: name.clone(),
-                    id: CollectionId::from_stored(id.clone()),
-                    rights,
-                })
+                let rights = shared_rights(access.role(), &target)?;
+                let name = names.remove(&id).unwrap_or_default();
+                Some((
+                    id,
+                    Reached {
+                        name,
+                        grants,
+                        rights,
+                    },
+                ))
             })
             .collect();
-        reached.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-        reached
+        Ok(Self { reached })
+    }
+
+    /// The reached collections by name, with the member's rights on each.
+    fn by_name(&self) -> Vec<ReachedCollection> {
+        let mut list: Vec<ReachedCollection> = self
+            .reached
+            .iter()
+            .map(|(id, r)| ReachedCollection {
+                name: r.name.clone(),
+                id: CollectionId::from_stored(id.clone()),
+                rights: r.rights,
+            })
+            .collect();
+        list.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        list
     }
 }
 
@@ -229,7 +233,7 @@ async fn read_items<W: OrgActionType>(
     let member = access.member().as_str();
     let everything = reaches_everything(access.role());
     let grants = OrgGrants::load(conn, access).await?;
-    let reached: Vec<String> = grants.reached(access.role()).cloned().collect();
+    let reached: Vec<&str> = grants.reached.keys().map(String::as_str).collect();
     let reach = if everything {
         String::new()
     } else if reached.is_empty() {
@@ -258,7 +262,7 @@ async fn read_items<W: OrgActionType>(
         .bind(i64::try_from(limit).unwrap_or(i64::MAX));
     if !everything {
         for id in &reached {
-            query = query.bind(id.as_str());
+            query = query.bind(*id);
         }
     }
     let rows = query.fetch_all(&mut *conn).await?;
@@ -289,16 +293,16 @@ async fn read_items<W: OrgActionType>(
     // read through the collections (their key starts with the collection): ids of other
     // organizations' items fall in it too.
     let mut in_colls: HashMap<String, Vec<String>> = HashMap::new();
-    let sql = format!(
-        "SELECT ci.item_id, ci.collection_id FROM collection_items ci \
-         WHERE ci.item_id >= $1 AND ci.item_id <= $2 AND ci.collection_id IN ({})",
-        placeholders(3, reached.len())
-    );
-    let mut query = sqlx::query(&sql).bind(&first).bind(&last);
-    for id in &reached {
-        query = query.bind(id.as_str());
-    }
     if !reached.is_empty() {
+        let sql = format!(
+            "SELECT ci.item_id, ci.collection_id FROM collection_items ci \
+             WHERE ci.item_id >= $1 AND ci.item_id <= $2 AND ci.collection_id IN ({})",
+            placeholders(3, reached.len())
+        );
+        let mut query = sqlx::query(&sql).bind(&first).bind(&last);
+        for id in &reached {
+            query = query.bind(*id);
+        }
         for row in query.fetch_all(&mut *conn).await? {
             in_colls
                 .entry(row.try_get("item_id")?)
@@ -335,28 +339,19 @@ async fn read_items<W: OrgActionType>(
         let id: String = row.try_get("id")?;
         let mut colls = in_colls.remove(&id).unwrap_or_default();
         colls.sort();
+        // `colls` holds reached collections only (the query above asks for no others).
         let target = TargetGrants {
             exists: true,
             collections: colls
                 .iter()
-                .filter_map(|c| grants.collections.get(c).map(|(_, g)| g.clone()))
+                .filter_map(|c| grants.reached.get(c).map(|r| r.grants.clone()))
                 .collect(),
         };
-        // A collection taken away between the two queries: the item is no longer theirs to see.
+        // An item moved out of the reached collections between the queries is no longer theirs.
         let Some(rights) = shared_rights(access.role(), &target) else {
             continue;
         };
-        let collections = colls
-            .into_iter()
-            .filter(|c| {
-                everything
-                    || grants
-                        .collections
-                        .get(c)
-                        .is_some_and(|(_, g)| collection_rights(g.direct, &g.groups).is_some())
-            })
-            .map(CollectionId::from_stored)
-            .collect();
+        let collections = colls.into_iter().map(CollectionId::from_stored).collect();
         let kind: String = row.try_get("item_type")?;
         let (favorite, folder_id) = marks.remove(&id).unwrap_or_default();
         items.push(SharedItemRecord {
@@ -398,7 +393,7 @@ pub async fn list(
     )
     .await?;
     let collections = match after {
-        None => grants.by_name(access.role()),
+        None => grants.by_name(),
         Some(_) => Vec::new(),
     };
     Ok(SharedPage {

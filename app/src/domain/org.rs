@@ -301,6 +301,22 @@ pub struct MemberQuery {
     pub waiting: bool,
 }
 
+impl MemberQuery {
+    /// A search longer than the box allows, or with a control character (never part of an
+    /// address or a name; PostgreSQL refuses NUL).
+    pub fn search_problem(&self) -> Option<Problem> {
+        if self.search.chars().count() > MEMBER_SEARCH_MAX {
+            Some(Problem::TooLong {
+                max: MEMBER_SEARCH_MAX as u32,
+            })
+        } else if self.search.chars().any(char::is_control) {
+            Some(Problem::Invalid)
+        } else {
+            None
+        }
+    }
+}
+
 /// One page of members, how many match in all, and how many wait for confirmation (accepted,
 /// not revoked) whatever the search.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -136,8 +136,8 @@ pub fn MembersSection(console: Console) -> impl IntoView {
         total: Signal::derive(move || console.member_page.with(|p| p.matching as usize)),
     };
     let asked = StoredValue::new(0u32);
-    let last_search = StoredValue::new(String::new());
-    Effect::new(move |_| {
+    // The effect returns the search it sent, so the next run knows whether someone is typing.
+    Effect::new(move |sent: Option<String>| {
         console.revision.track();
         let sort = remote.sort.get();
         let query = MemberQuery {
@@ -153,8 +153,8 @@ pub fn MembersSection(console: Console) -> impl IntoView {
         };
         let n = asked.get_value() + 1;
         asked.set_value(n);
-        let typing = last_search.with_value(|s| *s != query.search);
-        last_search.set_value(query.search.clone());
+        let search = query.search.clone();
+        let typing = sent.is_some_and(|s| s != search);
         spawn_local(async move {
             // While someone types, only the search they stop at is sent.
             if typing {
@@ -173,6 +173,7 @@ pub fn MembersSection(console: Console) -> impl IntoView {
                 Err(e) => toast_error(&e),
             }
         });
+        search
     });
     // Those waiting, a page at a time: each phrase is compared by a person.
     let waiting = Memo::new(move |_| {
@@ -470,12 +471,12 @@ fn ConfirmMembersDialog(console: Console, members: RwSignal<Vec<MemberRecord>>) 
     let i18n = use_i18n();
     let pending = RwSignal::new(false);
     let words = LocalResource::new(|| fetch_text(WORD_LIST));
-    let chosen = move || members.get();
     let rows = move || {
         let list = words.get()?;
         let list = list?;
         Some(
-            chosen()
+            members
+                .get()
                 .into_iter()
                 .map(|m| ToConfirm {
                     phrase: match (&m.public_key, &m.user_id) {

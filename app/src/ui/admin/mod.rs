@@ -103,22 +103,6 @@ impl Console {
         });
     }
 
-    /// The members of `ids` this page knows (the Members section's page, or every member once
-    /// loaded).
-    pub fn member_records(&self, ids: &[crate::domain::MemberId]) -> Vec<MemberRecord> {
-        let mut found: Vec<MemberRecord> = Vec::new();
-        let mut take = |ms: &[MemberRecord]| {
-            for m in ms {
-                if ids.contains(&m.id) && !found.iter().any(|f| f.id == m.id) {
-                    found.push(m.clone());
-                }
-            }
-        };
-        self.member_page.with(|p| take(&p.members));
-        self.members.with(|ms| take(ms));
-        found
-    }
-
     /// The names of `ids`, joined; reactive, as the collections may arrive after what names them.
     pub fn collection_names(&self, ids: &[crate::domain::CollectionId]) -> String {
         self.collections.with(|cs| {
@@ -130,10 +114,12 @@ impl Console {
         })
     }
 
+    /// A member's name from the Members section's page, or from every member once loaded.
     pub fn member_label(&self, id: &crate::domain::MemberId) -> String {
-        self.member_records(std::slice::from_ref(id))
-            .first()
-            .map(member_name)
+        let named = |ms: &[MemberRecord]| ms.iter().find(|m| &m.id == id).map(member_name);
+        self.member_page
+            .with(|p| named(&p.members))
+            .or_else(|| self.members.with(|ms| named(ms)))
             .unwrap_or_default()
     }
 }
