@@ -55,7 +55,7 @@ fi
 # start RUST_LOG: the server on its own port (on PostgreSQL when $pgdb is set, otherwise on SQLite
 # in $work/data), its log in $work/server.log.
 start() {
-  local settings=(KEYHAVEN_ADDR="127.0.0.1:$port" KEYHAVEN_DATA_DIR="$work/data"
+  local settings=(KEYHAVEN_ADDR="127.0.0.1:$port" KEYHAVEN_ORG_SEATS_MAX=10000 KEYHAVEN_DATA_DIR="$work/data"
     KEYHAVEN_OUTBOX_DIR="$work/outbox" KEYHAVEN_SITE_DIR="$site" RUST_LOG="$1")
   if [ -n "$pgdb" ]; then settings+=(DATABASE_URL="$pg/$pgdb"); fi
   env -u DATABASE_URL "${settings[@]}" ./target/release/keyhaven serve >>"$work/server.log" 2>&1 &

@@ -224,16 +224,26 @@ pub mod texts {
         (subject.to_owned(), body)
     }
 
+    /// A name as a mail shows it: plain characters only. Names are checked when they are made
+    /// (`validate::shown_text_problem`); this also covers names stored before that check, so no
+    /// invisible or direction-changing character reaches a mail.
+    pub fn shown(name: &str) -> String {
+        name.chars()
+            .filter(|c| !c.is_control() && !crate::domain::validate::is_hidden_char(*c))
+            .collect()
+    }
+
     pub fn invitation(lang: Lang, org: &str, inviter: &str, link: &str) -> (String, String) {
+        let (org, inviter) = (&shown(org), &shown(inviter));
         let subject = match lang {
-            Lang::En => format!("Join {org} on Keyhaven"),
-            Lang::Nl => format!("Word lid van {org} op Keyhaven"),
-            Lang::Fr => format!("Rejoignez {org} sur Keyhaven"),
+            Lang::En => format!("Join “{org}” on Keyhaven"),
+            Lang::Nl => format!("Word lid van “{org}” op Keyhaven"),
+            Lang::Fr => format!("Rejoignez « {org} » sur Keyhaven"),
         };
         let body = match lang {
-            Lang::En => format!("{inviter} invited you to the organization {org} on Keyhaven, to share passwords and other items.\n\nOpen this link to accept. It works for 5 days, and only for this address; if you have no account yet, you can create one there.\n\n{link}\n\nAfter you accept, an administrator confirms you before you can open shared items.\n\nIf you did not expect this, you can ignore this mail."),
-            Lang::Nl => format!("{inviter} heeft je uitgenodigd voor de organisatie {org} op Keyhaven, om wachtwoorden en andere items te delen.\n\nOpen deze link om de uitnodiging te accepteren. De link werkt 5 dagen en alleen voor dit adres; heb je nog geen account, dan kun je er daar een aanmaken.\n\n{link}\n\nNa het accepteren bevestigt een beheerder je, voordat je gedeelde items kunt openen.\n\nHad je dit niet verwacht, dan kun je deze mail negeren."),
-            Lang::Fr => format!("{inviter} vous a invité dans l'organisation {org} sur Keyhaven, pour partager des mots de passe et d'autres éléments.\n\nOuvrez ce lien pour accepter. Il est valable 5 jours, et seulement pour cette adresse ; si vous n'avez pas encore de compte, vous pourrez en créer un.\n\n{link}\n\nAprès votre acceptation, un administrateur vous confirme avant que vous puissiez ouvrir les éléments partagés.\n\nSi vous ne vous y attendiez pas, ignorez ce message."),
+            Lang::En => format!("{inviter} invited you to the organization “{org}” on Keyhaven, to share passwords and other items.\n\nOpen this link to accept. It works for 5 days, and only for this address; if you have no account yet, you can create one there.\n\n{link}\n\nAfter you accept, an administrator confirms you before you can open shared items.\n\nIf you did not expect this, you can ignore this mail."),
+            Lang::Nl => format!("{inviter} heeft je uitgenodigd voor de organisatie “{org}” op Keyhaven, om wachtwoorden en andere items te delen.\n\nOpen deze link om de uitnodiging te accepteren. De link werkt 5 dagen en alleen voor dit adres; heb je nog geen account, dan kun je er daar een aanmaken.\n\n{link}\n\nNa het accepteren bevestigt een beheerder je, voordat je gedeelde items kunt openen.\n\nHad je dit niet verwacht, dan kun je deze mail negeren."),
+            Lang::Fr => format!("{inviter} vous a invité dans l'organisation « {org} » sur Keyhaven, pour partager des mots de passe et d'autres éléments.\n\nOuvrez ce lien pour accepter. Il est valable 5 jours, et seulement pour cette adresse ; si vous n'avez pas encore de compte, vous pourrez en créer un.\n\n{link}\n\nAprès votre acceptation, un administrateur vous confirme avant que vous puissiez ouvrir les éléments partagés.\n\nSi vous ne vous y attendiez pas, ignorez ce message."),
         };
         (subject, body)
     }

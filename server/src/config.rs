@@ -31,6 +31,8 @@ pub struct Config {
     pub require_email_verification: bool,
     /// Accounts one client address may create per hour.
     pub registrations_per_hour: u32,
+    /// Most seats an organization someone creates for themselves may declare.
+    pub org_seats_max: u32,
     pub log_json: bool,
 }
 
@@ -141,6 +143,14 @@ impl Config {
                 1_000_000,
             )?)
             .unwrap_or(30),
+            org_seats_max: u32::try_from(number(
+                &get,
+                "KEYHAVEN_ORG_SEATS_MAX",
+                1_000,
+                1,
+                i64::from(app::domain::org::SEATS_MAX),
+            )?)
+            .unwrap_or(1_000),
             idle_timeout: Duration::from_secs(
                 u64::try_from(number(&get, "KEYHAVEN_IDLE_TIMEOUT_SECS", 30, 1, 3600)?)
                     .unwrap_or(30),

@@ -67,6 +67,7 @@ pub async fn build(config: &Config) -> Result<Server, StartError> {
         public_url: config.public_url.clone(),
         require_email_verification: config.require_email_verification,
         registrations_per_hour: config.registrations_per_hour,
+        org_seats_max: config.org_seats_max,
     };
 
     let leptos_options = LeptosOptions::builder()

@@ -9,11 +9,6 @@ use common::*;
 use http::StatusCode;
 use serde_json::{json, Value};
 
-/// `key` sealed to the account whose public key is `public_key`, as the confirming browser does.
-fn seal_to(public_key: &str, key: &SymmetricKey) -> String {
-    b64(&sealed::seal(public_key, key.as_bytes()).expect("seal"))
-}
-
 fn opened(p: &Person, sealed_key: &Value) -> [u8; 32] {
     let bytes = unb64(sealed_key.as_str().expect("a sealed key")).expect("base64");
     sealed::open(&p.keys.private_key, &bytes)
@@ -188,7 +183,7 @@ async fn organization_story(h: &Harness) {
     assert!(
         mails
             .iter()
-            .any(|m| m.contains("Olga invited you to the organization Acme")),
+            .any(|m| m.contains("Olga invited you to the organization “Acme”")),
         "{mails:?}"
     );
     let ann_token = token_for(h, ann.email);
@@ -728,7 +723,7 @@ async fn join(
 /// member reads, edits, trashes, moves and re-shares exactly what their grants give, and the
 /// secret part never reaches a member whose access hides passwords.
 async fn sharing_story(h: &Harness) {
-    use app::crypto::items::{open_shared, seal_shared, Binding, Owner};
+    use app::crypto::items::{open_shared, seal_shared, seal_shared_data, Binding, Owner};
     use app::domain::item::ItemData;
     use app::domain::{ItemId, OrgId};
     let olga = person("share-olga@acme.test", "olga shares the keys");
@@ -888,9 +883,18 @@ async fn sharing_story(h: &Harness) {
         v.sort();
         v
     };
+    // In her own vault the owner, like every member, has the collections assigned to her (she
+    // made Ops and Finance): the unassigned item she reaches in the console only.
     let olga_list = list(&olga_s).await;
     assert_eq!(
         ids(&olga_list),
+        sorted(vec![router.to_string(), bank.to_string()])
+    );
+    let console = h
+        .call("org_vault", json!({"org": org}), Some(&olga_s))
+        .await;
+    assert_eq!(
+        ids(&console),
         sorted(vec![router.to_string(), bank.to_string(), lost.to_string()])
     );
     let owner_copy = olga_list.body["items"]
@@ -910,7 +914,14 @@ async fn sharing_story(h: &Harness) {
         },
     )
     .expect("the owner opens it");
-    assert_eq!(opened, router_data);
+    assert_eq!(opened.seal.len(), 32, "sealed with a seal of its own");
+    assert_eq!(
+        ItemData {
+            seal: String::new(),
+            ..opened
+        },
+        router_data
+    );
 
     // Hana (view, except passwords): the item, never its secret part, on the wire.
     let hana_list = list(&hana_s).await;
@@ -1026,15 +1037,22 @@ async fn sharing_story(h: &Harness) {
     );
     let mut renamed = router_data.clone();
     renamed.login.username = "renamed-user".into();
-    let (renamed_open, forged_secrets) = seal_shared(
+    let at_router = Binding {
+        owner: Owner::Org(&org_id),
+        item: &router,
+    };
+    let (_, forged_secrets) = seal_shared(&key, &renamed, at_router).expect("seal");
+    // As Eddy's browser does: the open part he received, changed, sealed again with its seal (the
+    // secrets he never saw stay, and still fit it).
+    let mut seen = open_shared(
         &key,
-        &renamed,
-        Binding {
-            owner: Owner::Org(&org_id),
-            item: &router,
-        },
+        eddy_router["data"].as_str().expect("data"),
+        None,
+        at_router,
     )
-    .expect("seal");
+    .expect("eddy opens the open part");
+    seen.login.username = "renamed-user".into();
+    let renamed_open = seal_shared_data(&key, &seen, at_router).expect("seal");
     let r = h
         .call(
             "shared_update",
@@ -1239,37 +1257,45 @@ async fn sharing_story(h: &Harness) {
         )
         .await;
     assert_eq!(reach.status, StatusCode::OK, "{}", reach.text);
-    let ways: Vec<(String, String, Value, bool)> = reach
-        .body
-        .as_array()
-        .expect("reach")
-        .iter()
-        .map(|r| {
-            (
-                r["email"].as_str().unwrap_or_default().to_owned(),
-                r["level"].as_str().unwrap_or_default().to_owned(),
-                r["via_group"].clone(),
-                r["via_role"].as_bool().unwrap_or_default(),
-            )
-        })
-        .collect();
+    // One answer per member: the lines that explain it, and what they give together.
+    let member_of = |reach: &Reply, email: &str| -> Value {
+        reach.body["members"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .find(|m| m["email"] == email)
+            .unwrap_or_else(|| panic!("{email} in {}", reach.text))
+            .clone()
+    };
+    let ways = |m: &Value| -> Vec<(String, Value)> {
+        m["lines"]
+            .as_array()
+            .expect("lines")
+            .iter()
+            .map(|l| {
+                (
+                    l["level"].as_str().unwrap_or_default().to_owned(),
+                    l["via_group"].clone(),
+                )
+            })
+            .collect()
+    };
+    let hana_reach = member_of(&reach, hana.email);
     assert!(
-        ways.contains(&(
-            hana.email.into(),
-            "view_except_passwords".into(),
-            Value::Null,
-            false
-        )),
-        "{ways:?}"
+        ways(&hana_reach).contains(&("view_except_passwords".into(), Value::Null)),
+        "{hana_reach}"
     );
     assert!(
-        ways.contains(&(hana.email.into(), "manage".into(), json!("Support"), false)),
-        "{ways:?}"
+        ways(&hana_reach).contains(&("manage".into(), json!("Support"))),
+        "{hana_reach}"
     );
-    assert!(
-        ways.contains(&(olga.email.into(), "manage".into(), Value::Null, true)),
-        "{ways:?}"
+    assert_eq!(
+        hana_reach["effective"], "view_except_passwords",
+        "her own grant on Ops overrides the group's there: {hana_reach}"
     );
+    let olga_reach = member_of(&reach, olga.email);
+    assert_eq!(olga_reach["via_role"], true);
+    assert_eq!(olga_reach["effective"], "manage");
     let r = h
         .call(
             "group_delete",
@@ -1349,13 +1375,10 @@ async fn sharing_story(h: &Harness) {
             Some(&olga_s),
         )
         .await;
-    let via: Vec<(Value, Value)> = reach
-        .body
-        .as_array()
-        .expect("reach")
-        .iter()
-        .filter(|r| r["email"] == hana.email)
-        .map(|r| (r["level"].clone(), r["via_group"].clone()))
+    let hana_reach = member_of(&reach, hana.email);
+    let via: Vec<(Value, Value)> = ways(&hana_reach)
+        .into_iter()
+        .map(|(level, group)| (json!(level), group))
         .collect();
     assert!(
         via.contains(&(json!("view_except_passwords"), Value::Null)),
@@ -1367,15 +1390,13 @@ async fn sharing_story(h: &Harness) {
     );
     // On Ops her own grant wins over the group's, and the answer says so; the group's manage
     // on Finance, the router's other collection, is what she can do with it in all.
-    for line in reach.body.as_array().expect("reach") {
-        if line["email"] == hana.email {
-            assert_eq!(line["effective"], "manage", "{line}");
-            assert_eq!(
-                line["overridden"],
-                line["via_group"] == "Helpdesk" && line["collection"] == ops,
-                "{line}"
-            );
-        }
+    assert_eq!(hana_reach["effective"], "manage", "{hana_reach}");
+    for line in hana_reach["lines"].as_array().expect("lines") {
+        assert_eq!(
+            line["overridden"],
+            line["via_group"] == "Helpdesk" && line["collection"] == ops,
+            "{line}"
+        );
     }
     let r = h
         .call(

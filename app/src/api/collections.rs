@@ -4,8 +4,8 @@
 
 use super::codec::Json;
 use crate::domain::org::{CollectionAccess, GroupInput, GroupRecord};
-use crate::domain::shared::Reach;
-use crate::domain::{AppError, CollectionId, GroupId, ItemId, OrgId};
+use crate::domain::shared::ReachPage;
+use crate::domain::{AppError, CollectionId, GroupId, ItemId, MemberId, OrgId};
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "collection_rename", input = Json, output = Json)]
@@ -38,16 +38,25 @@ pub async fn collection_access_set(
     ssr::answer(ssr::set_access(org, id, access).await)
 }
 
-/// Who reaches a collection, at which level, and through what.
+/// Who reaches a collection, at which level, and through what: a page of members (by address)
+/// after `after`.
 #[server(prefix = "/api", endpoint = "collection_reach", input = Json, output = Json)]
-pub async fn collection_reach(org: OrgId, id: CollectionId) -> Result<Vec<Reach>, AppError> {
-    ssr::answer(ssr::reach(org, ssr::Reachable::Collection(id)).await)
+pub async fn collection_reach(
+    org: OrgId,
+    id: CollectionId,
+    after: Option<MemberId>,
+) -> Result<ReachPage, AppError> {
+    ssr::answer(ssr::reach(org, ssr::Reachable::Collection(id), after).await)
 }
 
 /// Who reaches a shared item, through which of its collections' grants or their role.
 #[server(prefix = "/api", endpoint = "item_reach", input = Json, output = Json)]
-pub async fn item_reach(org: OrgId, id: ItemId) -> Result<Vec<Reach>, AppError> {
-    ssr::answer(ssr::reach(org, ssr::Reachable::Item(id)).await)
+pub async fn item_reach(
+    org: OrgId,
+    id: ItemId,
+    after: Option<MemberId>,
+) -> Result<ReachPage, AppError> {
+    ssr::answer(ssr::reach(org, ssr::Reachable::Item(id), after).await)
 }
 
 #[server(prefix = "/api", endpoint = "org_groups", input = Json, output = Json)]
@@ -79,9 +88,9 @@ pub mod ssr {
     pub use crate::db::collections::Reachable;
     use crate::domain::authz::{ManageCollections, ManageGroups, ReadMembers, UseOrg};
     use crate::domain::org::{collection_name_problem, CollectionAccess, GroupInput, GroupRecord};
-    use crate::domain::shared::Reach;
+    use crate::domain::shared::ReachPage;
     use crate::domain::validate::collect;
-    use crate::domain::{AppError, CollectionId, Field, GroupId, OrgId};
+    use crate::domain::{AppError, CollectionId, Field, GroupId, MemberId, OrgId};
 
     fn check(problems: Vec<crate::domain::FieldError>) -> Result<(), AppError> {
         if problems.is_empty() {
@@ -120,9 +129,13 @@ pub mod ssr {
         store::set_collection_access(&st.db, &access, &id, &grants, &client).await
     }
 
-    pub async fn reach(org: OrgId, what: Reachable) -> Result<Vec<Reach>, AppError> {
+    pub async fn reach(
+        org: OrgId,
+        what: Reachable,
+        after: Option<MemberId>,
+    ) -> Result<ReachPage, AppError> {
         let (st, _, access) = in_org::<ReadMembers>(&org).await?;
-        store::reach(&st.db, &access, &what).await
+        store::reach(&st.db, &access, &what, after.as_ref()).await
     }
 
     pub async fn groups(org: OrgId) -> Result<Vec<GroupRecord>, AppError> {

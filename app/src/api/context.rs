@@ -25,6 +25,9 @@ pub struct AppState {
     pub require_email_verification: bool,
     /// Accounts one address may create per hour.
     pub registrations_per_hour: u32,
+    /// Most seats an organization that someone creates for themselves may declare (an
+    /// organization already above it keeps its seats, and cannot raise them).
+    pub org_seats_max: u32,
 }
 
 pub fn state() -> Result<AppState, AppError> {

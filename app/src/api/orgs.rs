@@ -171,11 +171,33 @@ pub mod ssr {
             .into_iter()
             .filter_map(|(f, p)| p.map(|p| crate::domain::FieldError::new(f, p))),
         );
+        if new.settings.seats > st.org_seats_max {
+            problems.push(crate::domain::FieldError::new(
+                Field::Seats,
+                crate::domain::Problem::TooLong {
+                    max: st.org_seats_max,
+                },
+            ));
+        }
         if !problems.is_empty() {
             return Err(AppError::Invalid(problems));
         }
+        limit_creations(&st, &caller).await?;
         let client = addr(&st).await;
         store::create(&st.db, &access, &caller.user.email, &new, &client).await
+    }
+
+    /// Organizations one account creates, per day: each holds a quota of its own.
+    async fn limit_creations(st: &AppState, caller: &Caller) -> Result<(), AppError> {
+        use crate::api::throttle::{admit, Check};
+        use crate::db::throttle::Scope;
+        use crate::domain::throttle::Policy;
+        let check = Check::new(
+            Scope::OrgCreations,
+            caller.user.id.as_str(),
+            Policy::ORG_CREATIONS,
+        );
+        admit(&st.db, &[check]).await.map(|_| ())
     }
 
     pub async fn mine() -> Result<Vec<OrgMembership>, AppError> {
@@ -224,10 +246,11 @@ pub mod ssr {
         let recipients: Vec<String> = emails
             .map(crate::domain::validate::normalize_email)
             .collect();
-        let mut checks = vec![Check::new(
+        let mut checks = vec![Check::weighted(
             Scope::Invites,
             caller.user.id.as_str(),
             Policy::INVITES,
+            u32::try_from(recipients.len()).unwrap_or(u32::MAX),
         )];
         checks.extend(
             recipients
@@ -353,7 +376,7 @@ pub mod ssr {
             return Err(AppError::Invalid(problems));
         }
         let client = addr(&st).await;
-        store::update_settings(&st.db, &access, &settings, &client).await
+        store::update_settings(&st.db, &access, &settings, st.org_seats_max, &client).await
     }
 
     pub async fn delete(org: OrgId, name: String) -> Result<(), AppError> {

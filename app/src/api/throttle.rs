@@ -4,7 +4,9 @@
 
 use crate::db::throttle::{self as store, Scope};
 use crate::db::{now_ms, Db};
-use crate::domain::throttle::{after_failure, gate, strictest, take_back, Counter, Gate, Policy};
+use crate::domain::throttle::{
+    after_events, gate_for, strictest, take_back, Counter, Gate, Policy,
+};
 use crate::domain::AppError;
 
 /// One scope an attempt is counted in.
@@ -13,6 +15,8 @@ pub struct Check<'a> {
     pub scope: Scope,
     pub subject: &'a str,
     pub policy: Policy,
+    /// How many events the attempt counts (the addresses of an invitation; usually 1).
+    pub weight: u32,
 }
 
 impl<'a> Check<'a> {
@@ -21,6 +25,15 @@ impl<'a> Check<'a> {
             scope,
             subject,
             policy,
+            weight: 1,
+        }
+    }
+
+    /// An attempt that counts `weight` events at once, admitted only if all of them fit.
+    pub fn weighted(scope: Scope, subject: &'a str, policy: Policy, weight: u32) -> Self {
+        Check {
+            weight,
+            ..Check::new(scope, subject, policy)
         }
     }
 }
@@ -52,13 +65,13 @@ pub async fn admit(db: &Db, checks: &[Check<'_>]) -> Result<Admitted, AppError> 
         let gates: Vec<Gate> = checks
             .iter()
             .zip(counters)
-            .map(|(c, counter)| gate(c.policy, Some(*counter), now))
+            .map(|(c, counter)| gate_for(c.policy, Some(*counter), now, c.weight))
             .collect();
         verdict = strictest(&gates);
         next = checks
             .iter()
             .zip(counters)
-            .map(|(c, counter)| after_failure(c.policy, Some(*counter), now))
+            .map(|(c, counter)| after_events(c.policy, Some(*counter), now, c.weight))
             .collect();
         (!matches!(verdict, Gate::Refuse { .. })).then(|| next.clone())
     })

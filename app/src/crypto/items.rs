@@ -38,6 +38,34 @@ impl Binding<'_> {
         };
         format!("keyhaven:item:v2:{kind}:{owner}:{}:{part}", self.item)
     }
+
+    /// The secret part of a shared item sealed with `seal` (the open part carries the same seal),
+    /// or, without one, as it was sealed before seals existed.
+    fn secrets_purpose(&self, seal: &str) -> String {
+        if seal.is_empty() {
+            self.purpose("secrets")
+        } else {
+            format!("{}:{seal}", self.purpose("secrets")).replacen(":v2:", ":v3:", 1)
+        }
+    }
+}
+
+/// Random hex of `N` bytes: a seal, or a hidden field's id.
+fn random_hex<const N: usize>() -> Result<String, CryptoError> {
+    Ok(random_bytes::<N>()?
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect())
+}
+
+/// Gives every hidden field without an id one, so that its value pairs with it by id.
+fn name_hidden_fields(data: &mut ItemData) -> Result<(), CryptoError> {
+    for field in &mut data.fields {
+        if field.kind == crate::domain::item::FieldKind::Hidden && field.id.is_empty() {
+            field.id = random_hex::<8>()?;
+        }
+    }
+    Ok(())
 }
 
 /// A new item id, chosen in the browser so the item can be sealed bound to it before the server
@@ -84,7 +112,16 @@ pub fn seal_item(
     data: &ItemData,
     binding: Binding<'_>,
 ) -> Result<String, CryptoError> {
-    seal_json(key, data, &binding.purpose("whole"))
+    if data.seal.is_empty() {
+        seal_json(key, data, &binding.purpose("whole"))
+    } else {
+        // A seal belongs to a shared item's two parts; a whole item needs none.
+        let data = ItemData {
+            seal: String::new(),
+            ..data.clone()
+        };
+        seal_json(key, &data, &binding.purpose("whole"))
+    }
 }
 
 /// A personal item opened; `legacy` when it was sealed before items were bound.
@@ -110,26 +147,35 @@ pub fn open_item(
     }
 }
 
-/// A shared item as its two sealed parts: the open fields, and the secrets.
+/// A shared item as its two sealed parts: the open fields, and the secrets. Both carry a new
+/// random seal (inside the open part, in the secret part's associated data), so this save's
+/// parts only open together: a server that pairs this open part with the secrets of another
+/// save gets a secret part the browser refuses. (A server that replays a whole older item, both
+/// parts, is not caught by this: see docs/ORGANIZATIONS.md.)
 pub fn seal_shared(
     key: &SymmetricKey,
     data: &ItemData,
     binding: Binding<'_>,
 ) -> Result<(String, String), CryptoError> {
+    let mut data = data.clone();
+    data.seal = random_hex::<16>()?;
+    name_hidden_fields(&mut data)?;
     let (open, secrets) = data.split();
     Ok((
         seal_json(key, &open, &binding.purpose("data"))?,
-        seal_json(key, &secrets, &binding.purpose("secrets"))?,
+        seal_json(key, &secrets, &binding.secrets_purpose(&data.seal))?,
     ))
 }
 
 /// Only the open part of a shared item, for an editor whose access hides passwords: the server
-/// keeps the secrets it has.
+/// keeps the secrets it has, so the open part keeps the seal those secrets were sealed with.
 pub fn seal_shared_data(
     key: &SymmetricKey,
     data: &ItemData,
     binding: Binding<'_>,
 ) -> Result<String, CryptoError> {
+    let mut data = data.clone();
+    name_hidden_fields(&mut data)?;
     seal_json(key, &data.split().0, &binding.purpose("data"))
 }
 
@@ -142,7 +188,7 @@ pub fn open_shared(
 ) -> Result<ItemData, CryptoError> {
     let open: ItemData = open_json(key, data, &binding.purpose("data"))?;
     let secrets: ItemSecrets = match secrets {
-        Some(sealed) => open_json(key, sealed, &binding.purpose("secrets"))?,
+        Some(sealed) => open_json(key, sealed, &binding.secrets_purpose(&open.seal))?,
         None => ItemSecrets::default(),
     };
     Ok(open.join(secrets))
@@ -281,7 +327,15 @@ mod tests {
             item: &item,
         };
         let (open, secrets) = seal_shared(&key, &data, at).unwrap();
-        assert_eq!(open_shared(&key, &open, Some(&secrets), at).unwrap(), data);
+        let opened = open_shared(&key, &open, Some(&secrets), at).unwrap();
+        assert_eq!(opened.seal.len(), 32, "a fresh seal");
+        assert_eq!(
+            ItemData {
+                seal: String::new(),
+                ..opened
+            },
+            data
+        );
         let without = open_shared(&key, &open, None, at).unwrap();
         assert_eq!(
             (
@@ -306,6 +360,81 @@ mod tests {
         assert_eq!(
             (back.login.username.as_str(), back.login.password.as_str()),
             ("root", "s3cret-pw")
+        );
+    }
+
+    #[test]
+    fn parts_of_different_saves_never_open_together() {
+        use crate::domain::item::{CustomField, FieldKind};
+        let (_, org, item, _) = ids();
+        let key = SymmetricKey::generate().unwrap();
+        let at = Binding {
+            owner: Owner::Org(&org),
+            item: &item,
+        };
+        let mut data = ItemData {
+            name: "Router".into(),
+            ..Default::default()
+        };
+        data.login.password = "old-password".into();
+        let (open1, secrets1) = seal_shared(&key, &data, at).unwrap();
+        data.login.password = "new-password".into();
+        let (open2, secrets2) = seal_shared(&key, &data, at).unwrap();
+        assert!(open_shared(&key, &open2, Some(&secrets2), at).is_ok());
+        // The previous save's secrets under the current open part: refused.
+        assert_eq!(
+            open_shared(&key, &open2, Some(&secrets1), at).err(),
+            Some(CryptoError::Decrypt)
+        );
+        assert!(open_shared(&key, &open1, Some(&secrets2), at).is_err());
+        // An editor without the secrets right keeps the seal: the stored secrets still fit.
+        let mut edited = open_shared(&key, &open2, None, at).unwrap();
+        edited.name = "Core router".into();
+        let open3 = seal_shared_data(&key, &edited, at).unwrap();
+        let back = open_shared(&key, &open3, Some(&secrets2), at).unwrap();
+        assert_eq!(
+            (back.name.as_str(), back.login.password.as_str()),
+            ("Core router", "new-password")
+        );
+        assert!(open_shared(&key, &open3, Some(&secrets1), at).is_err());
+        // Items sealed before seals existed still open (their parts carry none).
+        let (legacy_open, _) = data.split();
+        let legacy_open = seal_json(&key, &legacy_open, &at.purpose("data")).unwrap();
+        let legacy_secrets = seal_json(&key, &data.split().1, &at.purpose("secrets")).unwrap();
+        let old = open_shared(&key, &legacy_open, Some(&legacy_secrets), at).unwrap();
+        assert_eq!(old.login.password, "new-password");
+        // A sealed open part never opens with the unbound secrets of an old save.
+        assert!(open_shared(&key, &open2, Some(&legacy_secrets), at).is_err());
+
+        // Hidden fields pair by id: an editor who cannot see them reorders them and makes one
+        // plain text; each value still finds its own field, hidden again.
+        let hidden = |name: &str, value: &str| CustomField {
+            name: name.into(),
+            value: value.into(),
+            kind: FieldKind::Hidden,
+            id: String::new(),
+        };
+        let with_fields = ItemData {
+            fields: vec![hidden("PIN", "1234"), hidden("PUK", "99887766")],
+            ..data.clone()
+        };
+        let (open4, secrets4) = seal_shared(&key, &with_fields, at).unwrap();
+        let mut seen = open_shared(&key, &open4, None, at).unwrap();
+        seen.fields.reverse();
+        seen.fields[1].kind = FieldKind::Text;
+        let open5 = seal_shared_data(&key, &seen, at).unwrap();
+        let back = open_shared(&key, &open5, Some(&secrets4), at).unwrap();
+        let fields: Vec<(&str, &str, FieldKind)> = back
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.value.as_str(), f.kind))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("PUK", "99887766", FieldKind::Hidden),
+                ("PIN", "1234", FieldKind::Hidden)
+            ]
         );
     }
 

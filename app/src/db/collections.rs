@@ -5,7 +5,7 @@
 
 use super::orgs::{count_owned, hold_place, record_by};
 use super::shared::{decide, Kind};
-use super::{new_id, now_ms, Db};
+use super::{new_id, now_ms, placeholders, Db};
 use crate::domain::authz::{
     ManageAccess, ManageCollections, ManageGroups, OrgAccess, OrgActionType, ReadMembers, UseOrg,
 };
@@ -13,7 +13,7 @@ use crate::domain::org::{
     AccessLevel, CollectionAccess, Grant, GroupGrant, GroupInput, GroupRecord, MemberGrant,
     GROUPS_MAX,
 };
-use crate::domain::shared::{settle_reach, Reach};
+use crate::domain::shared::ReachPage;
 use crate::domain::{AppError, CollectionId, Field, GroupId, ItemId, MemberId, Problem};
 use sqlx::{Any, Row, Transaction};
 use std::collections::HashMap;
@@ -239,83 +239,223 @@ pub enum Reachable {
     Item(ItemId),
 }
 
-/// Every way a member reaches a collection (or an item, through its collections): their own
-/// grant, each group's, and the role of owners and admins. Revoked members reach nothing and are
-/// left out.
+/// `values` bound after what `q` has, in order.
+fn bind_all<'q>(
+    q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    values: &[&'q str],
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    values.iter().fold(q, |q, v| q.bind(*v))
+}
+
+/// Group grants one "who can reach this?" page may read: past it the answer is refused rather
+/// than the server made to hold them (1,000 groups each granted on 20 of an item's collections).
+const REACH_GRANTS_BUDGET: usize = 20_000;
+
+/// Who reaches a collection (or an item, through its collections), a page of members at a time,
+/// one answer per member: their role, their own grants and their groups' grants on the target,
+/// settled into what they can do (`shared::settle_member`). Revoked and unconfirmed members
+/// reach nothing and are left out. Six statements a page whatever the numbers of members,
+/// groups and grants; the group grants read are bounded (`REACH_GRANTS_BUDGET`), and on
+/// PostgreSQL every statement has a time limit.
 pub async fn reach(
     db: &Db,
     access: &OrgAccess<ReadMembers>,
     what: &Reachable,
-) -> Result<Vec<Reach>, AppError> {
-    let (collections, id) = match what {
+    after: Option<&MemberId>,
+) -> Result<ReachPage, AppError> {
+    use crate::domain::shared::{settle_member, GrantFact, MemberReach, REACH_PAGE};
+    let org = access.org().as_str();
+    let mut tx = db.pool().begin().await?;
+    if db.backend() == super::Backend::Postgres {
+        sqlx::query("SET LOCAL statement_timeout = '3s'")
+            .execute(&mut *tx)
+            .await?;
+    }
+    // The target and its collections (an item is in at most 100).
+    let (exists, colls) = match what {
         Reachable::Collection(id) => (
-            "SELECT id FROM collections WHERE id = $2 AND org_id = $1",
-            id.as_str(),
+            sqlx::query("SELECT 1 FROM collections WHERE id = $1 AND org_id = $2").bind(id.as_str()),
+            sqlx::query("SELECT id, name FROM collections WHERE id = $1 AND org_id = $2")
+                .bind(id.as_str()),
         ),
         Reachable::Item(id) => (
-            "SELECT ci.collection_id FROM collection_items ci JOIN org_items i ON i.id = ci.item_id \
-             WHERE ci.item_id = $2 AND i.org_id = $1",
-            id.as_str(),
+            sqlx::query("SELECT 1 FROM org_items WHERE id = $1 AND org_id = $2").bind(id.as_str()),
+            sqlx::query(
+                "SELECT c.id, c.name FROM collection_items ci JOIN collections c ON c.id = ci.collection_id \
+                 WHERE ci.item_id = $1 AND c.org_id = $2",
+            )
+            .bind(id.as_str()),
         ),
     };
-    let sql = format!(
-        "SELECT m.id, m.email, u.name, cm.level, NULL AS via, 'grant' AS way, cm.collection_id AS coll FROM collection_members cm \
-         JOIN org_members m ON m.id = cm.member_id LEFT JOIN users u ON u.id = m.user_id \
-         WHERE cm.collection_id IN ({collections}) AND m.org_id = $1 AND m.revoked = 0 AND m.status = 'confirmed' \
-         UNION ALL \
-         SELECT m.id, m.email, u.name, cg.level, g.name AS via, 'group' AS way, cg.collection_id AS coll FROM collection_groups cg \
-         JOIN org_groups g ON g.id = cg.group_id JOIN group_members gm ON gm.group_id = g.id \
-         JOIN org_members m ON m.id = gm.member_id LEFT JOIN users u ON u.id = m.user_id \
-         WHERE cg.collection_id IN ({collections}) AND m.org_id = $1 AND m.revoked = 0 AND m.status = 'confirmed' \
-         UNION ALL \
-         SELECT m.id, m.email, u.name, 'manage' AS level, NULL AS via, 'role' AS way, NULL AS coll FROM org_members m \
-         LEFT JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND m.revoked = 0 \
-         AND m.status = 'confirmed' AND m.role IN ('owner', 'admin')"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(access.org().as_str())
-        .bind(id)
-        .fetch_all(db.pool())
-        .await?;
-    // The third part lists owners and admins whether or not the target exists: only answer for
-    // a target that does.
-    let exists = match what {
-        Reachable::Collection(c) => {
-            sqlx::query("SELECT 1 FROM collections WHERE id = $1 AND org_id = $2").bind(c.as_str())
-        }
-        Reachable::Item(i) => {
-            sqlx::query("SELECT 1 FROM org_items WHERE id = $1 AND org_id = $2").bind(i.as_str())
-        }
-    }
-    .bind(access.org().as_str())
-    .fetch_optional(db.pool())
-    .await?;
-    if exists.is_none() {
+    if exists.bind(org).fetch_optional(&mut *tx).await?.is_none() {
         return Err(AppError::NotFound);
     }
-    let mut reach = rows
-        .iter()
-        .map(|r| {
-            Ok(Reach {
-                member: MemberId::from_stored(r.try_get("id")?),
-                email: r.try_get("email")?,
-                name: r.try_get("name")?,
-                level: level_of(&r.try_get::<String, _>("level")?)?,
-                via_role: r.try_get::<String, _>("way")? == "role",
-                via_group: r.try_get("via")?,
-                collection: r
-                    .try_get::<Option<String>, _>("coll")?
-                    .map(CollectionId::from_stored),
-                overridden: false,
-                effective: AccessLevel::ViewExceptPasswords,
-            })
+    let mut names: HashMap<String, String> = HashMap::new();
+    for row in colls.bind(org).fetch_all(&mut *tx).await? {
+        names.insert(row.try_get("id")?, row.try_get("name")?);
+    }
+    let targets: Vec<&str> = names.keys().map(String::as_str).collect();
+    // Members who reach it: by role, by their own grant, or through a group with a grant.
+    let reaches = if targets.is_empty() {
+        "m.role IN ('owner', 'admin')".to_owned()
+    } else {
+        let t = placeholders(3, targets.len());
+        format!(
+            "(m.role IN ('owner', 'admin') \
+             OR m.id IN (SELECT cm.member_id FROM collection_members cm WHERE cm.collection_id IN ({t})) \
+             OR m.id IN (SELECT gm.member_id FROM group_members gm WHERE gm.group_id IN \
+               (SELECT cg.group_id FROM collection_groups cg WHERE cg.collection_id IN ({t}))))"
+        )
+    };
+    let standing = "m.org_id = $1 AND m.status = 'confirmed' AND m.revoked = 0";
+    let page_sql = format!(
+        "SELECT m.id, m.email, u.name, m.role FROM org_members m LEFT JOIN users u ON u.id = m.user_id \
+         WHERE {standing} AND m.email_normalized > COALESCE((SELECT a.email_normalized \
+         FROM org_members a WHERE a.id = $2 AND a.org_id = $1), '') AND {reaches} \
+         ORDER BY m.email_normalized LIMIT {}",
+        REACH_PAGE + 1
+    );
+    let after_id = after.map_or("", MemberId::as_str);
+    let mut rows = bind_all(sqlx::query(&page_sql).bind(org).bind(after_id), &targets)
+        .fetch_all(&mut *tx)
+        .await?;
+    let next = (rows.len() > REACH_PAGE)
+        .then(|| {
+            rows.truncate(REACH_PAGE);
+            rows.last().map(|r| r.try_get::<String, _>("id"))
         })
-        .collect::<Result<Vec<_>, AppError>>()?;
-    settle_reach(&mut reach);
-    reach.sort_by(|a, b| {
-        (&a.email, a.via_role, &a.via_group).cmp(&(&b.email, b.via_role, &b.via_group))
-    });
-    Ok(reach)
+        .flatten()
+        .transpose()?
+        .map(MemberId::from_stored);
+    let total = if after.is_none() {
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM org_members m WHERE {standing} AND $2 = $2 AND {reaches}"
+        );
+        let row = bind_all(sqlx::query(&sql).bind(org).bind(""), &targets)
+            .fetch_one(&mut *tx)
+            .await?;
+        Some(u32::try_from(row.try_get::<i64, _>("n")?).unwrap_or(u32::MAX))
+    } else {
+        None
+    };
+    let page: Vec<String> = rows
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
+    // The page's own grants, group memberships and those groups' grants on the target.
+    let mut own: HashMap<String, Vec<(String, AccessLevel)>> = HashMap::new();
+    let mut member_groups: HashMap<String, Vec<String>> = HashMap::new();
+    let mut group_grants: HashMap<String, (String, Vec<(String, AccessLevel)>)> = HashMap::new();
+    if !targets.is_empty() && !page.is_empty() {
+        let (p, t) = (
+            placeholders(1, page.len()),
+            placeholders(1 + page.len(), targets.len()),
+        );
+        let page_ids: Vec<&str> = page.iter().map(String::as_str).collect();
+        let sql = format!(
+            "SELECT cm.member_id, cm.collection_id, cm.level FROM collection_members cm \
+             WHERE cm.member_id IN ({p}) AND cm.collection_id IN ({t})"
+        );
+        for row in bind_all(bind_all(sqlx::query(&sql), &page_ids), &targets)
+            .fetch_all(&mut *tx)
+            .await?
+        {
+            own.entry(row.try_get("member_id")?).or_default().push((
+                row.try_get("collection_id")?,
+                level_of(&row.try_get::<String, _>("level")?)?,
+            ));
+        }
+        let sql = format!(
+            "SELECT gm.member_id, gm.group_id FROM group_members gm WHERE gm.member_id IN ({p}) \
+             AND gm.group_id IN (SELECT cg.group_id FROM collection_groups cg WHERE cg.collection_id IN ({t}))"
+        );
+        for row in bind_all(bind_all(sqlx::query(&sql), &page_ids), &targets)
+            .fetch_all(&mut *tx)
+            .await?
+        {
+            member_groups
+                .entry(row.try_get("member_id")?)
+                .or_default()
+                .push(row.try_get("group_id")?);
+        }
+        let sql = format!(
+            "SELECT cg.group_id, g.name, cg.collection_id, cg.level FROM collection_groups cg \
+             JOIN org_groups g ON g.id = cg.group_id \
+             WHERE cg.group_id IN (SELECT gm.group_id FROM group_members gm WHERE gm.member_id IN ({p})) \
+             AND cg.collection_id IN ({t}) LIMIT {}",
+            REACH_GRANTS_BUDGET + 1
+        );
+        let grant_rows = bind_all(bind_all(sqlx::query(&sql), &page_ids), &targets)
+            .fetch_all(&mut *tx)
+            .await?;
+        if grant_rows.len() > REACH_GRANTS_BUDGET {
+            return Err(AppError::field(
+                Field::Groups,
+                Problem::LimitReached {
+                    max: REACH_GRANTS_BUDGET as u32,
+                },
+            ));
+        }
+        for row in grant_rows {
+            let entry = group_grants
+                .entry(row.try_get("group_id")?)
+                .or_insert_with(|| (String::new(), Vec::new()));
+            entry.0 = row.try_get("name")?;
+            entry.1.push((
+                row.try_get("collection_id")?,
+                level_of(&row.try_get::<String, _>("level")?)?,
+            ));
+        }
+    }
+    tx.commit().await?;
+    let ids: HashMap<&str, CollectionId> = names
+        .keys()
+        .map(|k| (k.as_str(), CollectionId::from_stored(k.clone())))
+        .collect();
+    let fact = |coll: &str, level: AccessLevel| {
+        ids.get(coll).map(|id| GrantFact {
+            collection: id,
+            collection_name: names.get(coll).map_or("", String::as_str),
+            level,
+        })
+    };
+    let mut members = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id: String = row.try_get("id")?;
+        let role: String = row.try_get("role")?;
+        let via_role = role == "owner" || role == "admin";
+        let own_facts: Vec<GrantFact<'_>> = own
+            .get(&id)
+            .into_iter()
+            .flatten()
+            .filter_map(|(c, l)| fact(c, *l))
+            .collect();
+        let groups = member_groups
+            .get(&id)
+            .into_iter()
+            .flatten()
+            .filter_map(|g| group_grants.get(g))
+            .flat_map(|(name, grants)| {
+                grants
+                    .iter()
+                    .filter_map(|(c, l)| fact(c, *l).map(|f| (name.as_str(), f)))
+            });
+        let (effective, lines, more_lines) = settle_member(via_role, &own_facts, groups);
+        members.push(MemberReach {
+            member: MemberId::from_stored(id.clone()),
+            email: row.try_get("email")?,
+            name: row.try_get("name")?,
+            via_role,
+            effective,
+            lines,
+            more_lines,
+        });
+    }
+    Ok(ReachPage {
+        members,
+        next,
+        total,
+    })
 }
 
 /// Every group of the organization with its members and collections (three queries).

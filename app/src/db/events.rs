@@ -15,7 +15,8 @@ pub async fn list(
 ) -> Result<EventPage, AppError> {
     // Each condition is present or not; the placeholders follow the ones that are.
     let mut sql = String::from(
-        "SELECT e.id, e.at, e.kind, e.target_id, e.detail, e.client_addr, u.email, u.name \
+        "SELECT e.id, e.at, e.kind, e.target_id, e.detail, e.client_addr, \
+         COALESCE(u.email, e.actor_email) AS email, u.name, e.target_email \
          FROM events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.org_id = $1",
     );
     let mut n = 1;
@@ -66,12 +67,13 @@ pub async fn list(
         .iter()
         .map(|r| {
             Ok(EventRecord {
-                id: r.try_get("id")?,
+                id: crate::domain::EventId::from_stored(r.try_get("id")?),
                 at: r.try_get("at")?,
                 kind: r.try_get("kind")?,
                 actor_email: r.try_get("email")?,
                 actor_name: r.try_get("name")?,
                 target: r.try_get("target_id")?,
+                target_email: r.try_get("target_email")?,
                 detail: r.try_get("detail")?,
                 client_addr: r.try_get("client_addr")?,
             })

@@ -124,6 +124,28 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// Registers new item ids in the one id space of personal and shared items (`item_ids`), in the
+/// transaction that stores the items: an id already given to any item, personal or shared, is
+/// refused as `item_ids taken`. One statement per 500 ids.
+pub(crate) async fn claim_item_ids(
+    tx: &mut Transaction<'_, Any>,
+    ids: &[&str],
+) -> Result<(), crate::domain::AppError> {
+    for chunk in ids.chunks(500) {
+        let rows = (1..=chunk.len())
+            .map(|i| format!("(${i})"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("INSERT INTO item_ids (id) VALUES {rows}");
+        chunk
+            .iter()
+            .fold(sqlx::query(&sql), |q, id| q.bind(*id))
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }

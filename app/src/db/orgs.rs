@@ -154,8 +154,10 @@ async fn record_event(
     client_addr: &str,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO events (id, at, org_id, provider_id, actor_id, kind, target_id, detail, client_addr) \
-         VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, $8)",
+        "INSERT INTO events (id, at, org_id, provider_id, actor_id, kind, target_id, detail, client_addr, \
+         actor_email, target_email) \
+         VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, $8, (SELECT email FROM users WHERE id = $4), \
+         (SELECT email FROM org_members WHERE id = $6))",
     )
     .bind(new_id())
     .bind(now_ms())
@@ -182,8 +184,10 @@ pub(super) async fn record_by<A: OrgActionType>(
     client_addr: &str,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO events (id, at, org_id, provider_id, actor_id, kind, target_id, detail, client_addr) \
-         SELECT $1, $2, org_id, NULL, user_id, $3, $4, $5, $6 FROM org_members WHERE id = $7",
+        "INSERT INTO events (id, at, org_id, provider_id, actor_id, kind, target_id, detail, client_addr, \
+         actor_email, target_email) \
+         SELECT $1, $2, org_id, NULL, user_id, $3, $4, $5, $6, email, \
+         (SELECT t.email FROM org_members t WHERE t.id = $4) FROM org_members WHERE id = $7",
     )
     .bind(new_id())
     .bind(now_ms())
@@ -237,7 +241,8 @@ pub async fn create(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    insert_collection(&mut tx, &org, new.default_collection.trim(), now).await?;
+    let default = insert_collection(&mut tx, &org, new.default_collection.trim(), now).await?;
+    assign_creator(&mut tx, &default, &member).await?;
     record_event(
         &mut tx,
         &org,
@@ -1001,16 +1006,24 @@ pub async fn leave(
     Ok(())
 }
 
-/// Name, billing email, plan and seats; seats never below those taken.
+/// Name, billing email, plan and seats; seats never below those taken, and never raised past
+/// `seats_max` (the instance's bound; an organization already above it keeps what it has).
 pub async fn update_settings(
     db: &Db,
     access: &OrgAccess<UpdateSettings>,
     input: &OrgInput,
+    seats_max: u32,
     client_addr: &str,
 ) -> Result<(), AppError> {
     let settings = input.cleaned();
     let mut tx = db.begin_write().await?;
-    hold_place(&mut tx, access).await?;
+    let seats = hold_place(&mut tx, access).await?;
+    if settings.seats > seats_max && settings.seats > seats {
+        return Err(AppError::field(
+            Field::Seats,
+            Problem::TooLong { max: seats_max },
+        ));
+    }
     let taken = seats_taken(&mut tx, access.org()).await?;
     if settings.seats < taken {
         return Err(AppError::field(
@@ -1117,6 +1130,7 @@ pub async fn create_collection(
     }
     let name = name.trim();
     let id = insert_collection(&mut tx, access.org(), name, now_ms()).await?;
+    assign_creator(&mut tx, &id, access.member()).await?;
     record_by(
         &mut tx,
         access,
@@ -1131,6 +1145,23 @@ pub async fn create_collection(
         id,
         name: name.to_owned(),
     })
+}
+
+/// The person who makes a collection manages it, and finds it in their own vault: owners and
+/// admins too receive only the collections assigned to them there (`authz::ReadScope`).
+async fn assign_creator(
+    tx: &mut Transaction<'_, Any>,
+    collection: &CollectionId,
+    member: &MemberId,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO collection_members (collection_id, member_id, level) VALUES ($1, $2, 'manage')",
+    )
+    .bind(collection.as_str())
+    .bind(member.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Every collection of the organization, by name.

@@ -9,10 +9,10 @@
 use super::orgs::{hold_place, record_by};
 use super::{new_id, now_ms, placeholders, Db};
 use crate::domain::authz::{
-    authorize_shared, reaches_everything, shared_allowed, shared_rights, AccountAccess,
-    CollectionGrants, EditSecrets, EditShared, ManageShared, OrgAccess, OrgActionType,
-    ReadAllItems, ReadShared, SharedAccess, SharedAction, SharedActionType, TargetGrants, UseOrg,
-    WriteOrgItems, WriteVault,
+    authorize_shared, collection_in_scope, reaches_everything, shared_allowed, shared_rights,
+    AccountAccess, CollectionGrants, EditSecrets, EditShared, ManageShared, OrgAccess,
+    OrgActionType, ReadAllItems, ReadScope, ReadShared, SharedAccess, SharedAction,
+    SharedActionType, TargetGrants, UseOrg, WriteOrgItems, WriteVault,
 };
 use crate::domain::org::{AccessLevel, Rights};
 use crate::domain::shared::{
@@ -166,6 +166,7 @@ impl OrgGrants {
     async fn load<W: OrgActionType>(
         conn: &mut AnyConnection,
         access: &OrgAccess<W>,
+        scope: ReadScope,
     ) -> Result<Self, AppError> {
         let sql = format!(
             "SELECT t.id AS target, t.id AS coll, t.name, cm.level AS direct, g.level AS via_group \
@@ -185,6 +186,9 @@ impl OrgGrants {
             .into_iter()
             .filter_map(|(id, mut colls)| {
                 let grants = colls.remove(&id).unwrap_or_default();
+                if !collection_in_scope(access.role(), &grants, scope) {
+                    return None;
+                }
                 let target = TargetGrants {
                     exists: true,
                     collections: vec![grants.clone()],
@@ -228,11 +232,12 @@ async fn read_items<W: OrgActionType>(
     conn: &mut AnyConnection,
     access: &OrgAccess<W>,
     pick: Pick<'_>,
+    scope: ReadScope,
 ) -> Result<(Vec<SharedItemRecord>, Option<ItemId>, OrgGrants), AppError> {
     let org = access.org().as_str();
     let member = access.member().as_str();
-    let everything = reaches_everything(access.role());
-    let grants = OrgGrants::load(conn, access).await?;
+    let everything = scope == ReadScope::Console && reaches_everything(access.role());
+    let grants = OrgGrants::load(conn, access, scope).await?;
     let reached: Vec<&str> = grants.reached.keys().map(String::as_str).collect();
     let reach = if everything {
         String::new()
@@ -390,6 +395,7 @@ pub async fn list(
         &mut conn,
         access,
         Pick::After(after.map_or("", ItemId::as_str)),
+        ReadScope::OwnVault,
     )
     .await?;
     let collections = match after {
@@ -416,6 +422,7 @@ pub async fn console_list(
         &mut conn,
         access,
         Pick::After(after.map_or("", ItemId::as_str)),
+        ReadScope::Console,
     )
     .await?;
     for item in &mut items {
@@ -426,6 +433,50 @@ pub async fn console_list(
         collections: Vec::new(),
         next,
     })
+}
+
+/// The open parts of `ids` (those of the organization that still exist), without collections
+/// or secrets: for the console to name items the event log mentions. One statement.
+pub async fn console_named(
+    db: &Db,
+    access: &OrgAccess<ReadAllItems>,
+    ids: &[ItemId],
+) -> Result<Vec<SharedItemRecord>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {ITEM_COLUMNS} FROM org_items i WHERE i.org_id = $1 AND i.id IN ({})",
+        placeholders(2, ids.len())
+    );
+    let rows = ids
+        .iter()
+        .fold(sqlx::query(&sql).bind(access.org().as_str()), |q, id| {
+            q.bind(id.as_str())
+        })
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let kind: String = row.try_get("item_type")?;
+            Ok(SharedItemRecord {
+                id: ItemId::from_stored(row.try_get("id")?),
+                org_id: access.org().clone(),
+                item_type: ItemType::from_code(&kind)
+                    .ok_or_else(|| AppError::internal(format!("unknown item type {kind}")))?,
+                collections: Vec::new(),
+                data: row.try_get("data")?,
+                secrets: None,
+                rights: Rights::FULL,
+                favorite: false,
+                folder_id: None,
+                revision: row.try_get("revision")?,
+                created_at: row.try_get("created_at")?,
+                revised_at: row.try_get("revised_at")?,
+                deleted_at: row.try_get("deleted_at")?,
+            })
+        })
+        .collect()
 }
 
 /// The secret part of one item, for the Admin Console, recorded in the event log in the same
@@ -473,6 +524,7 @@ pub async fn console_health(
         &mut tx,
         access,
         Pick::After(after.map_or("", ItemId::as_str)),
+        ReadScope::Console,
     )
     .await?;
     if !items.is_empty() {
@@ -499,7 +551,7 @@ async fn read_one(
     access: &OrgAccess<WriteOrgItems>,
     id: &str,
 ) -> Result<SharedItemRecord, AppError> {
-    read_items(tx, access, Pick::One(id))
+    read_items(tx, access, Pick::One(id), ReadScope::Console)
         .await?
         .0
         .pop()
@@ -509,6 +561,40 @@ async fn read_one(
 fn size_of(input: &SharedItemInput) -> i64 {
     i64::try_from(input.data.len() + input.secrets.as_ref().map_or(0, String::len))
         .unwrap_or(i64::MAX)
+}
+
+/// Refuses the write in progress (its transaction is dropped, so nothing of it stays) when it took
+/// the organization past its quota: items, or sealed bytes. Called after the write, under the
+/// organization's row lock (`hold_place`), so writers queue and each sees the one before.
+async fn ensure_org_room(
+    tx: &mut Transaction<'_, Any>,
+    org: &str,
+    seats: u32,
+) -> Result<(), AppError> {
+    use crate::domain::org::{org_bytes_max, ORG_ITEMS_MAX};
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(size), 0) AS BIGINT) AS bytes \
+         FROM org_items WHERE org_id = $1",
+    )
+    .bind(org)
+    .fetch_one(&mut **tx)
+    .await?;
+    if row.try_get::<i64, _>("n")? > i64::from(ORG_ITEMS_MAX) {
+        return Err(AppError::field(
+            Field::ItemData,
+            Problem::LimitReached { max: ORG_ITEMS_MAX },
+        ));
+    }
+    let max = org_bytes_max(seats);
+    if row.try_get::<i64, _>("bytes")? > max {
+        return Err(AppError::field(
+            Field::ItemData,
+            Problem::TooLarge {
+                max_mb: u32::try_from(max / (1024 * 1024)).unwrap_or(u32::MAX),
+            },
+        ));
+    }
+    Ok(())
 }
 
 async fn insert_item(
@@ -605,8 +691,8 @@ async fn record_each<W: OrgActionType>(
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
-        "INSERT INTO events (id, at, org_id, provider_id, actor_id, kind, target_id, detail, client_addr) \
-         SELECT v.column1, $2, m.org_id, NULL, m.user_id, $3, v.column2, '', $4 \
+        "INSERT INTO events (id, at, org_id, provider_id, actor_id, kind, target_id, detail, client_addr, actor_email) \
+         SELECT v.column1, $2, m.org_id, NULL, m.user_id, $3, v.column2, '', $4, m.email \
          FROM (VALUES {pairs}) v JOIN org_members m ON m.id = $1"
     );
     let query = sqlx::query(&sql)
@@ -636,11 +722,13 @@ pub async fn create(
         .as_deref()
         .ok_or_else(|| AppError::field(Field::ItemData, Problem::Required))?;
     let mut tx = db.begin_write().await?;
-    hold_place(&mut tx, access).await?;
+    let seats = hold_place(&mut tx, access).await?;
     let into =
         decide::<ManageShared, _>(&mut tx, access, Kind::Collections, &strs(collections)).await?;
+    super::claim_item_ids(&mut tx, &[id.as_str()]).await?;
     insert_item(&mut tx, access.org().as_str(), id, input, secrets, now_ms()).await?;
     put_in(&mut tx, &[id.as_str()], &into).await?;
+    ensure_org_room(&mut tx, access.org().as_str(), seats).await?;
     record_by(
         &mut tx,
         access,
@@ -666,7 +754,7 @@ pub async fn update(
     client_addr: &str,
 ) -> Result<SharedItemRecord, AppError> {
     let mut tx = db.begin_write().await?;
-    hold_place(&mut tx, access).await?;
+    let seats = hold_place(&mut tx, access).await?;
     let ids = [id.as_str()];
     match input.secrets {
         Some(_) => drop(decide::<EditSecrets, _>(&mut tx, access, Kind::Items, &ids).await?),
@@ -719,6 +807,7 @@ pub async fn update(
             AppError::Conflict
         });
     }
+    ensure_org_room(&mut tx, access.org().as_str(), seats).await?;
     record_by(
         &mut tx,
         access,
@@ -924,7 +1013,7 @@ pub async fn move_in(
     client_addr: &str,
 ) -> Result<u64, AppError> {
     let mut tx = db.begin_write().await?;
-    hold_place(&mut tx, access).await?;
+    let seats = hold_place(&mut tx, access).await?;
     let into =
         decide::<ManageShared, _>(&mut tx, access, Kind::Collections, &strs(collections)).await?;
     let now = now_ms();
@@ -964,6 +1053,7 @@ pub async fn move_in(
         )
         .await?;
     }
+    ensure_org_room(&mut tx, access.org().as_str(), seats).await?;
     tx.commit().await?;
     Ok(moves.len() as u64)
 }

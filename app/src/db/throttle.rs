@@ -24,6 +24,8 @@ pub enum Scope {
     /// Invitations sent by an account, and invitation mails to an address.
     Invites,
     InviteRecipient,
+    /// Organizations created by an account.
+    OrgCreations,
 }
 
 impl Scope {
@@ -38,6 +40,7 @@ impl Scope {
             Scope::MailRecipient => "mail_recipient",
             Scope::Invites => "invites",
             Scope::InviteRecipient => "invite_recipient",
+            Scope::OrgCreations => "org_creations",
         }
     }
 }

@@ -216,6 +216,7 @@ pub async fn create_item(
     ensure_item_room(&mut tx, access, 1, input.data.len(), 0, Field::ItemData).await?;
     check_folder(&mut tx, access, input.folder_id.as_ref()).await?;
     let id = id.as_str();
+    super::claim_item_ids(&mut tx, &[id]).await?;
     let now = now_ms();
     sqlx::query(
         "INSERT INTO items (id, user_id, item_type, folder_id, favorite, data, revision, created_at, revised_at, size) \
@@ -294,6 +295,8 @@ pub async fn import(
             .execute(&mut *tx)
             .await?;
     }
+    let ids: Vec<&str> = input.items.iter().map(|i| i.id.as_str()).collect();
+    super::claim_item_ids(&mut tx, &ids).await?;
     for batch in input.items.chunks(IMPORT_BATCH) {
         let rows = (0..batch.len())
             .map(|i| {
@@ -443,14 +446,21 @@ pub async fn empty_trash(db: &Db, access: &AccountAccess<WriteVault>) -> Result<
     Ok(done.rows_affected())
 }
 
-/// Deletes items that have been in any trash for longer than the retention period. A system task,
-/// not a user action: it acts on every vault alike.
+/// Deletes items that have been in any trash for longer than the retention period, personal
+/// and shared (the trash page promises 30 days for both). A system task, not a user action: it
+/// acts on every vault and organization alike.
 pub async fn purge_expired_trash(db: &Db, now: i64) -> Result<u64, AppError> {
-    let done = sqlx::query("DELETE FROM items WHERE deleted_at IS NOT NULL AND deleted_at < $1")
+    let mut purged = 0;
+    for table in ["items", "org_items"] {
+        let done = sqlx::query(&format!(
+            "DELETE FROM {table} WHERE deleted_at IS NOT NULL AND deleted_at < $1"
+        ))
         .bind(now - TRASH_MS)
         .execute(db.pool())
         .await?;
-    Ok(done.rows_affected())
+        purged += done.rows_affected();
+    }
+    Ok(purged)
 }
 
 pub async fn create_folder(

@@ -329,6 +329,30 @@ pub fn reaches_everything(role: OrgRole) -> bool {
     matches!(role, OrgRole::Owner | OrgRole::Admin)
 }
 
+/// Where shared items are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadScope {
+    /// The member's own vault: the collections assigned to them, whatever their role.
+    OwnVault,
+    /// The Admin Console (and the writes' own reads): everything the role reaches. Opening
+    /// secrets there is recorded.
+    Console,
+}
+
+/// Whether a collection's items reach the member in `scope`. In their own vault owners and
+/// admins, like everyone, receive the items (and secrets) of the collections assigned to them,
+/// directly or through a group; what else they may reach, they reach in the console, where each
+/// opening of secrets is recorded. So no item's secrets reach an admin unrecorded unless the
+/// admin was given that collection.
+pub fn collection_in_scope(role: OrgRole, grants: &CollectionGrants, scope: ReadScope) -> bool {
+    match scope {
+        ReadScope::OwnVault => grants.direct.is_some() || !grants.groups.is_empty(),
+        ReadScope::Console => {
+            reaches_everything(role) || collection_rights(grants.direct, &grants.groups).is_some()
+        }
+    }
+}
+
 /// A [`SharedAction`] as a type: the `A` of [`SharedAccess<A>`].
 pub trait SharedActionType: sealed::Sealed {
     const ACTION: SharedAction;
@@ -418,6 +442,44 @@ pub fn authorize_operator(actor: &Actor) -> Result<OperatorAccess, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn own_vaults_hold_assigned_collections_only_whatever_the_role() {
+        let none = CollectionGrants::default();
+        let granted = CollectionGrants {
+            direct: None,
+            groups: vec![AccessLevel::View],
+        };
+        for role in [OrgRole::Owner, OrgRole::Admin, OrgRole::User] {
+            assert!(
+                !collection_in_scope(role, &none, ReadScope::OwnVault),
+                "{role:?}"
+            );
+            assert!(
+                collection_in_scope(role, &granted, ReadScope::OwnVault),
+                "{role:?}"
+            );
+            assert!(
+                collection_in_scope(role, &granted, ReadScope::Console),
+                "{role:?}"
+            );
+        }
+        assert!(collection_in_scope(
+            OrgRole::Owner,
+            &none,
+            ReadScope::Console
+        ));
+        assert!(collection_in_scope(
+            OrgRole::Admin,
+            &none,
+            ReadScope::Console
+        ));
+        assert!(!collection_in_scope(
+            OrgRole::User,
+            &none,
+            ReadScope::Console
+        ));
+    }
 
     #[test]
     fn every_role_and_action() {

@@ -89,6 +89,8 @@ pub enum Problem {
     LastOwner,
     /// Not on oneself (revoke, remove).
     Yourself,
+    /// Invisible or direction-changing characters in a name others read.
+    HiddenCharacters,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -262,6 +264,7 @@ mod wire {
         OwnersOnly,
         LastOwner,
         Yourself,
+        HiddenCharacters,
     }
 
     /// `limit` is the maximum or minimum the problem names (megabytes for `too_large`).
@@ -292,6 +295,7 @@ mod wire {
                 P::OwnersOnly => (ProblemKind::OwnersOnly, None),
                 P::LastOwner => (ProblemKind::LastOwner, None),
                 P::Yourself => (ProblemKind::Yourself, None),
+                P::HiddenCharacters => (ProblemKind::HiddenCharacters, None),
             };
             FieldError {
                 field: e.field,
@@ -323,6 +327,7 @@ mod wire {
                 ProblemKind::OwnersOnly => P::OwnersOnly,
                 ProblemKind::LastOwner => P::LastOwner,
                 ProblemKind::Yourself => P::Yourself,
+                ProblemKind::HiddenCharacters => P::HiddenCharacters,
             };
             Ok(super::FieldError::new(w.field, problem))
         }
@@ -400,6 +405,7 @@ fn unique_violation_field(constraint: Option<&str>, message: &str) -> Option<Fie
         // Item ids are chosen in the browser (items are sealed bound to them).
         ("items_pkey", "items.id", Field::ItemIds),
         ("org_items_pkey", "org_items.id", Field::ItemIds),
+        ("item_ids_pkey", "item_ids.id", Field::ItemIds),
         (
             "org_groups_name_unique",
             "org_groups.org_id, org_groups.name",
@@ -430,6 +436,7 @@ mod tests {
                 FieldError::new(Field::Role, Problem::OwnersOnly),
                 FieldError::new(Field::Members, Problem::LastOwner),
                 FieldError::new(Field::Members, Problem::Yourself),
+                FieldError::new(Field::GroupName, Problem::HiddenCharacters),
                 FieldError::new(Field::Seats, Problem::LimitReached { max: 5 }),
             ]),
             AppError::Invalid(Vec::new()),

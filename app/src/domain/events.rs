@@ -1,7 +1,7 @@
 //! The event log as the Admin Console reads it: who did what to which target, when and from
 //! where, filtered by date, member and kind, newest first, a page at a time.
 
-use super::{Millis, UserId};
+use super::{EventId, Millis, UserId};
 use serde::{Deserialize, Serialize};
 
 /// Events one page holds.
@@ -36,18 +36,21 @@ impl EventFilter {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventCursor {
     pub at: Millis,
-    pub id: String,
+    /// Checked as every id is, where it enters (a NUL or a megabyte of text never reaches SQL).
+    pub id: EventId,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventRecord {
-    pub id: String,
+    pub id: EventId,
     pub at: Millis,
     pub kind: String,
     pub actor_email: Option<String>,
     pub actor_name: Option<String>,
     /// The member, item, collection, group or organization it was about.
     pub target: Option<String>,
+    /// The member it was about, by address as it was then (kept after they leave).
+    pub target_email: Option<String>,
     pub detail: String,
     pub client_addr: String,
 }

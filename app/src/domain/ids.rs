@@ -85,6 +85,11 @@ id_type!(
     GroupId
 );
 
+id_type!(
+    /// Identifies an event of the log (a page's cursor names the last one read).
+    EventId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,6 +24,11 @@ pub struct ItemData {
     pub card: CardData,
     pub identity: IdentityData,
     pub fields: Vec<CustomField>,
+    /// A shared item's seal: random, chosen each time its secrets are sealed, and bound into the
+    /// secret part's associated data, so the open part of one save never opens with the secrets
+    /// of another (`crypto::items::seal_shared`). Empty for personal items and for shared items
+    /// sealed before seals existed.
+    pub seal: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,6 +123,10 @@ pub struct CustomField {
     pub name: String,
     pub value: String,
     pub kind: FieldKind,
+    /// A hidden field's stable id (random), by which its value in the secret part finds it again
+    /// whatever an editor who cannot see secrets did to the order of the fields. Empty for fields
+    /// made before ids existed, which pair by position.
+    pub id: String,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -318,13 +327,24 @@ pub struct ItemSecrets {
     pub password: String,
     pub totp: String,
     pub password_history: Vec<OldPassword>,
-    /// The values of the hidden custom fields, in their order among the hidden fields.
+    /// The values of hidden custom fields without an id, in their order among those fields
+    /// (items sealed before fields had ids).
     pub hidden: Vec<String>,
+    /// The values of hidden custom fields, by field id.
+    pub hidden_by_id: Vec<HiddenValue>,
     pub card_number: String,
     pub card_code: String,
     pub ssn: String,
     pub passport_number: String,
     pub license_number: String,
+}
+
+/// A hidden custom field's value, named by the field's id.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HiddenValue {
+    pub id: String,
+    pub value: String,
 }
 
 impl ItemData {
@@ -339,8 +359,17 @@ impl ItemData {
             hidden: open
                 .fields
                 .iter_mut()
-                .filter(|f| f.kind == FieldKind::Hidden)
+                .filter(|f| f.kind == FieldKind::Hidden && f.id.is_empty())
                 .map(|f| take(&mut f.value))
+                .collect(),
+            hidden_by_id: open
+                .fields
+                .iter_mut()
+                .filter(|f| f.kind == FieldKind::Hidden && !f.id.is_empty())
+                .map(|f| HiddenValue {
+                    id: f.id.clone(),
+                    value: take(&mut f.value),
+                })
                 .collect(),
             card_number: take(&mut open.card.number),
             card_code: take(&mut open.card.code),
@@ -351,16 +380,24 @@ impl ItemData {
         (open, secrets)
     }
 
-    /// Puts `secrets` back into an item that was split. Hidden values pair with the hidden
-    /// fields in order; a value without its field is dropped.
+    /// Puts `secrets` back into an item that was split. A hidden value finds its field by the
+    /// field's id, wherever the field now stands, and the field is hidden again if someone made
+    /// it plain text (a secret never shows as an open field); values of fields without an id pair
+    /// with those fields in order. A value without its field is dropped.
     pub fn join(mut self, secrets: ItemSecrets) -> ItemData {
         self.login.password = secrets.password;
         self.login.totp = secrets.totp;
         self.login.password_history = secrets.password_history;
+        for value in secrets.hidden_by_id {
+            if let Some(field) = self.fields.iter_mut().find(|f| f.id == value.id) {
+                field.kind = FieldKind::Hidden;
+                field.value = value.value;
+            }
+        }
         let hidden = self
             .fields
             .iter_mut()
-            .filter(|f| f.kind == FieldKind::Hidden);
+            .filter(|f| f.kind == FieldKind::Hidden && f.id.is_empty());
         for (field, value) in hidden.zip(secrets.hidden) {
             field.value = value;
         }
@@ -425,11 +462,13 @@ mod tests {
                 name: "pin".into(),
                 value: "pin-secret".into(),
                 kind: FieldKind::Hidden,
+                id: String::new(),
             },
             CustomField {
                 name: "floor".into(),
                 value: "3".into(),
                 kind: FieldKind::Text,
+                id: String::new(),
             },
         ];
         let (open, secrets) = item.split();

@@ -18,7 +18,7 @@ pub mod validate;
 pub mod vault;
 
 pub use error::{AppError, Field, FieldError, Problem};
-pub use ids::{CollectionId, FolderId, GroupId, ItemId, MemberId, OrgId, UserId};
+pub use ids::{CollectionId, EventId, FolderId, GroupId, ItemId, MemberId, OrgId, UserId};
 
 use serde::{Deserialize, Serialize};
 

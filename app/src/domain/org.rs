@@ -24,6 +24,16 @@ pub const COLLECTION_NAME_MAX: usize = 200;
 pub const GROUP_NAME_MAX: usize = 100;
 pub const COLLECTIONS_MAX: u32 = 10_000;
 pub const GROUPS_MAX: u32 = 1_000;
+/// Items one organization may hold (trash included): a quota of its own, so that moving personal
+/// items in does not free the personal quota to be filled again.
+pub const ORG_ITEMS_MAX: u32 = 100_000;
+
+/// Sealed bytes an organization may hold: as much as a personal vault, plus 256 KB per seat, at
+/// most 1 GB. A one-seat organization holds about what one person's vault does.
+pub fn org_bytes_max(seats: u32) -> i64 {
+    const KB: i64 = 1024;
+    (super::vault::VAULT_BYTES_MAX + i64::from(seats) * 256 * KB).min(1024 * 1024 * KB)
+}
 /// An invitation link works this long.
 pub const INVITE_LIFETIME_MS: Millis = 5 * 24 * 60 * 60 * 1000;
 
@@ -545,12 +555,10 @@ pub fn collection_name_problem(name: &str) -> Option<Problem> {
         Some(Problem::TooLong {
             max: COLLECTION_NAME_MAX as u32,
         })
-    } else if trimmed.chars().any(char::is_control)
-        || trimmed.split('/').any(|part| part.trim().is_empty())
-    {
+    } else if trimmed.split('/').any(|part| part.trim().is_empty()) {
         Some(Problem::Invalid)
     } else {
-        None
+        super::validate::shown_text_problem(trimmed)
     }
 }
 
@@ -562,10 +570,8 @@ pub fn group_name_problem(name: &str) -> Option<Problem> {
         Some(Problem::TooLong {
             max: GROUP_NAME_MAX as u32,
         })
-    } else if trimmed.chars().any(char::is_control) {
-        Some(Problem::Invalid)
     } else {
-        None
+        super::validate::shown_text_problem(trimmed)
     }
 }
 
@@ -698,5 +704,13 @@ mod tests {
         );
         assert_eq!(collection_name_problem(" "), Some(Problem::Required));
         assert_eq!(group_name_problem("Support"), None);
+        assert_eq!(
+            group_name_problem("Ops\u{202E}nimda"),
+            Some(Problem::HiddenCharacters)
+        );
+        assert_eq!(
+            collection_name_problem("Servers/\u{200D}x"),
+            Some(Problem::HiddenCharacters)
+        );
     }
 }

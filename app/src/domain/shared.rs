@@ -113,108 +113,176 @@ pub struct MoveIn {
     pub item: SharedItemInput,
 }
 
-/// Who reaches a collection or an item, and how: the answer to "who can reach this?".
+/// Members one page of "who can reach this?" answers for.
+pub const REACH_PAGE: usize = 50;
+/// Lines that explain one member's access, at most; the rest are counted.
+pub const REACH_LINES: usize = 12;
+
+/// One way a member reaches the target: their own grant on one of its collections, or a group's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Reach {
+pub struct ReachLine {
+    pub collection: CollectionId,
+    pub collection_name: String,
+    pub level: AccessLevel,
+    /// The group whose grant it is; `None`: the member's own grant.
+    pub via_group: Option<String>,
+    /// A group's grant on a collection where the member has a grant of their own, which wins.
+    pub overridden: bool,
+}
+
+/// One member's access to a collection or an item, every way to it taken together: the answer
+/// to "who can reach this?" has one of these per member, whatever the number of grants.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberReach {
     pub member: super::MemberId,
     pub email: String,
     pub name: Option<String>,
-    pub level: AccessLevel,
-    /// `None`: their own grant, or their role (owners and admins reach everything).
-    pub via_group: Option<String>,
+    /// An owner or admin: reaches everything through their role.
     pub via_role: bool,
-    /// The collection this line's grant is on (`None` for a role).
-    pub collection: Option<super::CollectionId>,
-    /// A group's grant on a collection where the member has a grant of their own, which wins.
-    pub overridden: bool,
     /// What the member can do with the target, all their lines taken together.
     pub effective: AccessLevel,
+    /// The lines that explain it (own grants first, overridden ones last), at most `REACH_LINES`.
+    pub lines: Vec<ReachLine>,
+    /// Lines left out past `REACH_LINES`.
+    pub more_lines: u32,
 }
 
-/// Fills in `overridden` and `effective` from the lines themselves, by the rules authorization
+/// A page of members who reach the target, by address.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReachPage {
+    pub members: Vec<MemberReach>,
+    /// The last member of this page, to ask for the next one after.
+    pub next: Option<super::MemberId>,
+    /// How many members reach it in all (with the first page only).
+    pub total: Option<u32>,
+}
+
+/// A grant as "who can reach this?" reads it: on which collection, at which level.
+#[derive(Clone, Debug)]
+pub struct GrantFact<'a> {
+    pub collection: &'a CollectionId,
+    pub collection_name: &'a str,
+    pub level: AccessLevel,
+}
+
+/// One member's effective access and the lines that explain it, by the rules authorization
 /// applies (`org::collection_rights`, `org::item_rights`): a member's own grant on a collection
 /// overrides their groups' there; across collections each right is the most permissive; a role
-/// reaches everything.
-pub fn settle_reach(lines: &mut [Reach]) {
-    use super::org::{collection_rights, item_rights, Rights};
-    use std::collections::HashMap;
-    let direct: std::collections::HashSet<(super::MemberId, super::CollectionId)> = lines
+/// reaches everything. `groups` yields each of the member's groups' grants on the target (group
+/// name first); the work is one pass over them, and only `REACH_LINES` lines are kept.
+pub fn settle_member<'a>(
+    via_role: bool,
+    own: &[GrantFact<'a>],
+    groups: impl Iterator<Item = (&'a str, GrantFact<'a>)>,
+) -> (AccessLevel, Vec<ReachLine>, u32) {
+    use super::org::{collection_rights, item_rights};
+    use std::collections::BTreeMap;
+    let line = |g: &GrantFact<'_>, group: Option<&str>, overridden| ReachLine {
+        collection: g.collection.clone(),
+        collection_name: g.collection_name.to_owned(),
+        level: g.level,
+        via_group: group.map(str::to_owned),
+        overridden,
+    };
+    let own_on: BTreeMap<&CollectionId, AccessLevel> =
+        own.iter().map(|g| (g.collection, g.level)).collect();
+    let mut lines: Vec<ReachLine> = own
         .iter()
-        .filter(|l| !l.via_role && l.via_group.is_none())
-        .filter_map(|l| Some((l.member.clone(), l.collection.clone()?)))
+        .take(REACH_LINES)
+        .map(|g| line(g, None, false))
         .collect();
-    // Per member, per collection: their own level and their groups' levels.
-    type Grants = (Option<AccessLevel>, Vec<AccessLevel>);
-    let mut per: HashMap<super::MemberId, (bool, HashMap<super::CollectionId, Grants>)> =
-        HashMap::new();
-    for line in lines.iter_mut() {
-        let entry = per.entry(line.member.clone()).or_default();
-        let Some(collection) = line.collection.clone() else {
-            entry.0 |= line.via_role;
-            continue;
-        };
-        line.overridden =
-            line.via_group.is_some() && direct.contains(&(line.member.clone(), collection.clone()));
-        let grants = entry.1.entry(collection).or_default();
-        if line.via_group.is_some() {
-            grants.1.push(line.level);
-        } else {
-            grants.0 = Some(line.level);
+    let mut overridden_lines = Vec::new();
+    let mut more = own.len().saturating_sub(REACH_LINES);
+    // Per collection without an own grant: the distinct levels its groups give (at most five).
+    let mut by_groups: BTreeMap<&CollectionId, Vec<AccessLevel>> = BTreeMap::new();
+    for (group, grant) in groups {
+        let overridden = own_on.contains_key(grant.collection);
+        if !overridden {
+            let levels = by_groups.entry(grant.collection).or_default();
+            if !levels.contains(&grant.level) {
+                levels.push(grant.level);
+            }
+        }
+        let room = lines.len() + overridden_lines.len() < REACH_LINES;
+        match (room, overridden) {
+            (true, false) => lines.push(line(&grant, Some(group), false)),
+            (true, true) => overridden_lines.push(line(&grant, Some(group), true)),
+            (false, _) => more += 1,
         }
     }
-    for line in lines.iter_mut() {
-        let (role, collections) = &per[&line.member];
-        line.effective = if *role {
-            AccessLevel::Manage
-        } else {
-            item_rights(
-                collections
+    lines.extend(overridden_lines);
+    let effective = if via_role {
+        AccessLevel::Manage
+    } else {
+        let per_collection = own_on
+            .values()
+            .filter_map(|l| collection_rights(Some(*l), &[]))
+            .chain(
+                by_groups
                     .values()
-                    .filter_map(|(own, groups)| collection_rights(*own, groups)),
-            )
-            .map_or(AccessLevel::ViewExceptPasswords, Rights::level)
-        };
-    }
+                    .filter_map(|levels| collection_rights(None, levels)),
+            );
+        item_rights(per_collection).map_or(AccessLevel::ViewExceptPasswords, Rights::level)
+    };
+    (effective, lines, u32::try_from(more).unwrap_or(u32::MAX))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn line(member: &str, coll: Option<&str>, level: AccessLevel, group: Option<&str>) -> Reach {
-        Reach {
-            member: crate::domain::MemberId::from_stored(member.into()),
-            email: format!("{member}@example.org"),
-            name: None,
-            level,
-            via_group: group.map(str::to_owned),
-            via_role: coll.is_none(),
-            collection: coll.map(|c| crate::domain::CollectionId::from_stored(c.into())),
-            overridden: false,
-            effective: AccessLevel::ViewExceptPasswords,
-        }
-    }
-
     #[test]
     fn reach_says_which_lines_count_and_what_they_give_together() {
         use AccessLevel::*;
-        let mut lines = vec![
-            // Ann: her own view-except-passwords on A overrides her group's edit there; her
-            // group's view on B gives passwords: together view (A's edit does not count).
-            line("ann", Some("a"), ViewExceptPasswords, None),
-            line("ann", Some("a"), Edit, Some("Ops")),
-            line("ann", Some("b"), View, Some("Ops")),
-            // Bo: edit except passwords on A and view on B join into edit.
-            line("bo", Some("a"), EditExceptPasswords, None),
-            line("bo", Some("b"), View, None),
-            // Cy is an admin: everything.
-            line("cy", None, Manage, None),
+        let c = |n: u8| CollectionId::from_stored(format!("{n:08x}-0000-4000-8000-000000000000"));
+        let (a, b) = (c(1), c(2));
+        fn fact<'a>(coll: &'a CollectionId, first: bool, level: AccessLevel) -> GrantFact<'a> {
+            GrantFact {
+                collection: coll,
+                collection_name: if first { "A" } else { "B" },
+                level,
+            }
+        }
+        // Ann: her own view-except-passwords on A overrides her group's edit there; her group's
+        // view on B gives passwords: together view (A's edit does not count).
+        let own = [fact(&a, true, ViewExceptPasswords)];
+        let groups = vec![
+            ("Ops", fact(&a, true, Edit)),
+            ("Ops", fact(&b, false, View)),
         ];
-        settle_reach(&mut lines);
-        let overridden: Vec<bool> = lines.iter().map(|l| l.overridden).collect();
-        assert_eq!(overridden, [false, true, false, false, false, false]);
-        let effective: Vec<AccessLevel> = lines.iter().map(|l| l.effective).collect();
-        assert_eq!(effective, [View, View, View, Edit, Edit, Manage]);
+        let (effective, lines, more) = settle_member(false, &own, groups.into_iter());
+        assert_eq!(effective, View);
+        assert_eq!(more, 0);
+        let shown: Vec<(Option<&str>, &str, bool)> = lines
+            .iter()
+            .map(|l| {
+                (
+                    l.via_group.as_deref(),
+                    l.collection_name.as_str(),
+                    l.overridden,
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (None, "A", false),
+                (Some("Ops"), "B", false),
+                (Some("Ops"), "A", true)
+            ],
+            "own grants first, overridden lines last"
+        );
+        // Bo: edit except passwords on A and view on B join into edit.
+        let own = [fact(&a, true, EditExceptPasswords), fact(&b, false, View)];
+        assert_eq!(settle_member(false, &own, std::iter::empty()).0, Edit);
+        // Cy is an admin: everything, whatever the lines.
+        assert_eq!(settle_member(true, &[], std::iter::empty()).0, Manage);
+        // Many groups: the answer keeps REACH_LINES lines and counts the rest.
+        let many = (0..5_000).map(|_| ("G", fact(&b, false, View)));
+        let (effective, lines, more) = settle_member(false, &[], many);
+        assert_eq!(effective, View);
+        assert_eq!(lines.len(), REACH_LINES);
+        assert_eq!(more as usize, 5_000 - REACH_LINES);
     }
 
     #[test]

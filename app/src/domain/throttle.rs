@@ -99,10 +99,11 @@ impl Policy {
         delay_max_ms: 0,
     };
 
-    /// Invitations an account sends (each call, up to 100 addresses), across its organizations.
+    /// Invitation mails an account sends, each address counted, across its organizations: a
+    /// call of 100 addresses counts 100, and a call that would pass the limit is refused whole.
     pub const INVITES: Policy = Policy {
         slow_after: NEVER,
-        lock_after: 30,
+        lock_after: 200,
         window_ms: 60 * MINUTE,
         lock_ms: 60 * MINUTE,
         delay_step_ms: 0,
@@ -119,7 +120,18 @@ impl Policy {
         delay_max_ms: 0,
     };
 
-    pub const ALL: [Policy; 9] = [
+    /// Organizations one account creates a day: each has a quota of its own (items, bytes), so
+    /// creating them without end would be a way around every quota.
+    pub const ORG_CREATIONS: Policy = Policy {
+        slow_after: NEVER,
+        lock_after: 10,
+        window_ms: 24 * 60 * MINUTE,
+        lock_ms: 24 * 60 * MINUTE,
+        delay_step_ms: 0,
+        delay_max_ms: 0,
+    };
+
+    pub const ALL: [Policy; 10] = [
         Policy::PAIR,
         Policy::ACCOUNT,
         Policy::ADDRESS,
@@ -129,6 +141,7 @@ impl Policy {
         Policy::MAIL_RECIPIENT,
         Policy::INVITES,
         Policy::INVITE_RECIPIENT,
+        Policy::ORG_CREATIONS,
     ];
 }
 
@@ -211,8 +224,31 @@ pub fn strictest(gates: &[Gate]) -> Gate {
     })
 }
 
+/// The gate for an attempt that counts `n` events at once (an invitation to `n` addresses):
+/// refused whole when the `n` would not fit under the lock, until the window starts over.
+pub fn gate_for(policy: Policy, counter: Option<Counter>, now: Millis, n: u32) -> Gate {
+    let plain = gate(policy, counter, now);
+    if n <= 1 || policy.lock_after == NEVER || matches!(plain, Gate::Refuse { .. }) {
+        return plain;
+    }
+    let live = counter.map_or(0, |c| c.live(policy, now));
+    if live.saturating_add(n) > policy.lock_after {
+        let window_ends = counter.map_or(now, |c| c.window_started_at + policy.window_ms);
+        Gate::Refuse {
+            retry_after_ms: (window_ends - now).max(1_000),
+        }
+    } else {
+        plain
+    }
+}
+
 /// The counter after one more event.
 pub fn after_failure(policy: Policy, counter: Option<Counter>, now: Millis) -> Counter {
+    after_events(policy, counter, now, 1)
+}
+
+/// The counter after `n` more events.
+pub fn after_events(policy: Policy, counter: Option<Counter>, now: Millis, n: u32) -> Counter {
     let fresh = Counter {
         failures: 0,
         window_started_at: now,
@@ -225,7 +261,7 @@ pub fn after_failure(policy: Policy, counter: Option<Counter>, now: Millis) -> C
     if c.locked_until.is_some_and(|u| u <= now) {
         c = fresh;
     }
-    c.failures = c.failures.saturating_add(1);
+    c.failures = c.failures.saturating_add(n);
     if c.failures >= policy.lock_after {
         c.locked_until = Some(now + policy.lock_ms);
     }
@@ -284,6 +320,29 @@ mod tests {
             }
         }
         (gates, c)
+    }
+
+    #[test]
+    fn weighted_attempts_count_every_event_and_never_pass_the_limit() {
+        let p = Policy::INVITES;
+        let now = 1_000_000;
+        let mut c = None;
+        for _ in 0..3 {
+            assert_eq!(gate_for(p, c, now, 60), Gate::Allow);
+            c = Some(after_events(p, c, now, 60));
+        }
+        assert_eq!(c.map(|c| c.failures), Some(180));
+        // 180 + 60 would pass 200: refused whole, until the window is over.
+        assert_eq!(
+            gate_for(p, c, now + 1_000, 60),
+            Gate::Refuse {
+                retry_after_ms: p.window_ms - 1_000
+            }
+        );
+        assert_eq!(gate_for(p, c, now, 20), Gate::Allow);
+        let c = Some(after_events(p, c, now, 20));
+        assert!(matches!(gate_for(p, c, now, 1), Gate::Refuse { .. }));
+        assert_eq!(gate_for(p, c, now + p.window_ms + 1, 100), Gate::Allow);
     }
 
     #[test]

@@ -517,6 +517,7 @@ fn bitwarden_json(value: &Value, untitled: &str) -> Result<Imported, ImportError
                 _ => return Err(bad("fields")),
             };
             data.fields.push(CustomField {
+                id: String::new(),
                 name: text(field, "name"),
                 value: text(field, "value"),
                 kind,
@@ -610,6 +611,7 @@ fn bitwarden_csv(text: &str, untitled: &str) -> Result<Imported, ImportError> {
         for line in get("fields").lines().filter(|l| !l.trim().is_empty()) {
             let (name, value) = line.split_once(": ").unwrap_or((line, ""));
             data.fields.push(CustomField {
+                id: String::new(),
                 name: name.to_owned(),
                 value: value.to_owned(),
                 kind: FieldKind::Text,
@@ -843,6 +845,7 @@ Work,,login,Mail,,,0,https://mail.example,ann@example.org,p@ss,\n";
             name: "PIN".into(),
             value: "1234".into(),
             kind: FieldKind::Hidden,
+            id: String::new(),
         }];
         let mut card = ItemData {
             name: "Visa".into(),

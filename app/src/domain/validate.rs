@@ -54,8 +54,33 @@ pub fn name_problem(name: &str) -> Option<Problem> {
         Some(Problem::TooLong {
             max: NAME_MAX as u32,
         })
-    } else if name.chars().any(char::is_control) {
+    } else {
+        shown_text_problem(name)
+    }
+}
+
+/// Characters that change how the text around them reads without showing themselves: the
+/// bidirectional embeddings, overrides and isolates (U+202A–202E, U+2066–2069) and marks, and
+/// the zero-width characters. In a name that others read (in a mail, a list), "invoice" + U+202E +
+/// "fdp.exe" would read as "invoiceexe.pdf".
+pub fn is_hidden_char(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{061C}'
+        | '\u{FEFF}'
+        | '\u{00AD}')
+}
+
+/// A name people other than its author read (organization, group, collection, display name):
+/// no control characters, nothing that hides itself or turns the text around.
+pub fn shown_text_problem(text: &str) -> Option<Problem> {
+    if text.chars().any(char::is_control) {
         Some(Problem::Invalid)
+    } else if text.chars().any(is_hidden_char) {
+        Some(Problem::HiddenCharacters)
     } else {
         None
     }
@@ -148,6 +173,19 @@ mod tests {
             Some(Problem::TooLong { max: 100 })
         );
         assert_eq!(name_problem("a\u{0}b"), Some(Problem::Invalid));
+        for hidden in [
+            "Acme \u{202E}exe.nigol",
+            "a\u{200B}b",
+            "x\u{2066}y",
+            "\u{FEFF}Acme",
+        ] {
+            assert_eq!(
+                name_problem(hidden),
+                Some(Problem::HiddenCharacters),
+                "{hidden:?}"
+            );
+        }
+        assert_eq!(name_problem("Zoë · Ørsted & Söhne (العربية)"), None);
         assert_eq!(hint_problem(""), None);
         assert_eq!(
             hint_problem(&"h".repeat(101)),

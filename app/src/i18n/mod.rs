@@ -239,6 +239,10 @@ pub fn problem_message(lang: Lang, field: Field, problem: Problem) -> String {
         (Field::Seats, Problem::TooShort { min }) => {
             format(lang, Key::ErrSeatsInUse, &[("min", &min.to_string())])
         }
+        // Seats past the instance's bound (`AppState::org_seats_max`).
+        (Field::Seats, Problem::TooLong { max }) => {
+            format(lang, Key::ErrSeatsMax, &[("max", &max.to_string())])
+        }
         (Field::Seats, _) => text(lang, Key::ErrSeatsNumber).into(),
         (Field::OrgName, Problem::Mismatch) => text(lang, Key::ErrOrgNameMismatch).into(),
         (Field::Emails, Problem::Taken) => text(lang, Key::ErrAlreadyMember).into(),
@@ -277,6 +281,7 @@ pub fn problem_message(lang: Lang, field: Field, problem: Problem) -> String {
         (_, Problem::OwnersOnly) => text(lang, Key::ErrOwnersOnly).into(),
         (_, Problem::LastOwner) => text(lang, Key::ErrLastOwner).into(),
         (_, Problem::Yourself) => text(lang, Key::ErrYourself).into(),
+        (_, Problem::HiddenCharacters) => text(lang, Key::ErrHiddenCharacters).into(),
     }
 }
 

@@ -131,6 +131,7 @@ pub fn sample(i: usize) -> (ItemType, ItemData) {
                     name: "PIN".into(),
                     value: format!("{:04}", i % 10_000),
                     kind: FieldKind::Hidden,
+                    id: String::new(),
                 }];
             }
         }

@@ -321,6 +321,11 @@ pub fn auth_hash(password: &str, email: &str) -> String {
         .auth_hash
 }
 
+/// `key` sealed to the account whose public key is `public_key`, as the confirming browser does.
+pub fn seal_to(public_key: &str, key: &app::crypto::SymmetricKey) -> String {
+    app::crypto::b64(&app::crypto::sealed::seal(public_key, key.as_bytes()).expect("seal"))
+}
+
 /// Tells a story twice, as two tests: on SQLite, and on PostgreSQL.
 #[macro_export]
 /// With `env`, the server runs with those settings.

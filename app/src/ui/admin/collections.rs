@@ -12,7 +12,7 @@ use crate::domain::org::{
     collection_name_problem, AccessLevel, CollectionAccess, CollectionSummary, GroupGrant,
     MemberGrant,
 };
-use crate::domain::shared::Reach;
+use crate::domain::shared::{MemberReach, ReachLine};
 use crate::domain::{AppError, CollectionId, Field};
 use crate::i18n::Key;
 use crate::ui::components::{report, toast_error, FormErrors, SubmitButton, TextField};
@@ -278,44 +278,108 @@ fn AccessDialog(
     }
 }
 
-/// How one reach came about, as words.
-fn reach_way(i18n: crate::ui::state::I18n, r: &Reach) -> String {
-    match (&r.via_group, r.via_role) {
-        (_, true) => i18n.t(Key::ViaRole).to_owned(),
-        (Some(group), _) => i18n.fmt(Key::ViaGroup, &[("group", group)]),
-        (None, false) => i18n.t(Key::ViaOwnGrant).to_owned(),
-    }
+/// What "who can reach this?" is asked about.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReachTarget {
+    Collection(CollectionId),
+    Item(crate::domain::ItemId),
 }
 
+/// How one line of access came about, as words.
+fn reach_way(i18n: crate::ui::state::I18n, line: &ReachLine) -> String {
+    let way = match &line.via_group {
+        Some(group) => i18n.fmt(Key::ViaGroup, &[("group", group)]),
+        None => i18n.t(Key::ViaOwnGrant).to_owned(),
+    };
+    format!(
+        "{way} · {} · {}",
+        line.collection_name,
+        i18n.t(level_label(line.level))
+    )
+}
+
+/// Who reaches a collection or an item: one row per member (their effective access, and the
+/// lines that explain it), a page of members at a time from the server.
 #[component]
-pub fn ReachList(reach: Vec<Reach>) -> impl IntoView {
+pub fn ReachList(console: Console, target: ReachTarget) -> impl IntoView {
     let i18n = use_i18n();
+    let members = RwSignal::new(Vec::<MemberReach>::new());
+    let next = RwSignal::new(None::<crate::domain::MemberId>);
+    let total = RwSignal::new(None::<u32>);
+    let error = RwSignal::new(None::<AppError>);
+    let loading = RwSignal::new(true);
+    let target = StoredValue::new(target);
+    let load = move |after: Option<crate::domain::MemberId>| {
+        loading.set(true);
+        spawn_local(async move {
+            let org = console.org();
+            let page = match target.get_value() {
+                ReachTarget::Collection(id) => collection_reach(org, id, after).await,
+                ReachTarget::Item(id) => crate::api::collections::item_reach(org, id, after).await,
+            };
+            match page {
+                Ok(page) => {
+                    if page.total.is_some() {
+                        total.set(page.total);
+                    }
+                    next.set(page.next);
+                    members.update(|m| m.extend(page.members));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            loading.set(false);
+        });
+    };
+    load(None);
     view! {
+        {move || error.get().map(|e| view! { <p role="alert">{i18n.error(&e)}</p> })}
+        {move || total.get().map(|n| view! {
+            <p class="muted small">{i18n.fmt(Key::ReachCount, &[("count", &n.to_string())])}</p>
+        })}
         <table class="reach">
             <thead><tr>
                 <th scope="col">{move || i18n.t(Key::Member)}</th>
-                <th scope="col">{move || i18n.t(Key::Access)}</th>
-                <th scope="col">{move || i18n.t(Key::Through)}</th>
                 <th scope="col">{move || i18n.t(Key::EffectiveAccess)}</th>
+                <th scope="col">{move || i18n.t(Key::Through)}</th>
             </tr></thead>
             <tbody>
-                {reach.into_iter().map(|r| {
-                    let (level, effective, overridden) = (r.level, r.effective, r.overridden);
-                    let way = reach_way(i18n, &r);
-                    view! {
-                        <tr class:overridden=overridden>
-                            <td>{r.name.clone().filter(|n| !n.is_empty()).map(|n| format!("{n} <{}>", r.email)).unwrap_or(r.email.clone())}</td>
-                            <td>
-                                {move || i18n.t(level_label(level))}
-                                {overridden.then(|| view! { <span class="muted small">" (" {move || i18n.t(Key::OverriddenByOwn)} ")"</span> })}
-                            </td>
-                            <td>{way}</td>
-                            <td>{move || i18n.t(level_label(effective))}</td>
-                        </tr>
+                <For each=move || members.get() key=|m| m.member.clone() let:m>
+                    {
+                        let effective = m.effective;
+                        let who = m.name.clone().filter(|n| !n.is_empty()).map(|n| format!("{n} <{}>", m.email)).unwrap_or(m.email.clone());
+                        let more = m.more_lines;
+                        view! {
+                            <tr>
+                                <td>{who}</td>
+                                <td>{move || i18n.t(level_label(effective))}</td>
+                                <td>
+                                    <ul class="reach-lines">
+                                        {m.via_role.then(|| view! { <li>{move || i18n.t(Key::ViaRole)}</li> })}
+                                        {m.lines.iter().map(|line| {
+                                            let overridden = line.overridden;
+                                            let way = reach_way(i18n, line);
+                                            view! {
+                                                <li class:overridden=overridden>
+                                                    {way}
+                                                    {overridden.then(|| view! { <span class="muted small">" (" {move || i18n.t(Key::OverriddenByOwn)} ")"</span> })}
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                        {(more > 0).then(|| view! {
+                                            <li class="muted small">{move || i18n.fmt(Key::MoreReachLines, &[("count", &more.to_string())])}</li>
+                                        })}
+                                    </ul>
+                                </td>
+                            </tr>
+                        }
                     }
-                }).collect_view()}
+                </For>
             </tbody>
         </table>
+        {move || loading.get().then(|| view! { <p class="loading">{move || i18n.t(Key::Loading)}</p> })}
+        {move || (next.get().is_some() && !loading.get()).then(|| view! {
+            <button type="button" class="more" on:click=move |_| load(next.get_untracked())>{move || i18n.t(Key::MoreMembers)}</button>
+        })}
     }
 }
 
@@ -326,16 +390,11 @@ fn ReachDialog(
     collection: CollectionSummary,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let id: CollectionId = collection.id.clone();
-    let reach = LocalResource::new(move || collection_reach(console.org(), id.clone()));
+    let target = ReachTarget::Collection(collection.id.clone());
     let title = i18n.fmt(Key::WhoReaches, &[("name", &collection.name)]);
     view! {
         <Dialog open=Signal::derive(|| true) title=Signal::stored(title) on_cancel=Callback::new(move |_| open.set(Open::Nothing)) id=Some("reach-dialog".to_owned())>
-            {move || match reach.get() {
-                None => view! { <p class="loading">{move || i18n.t(Key::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <p role="alert">{i18n.error(&e)}</p> }.into_any(),
-                Some(Ok(reach)) => view! { <ReachList reach /> }.into_any(),
-            }}
+            <ReachList console target />
             <div class="actions">
                 <button type="button" autofocus on:click=move |_| open.set(Open::Nothing)>{move || i18n.t(Key::CloseTool)}</button>
             </div>

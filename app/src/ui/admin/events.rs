@@ -51,12 +51,19 @@ pub fn kind_label(kind: &str) -> Key {
     }
 }
 
-/// The target as a person reads it: a member's address, a collection's or group's name, or the
-/// id (items are sealed: the log never holds their names).
-fn target_name(console: Console, target: &Option<String>) -> String {
-    let Some(id) = target else {
+/// The target as a person reads it: a member's address (as it was, kept by the log), a
+/// collection's or group's name, an item's name (opened here: the log never holds it), or the
+/// id.
+fn target_name(console: Console, items: &ItemNames, e: &EventRecord) -> String {
+    let Some(id) = &e.target else {
         return String::new();
     };
+    if let Some(email) = &e.target_email {
+        return email.clone();
+    }
+    if let Some(name) = items.with(|names| names.get(id).cloned()) {
+        return name;
+    }
     if let Some(m) = console.members.with_untracked(|ms| {
         ms.iter()
             .find(|m| m.id.as_str() == id)
@@ -106,7 +113,39 @@ fn detail_text(i18n: I18n, e: &EventRecord) -> String {
     }
 }
 
-fn csv(i18n: I18n, console: Console, events: &[EventRecord]) -> String {
+/// Names of the items the log mentions, opened in the browser as they arrive.
+type ItemNames = RwSignal<std::collections::HashMap<String, String>>;
+
+/// Asks the server for the open parts of the page's items not named yet and opens their names.
+fn name_items(console: Console, names: ItemNames, events: &[EventRecord]) {
+    let mut wanted: Vec<crate::domain::ItemId> = events
+        .iter()
+        .filter(|e| e.kind.starts_with("item_") && e.target_email.is_none())
+        .filter_map(|e| e.target.clone())
+        .filter(|id| names.with_untracked(|n| !n.contains_key(id)))
+        .filter_map(|id| serde_json::from_value(serde_json::Value::String(id)).ok())
+        .collect();
+    wanted.sort();
+    wanted.dedup();
+    if wanted.is_empty() {
+        return;
+    }
+    spawn_local(async move {
+        for chunk in wanted.chunks(100) {
+            if let Ok(records) =
+                crate::api::shared::org_items_named(console.org(), chunk.to_vec()).await
+            {
+                let opened: Vec<(String, String)> = records
+                    .iter()
+                    .map(|r| (r.id.to_string(), super::vault::open(console, r, None).name))
+                    .collect();
+                names.try_update(|n| n.extend(opened));
+            }
+        }
+    });
+}
+
+fn csv(i18n: I18n, console: Console, items: &ItemNames, events: &[EventRecord]) -> String {
     let mut out = String::new();
     let header = [
         Key::When,
@@ -125,7 +164,7 @@ fn csv(i18n: I18n, console: Console, events: &[EventRecord]) -> String {
                 iso_time(e.at),
                 i18n.t(kind_label(&e.kind)).to_owned(),
                 e.actor_email.clone().unwrap_or_default(),
-                target_name(console, &e.target),
+                target_name(console, items, e),
                 detail_text(i18n, e),
                 e.client_addr.clone(),
             ],
@@ -145,6 +184,7 @@ pub fn EventsSection(console: Console) -> impl IntoView {
     let events = RwSignal::new(Vec::<EventRecord>::new());
     let next = RwSignal::new(None::<EventCursor>);
     let pending = RwSignal::new(false);
+    let item_names: ItemNames = RwSignal::new(Default::default());
     let filter = move || EventFilter {
         from: day_ms(&from.get_untracked()),
         // The "to" day is included: the log runs until the next midnight.
@@ -164,6 +204,7 @@ pub fn EventsSection(console: Console) -> impl IntoView {
             pending.set(false);
             match result {
                 Ok(page) => {
+                    name_items(console, item_names, &page.events);
                     if more {
                         events.update(|e| e.extend(page.events));
                     } else {
@@ -197,7 +238,11 @@ pub fn EventsSection(console: Console) -> impl IntoView {
                 }
             }
             pending.set(false);
-            download("keyhaven-events.csv", "text/csv", &csv(i18n, console, &all));
+            download(
+                "keyhaven-events.csv",
+                "text/csv",
+                &csv(i18n, console, &item_names, &all),
+            );
         });
     };
     let columns = vec![
@@ -220,9 +265,21 @@ pub fn EventsSection(console: Console) -> impl IntoView {
         })
         .sorted_by(|e| e.actor_email.clone().unwrap_or_default()),
         Column::new(Key::Target, move |e: &EventRecord| {
-            // Members, collections and groups may arrive after the log: the names follow.
-            let (target, event) = (e.target.clone(), e.clone());
-            view! { <span class="cell-main">{move || target_name(console, &target)}</span><span class="cell-sub">{move || detail_text(i18n, &event)}</span> }
+            // Members, collections, groups and item names may arrive after the log: they follow.
+            let event = e.clone();
+            let shown = event.clone();
+            let item = (e.kind.starts_with("item_") && e.target_email.is_none())
+                .then(|| e.target.clone())
+                .flatten();
+            let name = move || target_name(console, &item_names, &shown);
+            let main = match item {
+                Some(id) => {
+                    let href = format!("/org?id={}&section=vault&item={id}", console.org());
+                    view! { <a class="cell-main" href=href>{name}</a> }.into_any()
+                }
+                None => view! { <span class="cell-main">{name}</span> }.into_any(),
+            };
+            view! { {main}<span class="cell-sub">{move || detail_text(i18n, &event)}</span> }
                 .into_any()
         }),
         Column::new(Key::ClientAddress, |e: &EventRecord| {
@@ -268,7 +325,7 @@ pub fn EventsSection(console: Console) -> impl IntoView {
             rows=events.into()
             columns
             haystack=|e: &EventRecord| format!("{} {} {} {}", e.kind, e.actor_email.clone().unwrap_or_default(), e.detail, e.client_addr)
-            row_key=|e: &EventRecord| e.id.clone()
+            row_key=|e: &EventRecord| e.id.to_string()
             empty=Key::NoEvents
         />
         <Show when=move || next.with(Option::is_some)>

@@ -3,7 +3,6 @@
 //! secrets is its own call, recorded in the event log.
 
 use super::Console;
-use crate::api::collections::item_reach;
 use crate::api::shared::{org_item_secrets, org_vault};
 use crate::crypto::items::{open_shared, Binding, Owner};
 use crate::domain::item::ItemData;
@@ -128,6 +127,7 @@ pub fn VaultSection(console: Console) -> impl IntoView {
         }),
     ];
     view! {
+        <p class="help">{move || i18n.t(Key::ConsoleVaultScope)}</p>
         <div class="section-tools">
             <div class="field">
                 <label for="console-collection">{move || i18n.t(Key::Collection)}</label>
@@ -192,18 +192,6 @@ fn ItemDialog(
     // Who reaches the item, asked for when the person opens that part.
     let reach_wanted = RwSignal::new(false);
     let reach_id = item.record.id.clone();
-    let reach = LocalResource::new(move || {
-        let id = reach_id.clone();
-        let wanted = reach_wanted.get();
-        async move {
-            if wanted {
-                Some(item_reach(console.org(), id).await)
-            } else {
-                None
-            }
-        }
-    });
-    let reach = Signal::derive(move || reach.get().flatten());
     let data = item.data.clone();
     let line = move |label: Key, value: String| {
         (!value.is_empty()).then(|| view! { <dt>{move || i18n.t(label)}</dt><dd>{value}</dd> })
@@ -238,11 +226,9 @@ fn ItemDialog(
             }}
             <details class="reach-details" on:toggle=move |_| reach_wanted.set(true)>
                 <summary>{move || i18n.t(Key::WhoCanReach)}</summary>
-                {move || match reach.get() {
-                    Some(Ok(list)) => view! { <super::collections::ReachList reach=list /> }.into_any(),
-                    Some(Err(e)) => view! { <p role="alert">{i18n.error(&e)}</p> }.into_any(),
-                    None => view! { <p class="loading">{move || i18n.t(Key::Loading)}</p> }.into_any(),
-                }}
+                {move || reach_wanted.get().then(|| view! {
+                    <super::collections::ReachList console target=super::collections::ReachTarget::Item(reach_id.clone()) />
+                })}
             </details>
             <div class="actions">
                 <button type="button" autofocus on:click=move |_| opened.set(None)>{move || i18n.t(Key::CloseTool)}</button>

@@ -98,18 +98,20 @@ fn report(
     }
 }
 
-fn apply(ui: VaultUi, what: Bulk) {
-    let ids = ui.selected.get_untracked();
-    let total = ids.len();
-    let (groups, refused) = ui.entries.with_untracked(|all| by_owner(all, &ids));
-    let i18n = use_i18n();
-    let toasts = use_toasts();
-    spawn_local(async move {
-        let mut done = 0usize;
-        let mut changed = Vec::new();
-        let mut error = (refused > 0).then_some(AppError::Forbidden);
-        for (owner, ids) in groups {
-            let result = match (owner, what) {
+/// Sends each owner's items, at most `BULK_MAX` a call; returns the ids changed, and the last
+/// refusal (a shared item the member may not change counts as one).
+async fn send(
+    groups: Vec<OwnerItems>,
+    refused: usize,
+    what: Bulk,
+) -> (Vec<ItemId>, Option<AppError>) {
+    use crate::domain::vault::BULK_MAX;
+    let mut changed = Vec::new();
+    let mut error = (refused > 0).then_some(AppError::Forbidden);
+    for (owner, all) in groups {
+        for ids in all.chunks(BULK_MAX) {
+            let ids = ids.to_vec();
+            let result = match (owner.clone(), what) {
                 (None, Bulk::Trash) => items_trash(ids.clone()).await,
                 (None, Bulk::Restore) => items_restore(ids.clone()).await,
                 (None, Bulk::Delete) => items_delete(ids.clone()).await,
@@ -118,13 +120,44 @@ fn apply(ui: VaultUi, what: Bulk) {
                 (Some(org), Bulk::Delete) => shared_delete(org, ids.clone()).await,
             };
             match result {
-                Ok(_) => {
-                    done += ids.len();
-                    changed.extend(ids);
-                }
+                Ok(_) => changed.extend(ids),
                 Err(e) => error = Some(e),
             }
         }
+    }
+    (changed, error)
+}
+
+/// Empties the trash: every item in it the member may delete, their own and the organizations'
+/// (edit with passwords), for good; the toast says how many, and why any stay.
+pub fn empty_trash(ui: VaultUi, done_with: impl FnOnce() + 'static) {
+    let ids: Vec<ItemId> = ui.entries.with_untracked(|all| {
+        all.iter()
+            .filter(|e| e.record.deleted_at.is_some())
+            .map(|e| e.record.id.clone())
+            .collect()
+    });
+    let total = ids.len();
+    let (groups, refused) = ui.entries.with_untracked(|all| by_owner(all, &ids));
+    let i18n = use_i18n();
+    let toasts = use_toasts();
+    spawn_local(async move {
+        let (changed, error) = send(groups, refused, Bulk::Delete).await;
+        ui.remove(&changed);
+        done_with();
+        report(i18n, toasts, Bulk::Delete, changed.len(), total, error);
+    });
+}
+
+fn apply(ui: VaultUi, what: Bulk) {
+    let ids = ui.selected.get_untracked();
+    let total = ids.len();
+    let (groups, refused) = ui.entries.with_untracked(|all| by_owner(all, &ids));
+    let i18n = use_i18n();
+    let toasts = use_toasts();
+    spawn_local(async move {
+        let (changed, error) = send(groups, refused, what).await;
+        let done = changed.len();
         ui.remove(&changed);
         if what != Bulk::Delete {
             ui.reload();

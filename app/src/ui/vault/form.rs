@@ -34,6 +34,8 @@ struct Row<K: Send + Sync + 'static> {
     text: RwSignal<String>,
     value: RwSignal<String>,
     kind: RwSignal<K>,
+    /// A custom field's id, kept through the edit (its hidden value pairs with it by id).
+    id: StoredValue<String>,
 }
 
 impl<K: Copy + Send + Sync + 'static> Row<K> {
@@ -43,6 +45,7 @@ impl<K: Copy + Send + Sync + 'static> Row<K> {
             text: RwSignal::new(text.to_owned()),
             value: RwSignal::new(value.to_owned()),
             kind: RwSignal::new(kind),
+            id: StoredValue::new(String::new()),
         }
     }
 }
@@ -147,6 +150,7 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
         d.login.password_history.clear();
     }
     let s = |v: &str| RwSignal::new(v.to_owned());
+    let seal = StoredValue::new(d.seal.clone());
     let name = s(&d.name);
     let notes = s(&d.notes);
     let favorite = RwSignal::new(source.is_some_and(|e| e.record.favorite));
@@ -188,7 +192,10 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
     let fields = RwSignal::new(
         d.fields
             .iter()
-            .map(|f| Row::new(fresh_key(), &f.name, &f.value, f.kind))
+            .map(|f| Row {
+                id: StoredValue::new(f.id.clone()),
+                ..Row::new(fresh_key(), &f.name, &f.value, f.kind)
+            })
             .collect::<Vec<_>>(),
     );
     let generating = RwSignal::new(false);
@@ -239,9 +246,13 @@ pub fn ItemForm(kind: ItemType, existing: Option<Entry>, copy_of: Option<Entry>)
                         name: r.text.get_untracked().trim().to_owned(),
                         value: r.value.get_untracked(),
                         kind: r.kind.get_untracked(),
+                        id: r.id.get_value(),
                     })
                     .collect()
             }),
+            // An editor who cannot see the secrets saves the open part only: it keeps the seal
+            // of the secrets the server keeps.
+            seal: seal.get_value(),
             ..ItemData::default()
         };
         match kind {

@@ -7,7 +7,7 @@ use super::generator::GeneratorPane;
 use super::item::ItemView;
 use super::orgs::{open_record, OrgVault, Shared, VaultFilters};
 use super::transfer::{ExportPane, ImportPane};
-use crate::api::vault::{item_update, trash_empty, vault_list};
+use crate::api::vault::{item_update, vault_list};
 use crate::crypto::items::{open_folder_name, open_item, seal_item, Binding, Owner};
 use crate::domain::item::ItemData;
 use crate::domain::vault::{ItemInput, ItemRecord, ItemType, VaultSnapshot};
@@ -21,7 +21,7 @@ use crate::ui::dialog::ConfirmDialog;
 use crate::ui::guard::{use_unsaved, UnsavedEdits};
 use crate::ui::icons::{Icon, IconSvg};
 use crate::ui::menu::Menu;
-use crate::ui::state::{use_i18n, use_toasts, use_vault, I18n, Vault};
+use crate::ui::state::{use_i18n, use_vault, I18n, Vault};
 use leptos::html;
 use leptos::lazy;
 use leptos::prelude::*;
@@ -887,21 +887,14 @@ fn writing_pane(pane: Pane, entry: Option<Entry>) -> AnyView {
 #[component]
 fn TrashBar(shown: Memo<Vec<Arc<Entry>>>) -> impl IntoView {
     let i18n = use_i18n();
-    let toasts = use_toasts();
     let ui = expect_context::<VaultUi>();
     let confirming = RwSignal::new(false);
+    // Every item in the trash the member may delete, personal and shared; the toast counts
+    // them (the personal trash used to be emptied and the shared items said to be gone).
     let empty = Callback::new(move |_| {
-        spawn_local(async move {
-            match trash_empty().await {
-                Ok(_) => {
-                    ui.entries
-                        .update(|list| list.retain(|e| e.record.deleted_at.is_none()));
-                    ui.changed();
-                    confirming.set(false);
-                    toasts.success(i18n.t(Key::TrashEmptied).to_owned());
-                }
-                Err(e) => crate::ui::components::toast_error(&e),
-            }
+        super::bulk::empty_trash(ui, move || {
+            ui.changed();
+            confirming.set(false);
         });
     });
     let text = move |k: Key| Signal::derive(move || i18n.t(k).to_owned());
