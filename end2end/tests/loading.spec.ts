@@ -122,3 +122,19 @@ test('Argon2 and the languages stay in parts of their own', async ({ request }) 
   const body = await (await request.get(`/pkg/${own}.wasm`)).body();
   expect(body.length).toBeGreaterThan(10_000);
 });
+
+test('what a person types before the page hydrates is kept (a slow link: the form is editable long before)', async ({ page }) => {
+  // Hold every WASM file back for two seconds: the server-rendered form is there, the app is not.
+  await page.route('**/*.wasm', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await route.continue();
+  });
+  await page.goto('/register');
+  await expect(page.locator('body[data-hydrated]')).toHaveCount(0);
+  await page.getByLabel('Email address').fill('early-typist@example.org');
+  await page.getByLabel('Your name', { exact: true }).fill('Early Typist');
+  await hydrated(page);
+  await expect(page.getByLabel('Email address')).toHaveValue('early-typist@example.org');
+  await expect(page.getByLabel('Your name', { exact: true })).toHaveValue('Early Typist');
+  await page.unroute('**/*.wasm');
+});

@@ -260,6 +260,7 @@ pub fn TextField(
     #[prop(optional)] required: bool,
     #[prop(optional)] readonly: bool,
 ) -> impl IntoView {
+    keep_typed(&id, value);
     let i18n = use_i18n();
     let error_id = format!("{id}-error");
     let help_id = format!("{id}-help");
@@ -285,6 +286,33 @@ pub fn TextField(
             </p>
         </div>
     }
+}
+
+/// Keeps what a person typed into a server-rendered field before the page hydrated. The field is
+/// editable as soon as the HTML arrives; on a slow link hydration comes seconds later and would
+/// set the field to its (empty) signal. Read while the component is made, before hydration
+/// touches the field; only while the page hydrates.
+fn keep_typed(id: &str, value: RwSignal<String>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let hydrating =
+            use_context::<crate::ui::state::Hydrated>().is_some_and(|h| !h.0.get_untracked());
+        if !hydrating || !value.with_untracked(String::is_empty) {
+            return;
+        }
+        let typed = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .map(|input| input.value())
+            .filter(|v| !v.is_empty());
+        if let Some(typed) = typed {
+            value.set(typed);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (id, value);
 }
 
 /// A master password input with a show/hide button.
@@ -314,6 +342,7 @@ pub fn PasswordField(
     #[prop(default = (Key::ShowPassword, Key::HidePassword))]
     toggle: (Key, Key),
 ) -> impl IntoView {
+    keep_typed(&id, value);
     let i18n = use_i18n();
     let shown = RwSignal::new(false);
     let error_id = format!("{id}-error");
