@@ -53,6 +53,8 @@ macro_rules! coded_enum {
     };
 }
 
+pub(crate) use coded_enum;
+
 coded_enum!(Plan {
     Free => "free",
     Teams => "teams",
@@ -171,7 +173,7 @@ pub enum MemberChange {
 /// Whether `actor` (an owner or admin, by capability) may make `change` to `target`, by role and
 /// person. The rules that count (at least one confirmed owner, seats) are the transaction's.
 pub fn member_change_problem(
-    actor: (&MemberId, OrgRole),
+    actor: (Option<&MemberId>, OrgRole),
     target: (&MemberId, OrgRole),
     change: MemberChange,
 ) -> Option<FieldError> {
@@ -179,7 +181,8 @@ pub fn member_change_problem(
     if actor.1 != OrgRole::Owner && touches_owner {
         return Some(FieldError::new(Field::Role, Problem::OwnersOnly));
     }
-    let own = actor.0 == target.0;
+    // Provider staff (no member id) are never the target.
+    let own = actor.0 == Some(target.0);
     if own && matches!(change, MemberChange::Revoke | MemberChange::Remove) {
         return Some(FieldError::new(Field::Members, Problem::Yourself));
     }
@@ -635,7 +638,7 @@ mod tests {
         for &(actor, target, change, own, expected) in cases {
             let target_id = if own { &me } else { &other };
             assert_eq!(
-                member_change_problem((&me, actor), (target_id, target), change),
+                member_change_problem((Some(&me), actor), (target_id, target), change),
                 expected,
                 "{actor:?} → {target:?} {change:?} own={own}"
             );

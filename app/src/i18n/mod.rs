@@ -252,6 +252,7 @@ pub fn problem_message(lang: Lang, field: Field, problem: Problem) -> String {
             &[("count", &count.to_string())],
         ),
         (Field::Collections, Problem::Required) => text(lang, Key::ErrChooseCollection).into(),
+        (Field::Plan, Problem::Invalid) => text(lang, Key::ErrClientPlan).into(),
         (_, Problem::Required) => text(lang, Key::ErrRequired).into(),
         (_, Problem::TooLong { max }) => {
             format(lang, Key::ErrTooLong, &[("max", &max.to_string())])
@@ -277,6 +278,11 @@ pub fn problem_message(lang: Lang, field: Field, problem: Problem) -> String {
         (_, Problem::OwnersOnly) => text(lang, Key::ErrOwnersOnly).into(),
         (_, Problem::LastOwner) => text(lang, Key::ErrLastOwner).into(),
         (_, Problem::Yourself) => text(lang, Key::ErrYourself).into(),
+        (_, Problem::NoAccount) => text(lang, Key::ErrNoAccount).into(),
+        (_, Problem::ManagedByProvider) => text(lang, Key::ErrManagedByProvider).into(),
+        (_, Problem::LastProviderAdmin) => text(lang, Key::ErrLastProviderAdmin).into(),
+        (_, Problem::HasClients) => text(lang, Key::ErrHasClients).into(),
+        (_, Problem::SetByProvider) => text(lang, Key::ErrSetByProvider).into(),
     }
 }
 
