@@ -7,7 +7,7 @@
 //! order every path keeps), so an unlink and a staff member's request in that organization are
 //! one after the other.
 
-use super::orgs::{insert_collection, lock_org, new_invitation, seats_taken};
+use super::orgs::{insert_collection, lock_org, new_invitation, seats_taken, Invited};
 use super::{new_id, now_ms, Db};
 use crate::domain::authz::{
     AccountAccess, CompleteSetup, CreateClient, DeleteProvider, JoinOrganization, LinkClient,
@@ -1244,23 +1244,16 @@ pub async fn client_page(
     })
 }
 
-/// An invitation of a client's first owner: the organization's name, the address and the
-/// link's token (an organization invitation, mailed as one).
-pub struct OwnerInvited {
-    pub org_name: String,
-    pub email: String,
-    pub token: String,
-}
-
 /// Creates a client organization: the organization (with the id and key the browser chose),
 /// its first collection, the customer's owner invited as owner with manage access to it, and
-/// the link holding the organization key under the provider key.
+/// the link holding the organization key under the provider key. Returns the owner's
+/// invitation (an organization invitation, mailed as one).
 pub async fn create_client(
     db: &Db,
     access: &ProviderAccess<CreateClient>,
     new: &NewClient,
     client_addr: &str,
-) -> Result<OwnerInvited, AppError> {
+) -> Result<Invited, AppError> {
     let org = &new.org;
     let now = now_ms();
     let name = new.name.trim();
@@ -1340,8 +1333,9 @@ pub async fn create_client(
     )
     .await?;
     tx.commit().await?;
-    Ok(OwnerInvited {
+    Ok(Invited {
         org_name: name.to_owned(),
+        member,
         email: owner_email.to_owned(),
         token,
     })
