@@ -1088,13 +1088,18 @@ pub async fn update_settings(
     let settings = input.cleaned();
     let mut tx = db.begin_write().await?;
     let seats = hold_place(&mut tx, access).await?;
-    // A client's seats are the provider's to raise: its own owners may only lower them.
-    if access.acting_provider().is_none() && settings.seats > seats {
-        let managed = sqlx::query("SELECT org_id FROM provider_clients WHERE org_id = $1")
-            .bind(access.org().as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
-        if managed.is_some() {
+    let managed = sqlx::query("SELECT org_id FROM provider_clients WHERE org_id = $1")
+        .bind(access.org().as_str())
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some();
+    if managed {
+        // Clients stay on a business plan, and their seats are the provider's to raise: the
+        // client's own owners may only lower them.
+        if let Some(problem) = crate::domain::provider::client_plan_problem(settings.plan) {
+            return Err(AppError::field(Field::Plan, problem));
+        }
+        if access.acting_provider().is_none() && settings.seats > seats {
             return Err(AppError::field(Field::Seats, Problem::SetByProvider));
         }
     }

@@ -970,8 +970,8 @@ mod tests {
                     member: None,
                 };
                 assert_eq!(
-                    authorize_provider::<A>(&outsider).unwrap_err(),
-                    AppError::NotFound
+                    authorize_provider::<A>(&outsider).err(),
+                    Some(AppError::NotFound)
                 );
             }
             A::ACTION
@@ -1078,8 +1078,8 @@ mod tests {
                 }),
             };
             assert_eq!(
-                authorize_org::<A>(&outsider).unwrap_err(),
-                AppError::NotFound
+                authorize_org::<A>(&outsider).err(),
+                Some(AppError::NotFound)
             );
             A::ACTION
         }

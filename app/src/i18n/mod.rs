@@ -518,6 +518,9 @@ mod tests {
         // sentence, quoted from its own text).
         let names = [
             "Keyhaven",
+            // Plan names.
+            "Teams",
+            "Enterprise",
             "Bitwarden",
             "JSON",
             "CSV",
