@@ -109,6 +109,7 @@ async fn provider_for(
 
 /// `admin` invites `p` into `provider` as `role`; `p` accepts with the mailed link; unless
 /// `confirm` is false, `admin` confirms them with the provider key sealed to their public key.
+#[allow(clippy::too_many_arguments)]
 async fn staff(
     h: &Harness,
     provider: &str,
@@ -570,11 +571,11 @@ async fn provider_story(h: &Harness) {
     for (endpoint, args, who) in &calls {
         for (name, session) in people {
             let r = h.call(endpoint, args.clone(), session).await;
-            let allowed = match (*who, name) {
-                ("use", "service user" | "provider admin") => true,
-                ("admin" | "admin-404", "provider admin") => true,
-                _ => false,
-            };
+            let allowed = matches!(
+                (*who, name),
+                ("use", "service user" | "provider admin")
+                    | ("admin" | "admin-404", "provider admin")
+            );
             let expected = match name {
                 "anonymous" => StatusCode::UNAUTHORIZED,
                 "plain user"

@@ -60,9 +60,9 @@ pub fn wrapped_key_problem(text: &str) -> Option<Problem> {
         return Some(Problem::Invalid);
     }
     problem_if(
-        crate::crypto::encstring::EncString::parse(text)
+        !crate::crypto::encstring::EncString::parse(text)
             .and_then(|e| e.plaintext_len())
-            .map_or(true, |n| n != 32),
+            .is_ok_and(|n| n == 32),
         Problem::Invalid,
     )
 }
