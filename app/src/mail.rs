@@ -247,4 +247,37 @@ pub mod texts {
         };
         (subject, body)
     }
+
+    pub fn provider_invitation(
+        lang: Lang,
+        provider: &str,
+        inviter: &str,
+        link: &str,
+    ) -> (String, String) {
+        let subject = match lang {
+            Lang::En => format!("Join the provider {provider} on Keyhaven"),
+            Lang::Nl => format!("Word lid van de provider {provider} op Keyhaven"),
+            Lang::Fr => format!("Rejoignez le fournisseur {provider} sur Keyhaven"),
+        };
+        let body = match lang {
+            Lang::En => format!("{inviter} invited you to the provider {provider} on Keyhaven, to administer its client organizations.\n\nOpen this link to accept. It works for 5 days, and only for this address; if you have no account yet, you can create one there.\n\n{link}\n\nAfter you accept, a provider admin confirms you before you can open client organizations.\n\nIf you did not expect this, you can ignore this mail."),
+            Lang::Nl => format!("{inviter} heeft je uitgenodigd voor de provider {provider} op Keyhaven, om de klantorganisaties te beheren.\n\nOpen deze link om de uitnodiging te accepteren. De link werkt 5 dagen en alleen voor dit adres; heb je nog geen account, dan kun je er daar een aanmaken.\n\n{link}\n\nNa het accepteren bevestigt een providerbeheerder je, voordat je klantorganisaties kunt openen.\n\nHad je dit niet verwacht, dan kun je deze mail negeren."),
+            Lang::Fr => format!("{inviter} vous a invité chez le fournisseur {provider} sur Keyhaven, pour administrer ses organisations clientes.\n\nOuvrez ce lien pour accepter. Il est valable 5 jours, et seulement pour cette adresse ; si vous n'avez pas encore de compte, vous pourrez en créer un.\n\n{link}\n\nAprès votre acceptation, un administrateur du fournisseur vous confirme avant que vous puissiez ouvrir les organisations clientes.\n\nSi vous ne vous y attendiez pas, ignorez ce message."),
+        };
+        (subject, body)
+    }
+
+    pub fn provider_setup(lang: Lang, provider: &str, link: &str) -> (String, String) {
+        let subject = match lang {
+            Lang::En => format!("Set up the provider {provider} on Keyhaven"),
+            Lang::Nl => format!("Richt de provider {provider} in op Keyhaven"),
+            Lang::Fr => format!("Configurez le fournisseur {provider} sur Keyhaven"),
+        };
+        let body = match lang {
+            Lang::En => format!("The operators of this Keyhaven instance created the provider {provider} and named you its first provider admin.\n\nOpen this link, signed in with this address, to complete the setup: the provider's name, billing email and key (made in your browser).\n\n{link}\n\nIf you did not expect this, you can ignore this mail."),
+            Lang::Nl => format!("De beheerders van deze Keyhaven-omgeving hebben de provider {provider} aangemaakt en jou de eerste providerbeheerder gemaakt.\n\nOpen deze link, ingelogd met dit adres, om de inrichting af te ronden: de naam, het factuuradres en de sleutel van de provider (gemaakt in je browser).\n\n{link}\n\nHad je dit niet verwacht, dan kun je deze mail negeren."),
+            Lang::Fr => format!("Les opérateurs de cette instance Keyhaven ont créé le fournisseur {provider} et vous en ont nommé le premier administrateur.\n\nOuvrez ce lien, connecté avec cette adresse, pour terminer la configuration : le nom du fournisseur, son adresse de facturation et sa clé (créée dans votre navigateur).\n\n{link}\n\nSi vous ne vous y attendiez pas, ignorez ce message."),
+        };
+        (subject, body)
+    }
 }

@@ -38,6 +38,59 @@ enum Command {
         #[command(subcommand)]
         action: OperatorAction,
     },
+    /// Manage providers: the MSPs and resellers that administer client organizations.
+    Provider {
+        #[command(subcommand)]
+        action: ProviderAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProviderAction {
+    /// Create a provider (pending until its first admin completes the setup mailed to them).
+    Create {
+        /// The provider's name.
+        #[arg(long)]
+        name: String,
+        /// `msp` or `reseller`.
+        #[arg(long = "type")]
+        provider_type: String,
+        /// The email address of an existing account: the provider's first provider admin.
+        #[arg(long)]
+        admin: String,
+    },
+    /// List the providers (50 per page, by name).
+    List {
+        /// Only providers whose name contains this.
+        #[arg(long, default_value = "")]
+        search: String,
+        /// The page, from 1.
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+    },
+    /// Disable a provider: its members lose the portal and every client at once.
+    Disable { id: String },
+    /// Enable a disabled provider again.
+    Enable { id: String },
+}
+
+/// Why a command failed: the sentence to print, and the exit status (2: the input was wrong).
+struct Failure {
+    message: String,
+    status: u8,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure { message, status: 1 }
+    }
+}
+
+fn bad_input(message: impl Into<String>) -> Failure {
+    Failure {
+        message: message.into(),
+        status: 2,
+    }
 }
 
 #[derive(Subcommand)]
@@ -70,15 +123,16 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command.unwrap_or(Command::Serve) {
-            Command::Serve => serve(config).await,
-            Command::Operator { action } => operator(config, action).await,
+            Command::Serve => serve(config).await.map_err(Failure::from),
+            Command::Operator { action } => operator(config, action).await.map_err(Failure::from),
+            Command::Provider { action } => provider(config, action).await,
         }
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("keyhaven: {message}");
-            ExitCode::FAILURE
+        Err(failure) => {
+            eprintln!("keyhaven: {}", failure.message);
+            ExitCode::from(failure.status)
         }
     }
 }
@@ -203,9 +257,9 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing open requests");
 }
 
-async fn operator(config: Config, action: OperatorAction) -> Result<(), String> {
-    // An operator is marked on an existing instance: a missing SQLite file means a wrong
-    // KEYHAVEN_DATA_DIR or DATABASE_URL, not a new database to make.
+/// The database of an existing instance. A missing SQLite file means a wrong KEYHAVEN_DATA_DIR
+/// or DATABASE_URL, not a new database to make.
+async fn existing_db(config: &Config) -> Result<app::db::Db, String> {
     if let Some(rest) = config.database_url.strip_prefix("sqlite:") {
         let path = rest.trim_start_matches("//");
         let path = path.split('?').next().unwrap_or(path);
@@ -215,9 +269,188 @@ async fn operator(config: Config, action: OperatorAction) -> Result<(), String> 
             ));
         }
     }
-    let db = app::db::Db::open(&config.database_url, 1)
+    app::db::Db::open(&config.database_url, 1)
         .await
-        .map_err(|e| format!("the database could not be opened: {e}"))?;
+        .map_err(|e| format!("the database could not be opened: {e}"))
+}
+
+/// A provider id as typed: the id `keyhaven provider list` shows.
+fn provider_id(text: &str) -> Result<app::domain::ProviderId, Failure> {
+    serde_json::from_value(serde_json::Value::String(text.trim().to_owned())).map_err(|_| {
+        bad_input(format!(
+            "{text:?} is not a provider id: use the id `keyhaven provider list` shows."
+        ))
+    })
+}
+
+async fn provider(config: Config, action: ProviderAction) -> Result<(), Failure> {
+    use app::domain::provider::{NewProvider, ProviderQuery, ProviderType};
+    use app::domain::{AppError, Field, Problem};
+    // Check what can be checked before touching the database.
+    let new = match &action {
+        ProviderAction::Create {
+            name,
+            provider_type,
+            admin,
+        } => {
+            let Some(provider_type) = ProviderType::from_code(provider_type.trim()) else {
+                return Err(bad_input(format!(
+                    "--type must be msp or reseller, not {provider_type:?}."
+                )));
+            };
+            let new = NewProvider {
+                name: name.clone(),
+                provider_type,
+                admin_email: admin.clone(),
+            };
+            if let Some(problem) = new.problems().first() {
+                return Err(bad_input(match problem.field {
+                    Field::ProviderName => {
+                        "--name must be 1 to 100 characters, without control characters.".to_owned()
+                    }
+                    _ => format!("--admin must be an email address, not {admin:?}."),
+                }));
+            }
+            Some(new)
+        }
+        ProviderAction::List { search, page } => {
+            if *page == 0 {
+                return Err(bad_input("--page counts from 1."));
+            }
+            let q = ProviderQuery {
+                search: search.clone(),
+                page: page - 1,
+                ..Default::default()
+            };
+            if q.search_problem().is_some() {
+                return Err(bad_input(
+                    "--search must be at most 200 characters, without control characters.",
+                ));
+            }
+            None
+        }
+        ProviderAction::Disable { id } | ProviderAction::Enable { id } => {
+            provider_id(id)?;
+            None
+        }
+    };
+    let db = existing_db(&config).await?;
+    let access = app::domain::authz::authorize_command_line();
+    let result = match action {
+        ProviderAction::Create { .. } => {
+            let Some(new) = new else {
+                return Err(Failure::from("nothing to create".to_owned()));
+            };
+            match app::db::providers::create(&db, &access, None, &new, "command line").await {
+                Ok((created, email, language)) => {
+                    let mail = app::api::operator::ssr::setup_mail(
+                        &config.public_url,
+                        &created.provider,
+                        new.name.trim(),
+                        email.clone(),
+                        &language,
+                    );
+                    let mailer = match &config.smtp {
+                        Some(smtp) => app::mail::Mailer::smtp(smtp)?,
+                        None => app::mail::Mailer::outbox(config.outbox_dir.clone()),
+                    };
+                    let sent = mailer.send(mail).await;
+                    println!(
+                        "Created the provider {} ({}).",
+                        new.name.trim(),
+                        created.provider
+                    );
+                    match sent {
+                        Ok(()) => println!("The setup link was mailed to {email}."),
+                        Err(e) => println!("The setup link could not be mailed to {email}: {e}"),
+                    }
+                    println!(
+                        "Prerequisite: {email} {} an active Enterprise organization of their own.",
+                        if created.admin_owns_enterprise_org {
+                            "owns"
+                        } else {
+                            "does NOT own"
+                        }
+                    );
+                    Ok(())
+                }
+                Err(AppError::Invalid(fields))
+                    if fields.iter().any(|f| f.problem == Problem::NoAccount) =>
+                {
+                    Err(bad_input(format!(
+                        "no account has the email address {}: the admin must create one first.",
+                        new.admin_email.trim()
+                    )))
+                }
+                Err(e) => Err(Failure::from(format!("the provider was not created: {e}"))),
+            }
+        }
+        ProviderAction::List { search, page } => {
+            let q = ProviderQuery {
+                search,
+                page: page - 1,
+                ..Default::default()
+            };
+            match app::db::providers::list(&db, &access, &q).await {
+                Ok(found) => {
+                    println!("id\tname\ttype\tstatus\tenabled\tclients\tmembers");
+                    for p in &found.providers {
+                        println!(
+                            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                            p.id,
+                            p.name,
+                            p.provider_type.code(),
+                            p.status.code(),
+                            if p.enabled { "yes" } else { "no" },
+                            p.clients,
+                            p.members
+                        );
+                    }
+                    println!(
+                        "{} of {} provider(s), page {page}.",
+                        found.providers.len(),
+                        found.matching
+                    );
+                    Ok(())
+                }
+                Err(e) => Err(Failure::from(format!(
+                    "the providers could not be listed: {e}"
+                ))),
+            }
+        }
+        ProviderAction::Disable { id } => switch(&db, &access, &id, false).await,
+        ProviderAction::Enable { id } => switch(&db, &access, &id, true).await,
+    };
+    db.close().await;
+    result
+}
+
+async fn switch(
+    db: &app::db::Db,
+    access: &app::domain::authz::OperatorAccess,
+    id: &str,
+    enabled: bool,
+) -> Result<(), Failure> {
+    let provider = provider_id(id)?;
+    match app::db::providers::set_enabled(db, access, None, &provider, enabled, "command line")
+        .await
+    {
+        Ok(()) => {
+            println!(
+                "The provider {provider} is {}.",
+                if enabled { "enabled" } else { "disabled" }
+            );
+            Ok(())
+        }
+        Err(app::domain::AppError::NotFound) => Err(bad_input(format!(
+            "there is no provider {provider}: use the id `keyhaven provider list` shows."
+        ))),
+        Err(e) => Err(Failure::from(format!("the provider was not changed: {e}"))),
+    }
+}
+
+async fn operator(config: Config, action: OperatorAction) -> Result<(), String> {
+    let db = existing_db(&config).await?;
     let (email, grant) = match &action {
         OperatorAction::Grant { email } => (email.trim(), true),
         OperatorAction::Revoke { email } => (email.trim(), false),

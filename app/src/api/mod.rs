@@ -7,7 +7,9 @@ pub mod collections;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod mail_requests;
+pub mod operator;
 pub mod orgs;
+pub mod providers;
 pub mod shared;
 #[cfg(feature = "ssr")]
 pub mod throttle;

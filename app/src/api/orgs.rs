@@ -218,7 +218,7 @@ pub mod ssr {
         store::member_page(&st.db, &access, &query).await
     }
 
-    fn mail_invitation(st: &AppState, caller: &Caller, invited: store::Invited) {
+    pub(crate) fn mail_invitation(st: &AppState, caller: &Caller, invited: store::Invited) {
         let link = format!("{}/org?invite={}", st.public_url, invited.token);
         let (subject, body) = texts::invitation(
             caller.user.language,
@@ -235,7 +235,7 @@ pub mod ssr {
 
     /// Invitations are mail a signed-in person makes the server send to others: counted per
     /// inviting account and per recipient, so no account floods mailboxes.
-    async fn limit_invitations<'a>(
+    pub(crate) async fn limit_invitations<'a>(
         st: &AppState,
         caller: &Caller,
         emails: impl Iterator<Item = &'a str>,
@@ -286,12 +286,12 @@ pub mod ssr {
         Ok(())
     }
 
-    fn dead_link() -> AppError {
+    pub(crate) fn dead_link() -> AppError {
         AppError::field(Field::InvitationLink, Problem::Invalid)
     }
 
     /// Tokens are 64 hex digits; anything else is not looked up.
-    fn token_shape(token: &str) -> Result<(), AppError> {
+    pub(crate) fn token_shape(token: &str) -> Result<(), AppError> {
         if token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()) {
             Ok(())
         } else {

@@ -2,22 +2,52 @@
 //! `orgs::record_by`). One query per page, newest first, by (time, id), whatever the log's length.
 
 use super::Db;
-use crate::domain::authz::{OrgAccess, ReadEvents};
+use crate::domain::authz::{OrgAccess, ProviderAccess, ReadEvents, ReadProviderEvents};
 use crate::domain::events::{EventCursor, EventFilter, EventPage, EventRecord, EVENT_PAGE};
 use crate::domain::AppError;
 use sqlx::Row;
 
+/// The organization's log: what its members did, and what provider staff did in it (each
+/// naming the provider).
 pub async fn list(
     db: &Db,
     access: &OrgAccess<ReadEvents>,
     filter: &EventFilter,
     before: Option<&EventCursor>,
 ) -> Result<EventPage, AppError> {
+    list_of(db, "e.org_id", access.org().as_str(), filter, before).await
+}
+
+/// The provider's log: its members and clients, and what its staff did inside its clients.
+pub async fn list_provider(
+    db: &Db,
+    access: &ProviderAccess<ReadProviderEvents>,
+    filter: &EventFilter,
+    before: Option<&EventCursor>,
+) -> Result<EventPage, AppError> {
+    list_of(
+        db,
+        "e.provider_id",
+        access.provider().as_str(),
+        filter,
+        before,
+    )
+    .await
+}
+
+async fn list_of(
+    db: &Db,
+    scope: &'static str,
+    id: &str,
+    filter: &EventFilter,
+    before: Option<&EventCursor>,
+) -> Result<EventPage, AppError> {
     // Each condition is present or not; the placeholders follow the ones that are.
-    let mut sql = String::from(
-        "SELECT e.id, e.at, e.kind, e.target_id, e.detail, e.client_addr, \
-         COALESCE(u.email, e.actor_email) AS email, u.name, e.target_email \
-         FROM events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.org_id = $1",
+    let mut sql = format!(
+        "SELECT e.id, e.at, e.kind, e.target_id, e.detail, e.client_addr, e.provider_id, \
+         p.name AS provider_name, COALESCE(u.email, e.actor_email) AS email, u.name, e.target_email \
+         FROM events e LEFT JOIN users u ON u.id = e.actor_id LEFT JOIN providers p ON p.id = e.provider_id \
+         WHERE {scope} = $1",
     );
     let mut n = 1;
     // Appends `clause`, its `?` becoming the next placeholder (every `?` of one clause is the same
@@ -43,7 +73,7 @@ pub async fn list(
         push(&mut sql, " AND e.id < ?))");
     }
     push(&mut sql, " ORDER BY e.at DESC, e.id DESC LIMIT ?");
-    let mut query = sqlx::query(&sql).bind(access.org().as_str());
+    let mut query = sqlx::query(&sql).bind(id);
     if let Some(from) = filter.from {
         query = query.bind(from);
     }
@@ -76,6 +106,10 @@ pub async fn list(
                 target_email: r.try_get("target_email")?,
                 detail: r.try_get("detail")?,
                 client_addr: r.try_get("client_addr")?,
+                provider: r
+                    .try_get::<Option<String>, _>("provider_id")?
+                    .map(crate::domain::ProviderId::from_stored),
+                provider_name: r.try_get("provider_name")?,
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;

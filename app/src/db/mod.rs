@@ -5,6 +5,7 @@
 pub mod collections;
 pub mod events;
 pub mod orgs;
+pub mod providers;
 pub mod secrets;
 pub mod sessions;
 pub mod shared;

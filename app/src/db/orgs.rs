@@ -7,9 +7,9 @@
 
 use super::{new_id, now_ms, placeholders, Db};
 use crate::domain::authz::{
-    AccountAccess, CreateOrganization, JoinOrganization, LeaveOrg, ManageCollections,
-    ManageMembers, Membership, OrgAccess, OrgActionType, OrgStanding, ReadMembers, ReadVault,
-    UpdateSettings,
+    AccountAccess, Acting, ClientOf, CreateOrganization, JoinOrganization, LeaveOrg,
+    ManageCollections, ManageMembers, Membership, OrgAccess, OrgActionType, OrgStanding,
+    ReadMembers, ReadVault, Staff, UpdateSettings,
 };
 use crate::domain::org::{
     member_change_problem, CollectionSummary, Confirmation, Grant, Invitation, InviteInput,
@@ -18,7 +18,9 @@ use crate::domain::org::{
     MEMBER_PAGE_ROWS,
 };
 use crate::domain::validate::normalize_email;
-use crate::domain::{AppError, CollectionId, Field, GroupId, MemberId, OrgId, Problem, UserId};
+use crate::domain::{
+    AppError, CollectionId, Field, GroupId, MemberId, OrgId, Problem, ProviderId, UserId,
+};
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -41,34 +43,71 @@ fn seats_of(row: &AnyRow) -> Result<u32, AppError> {
     u32::try_from(seats).map_err(AppError::internal)
 }
 
-/// The caller's standing toward `org`, in one query.
+/// The caller's standing toward `org`, in one query: their membership, and, if the organization
+/// is a provider's client, the provider's state and the caller's place in that provider.
 pub async fn standing(db: &Db, user: &UserId, org: &OrgId) -> Result<OrgStanding, AppError> {
     let row = sqlx::query(
-        "SELECT m.id, m.role, m.status, m.revoked FROM organizations o \
-         JOIN org_members m ON m.org_id = o.id AND m.user_id = $1 WHERE o.id = $2",
+        "SELECT m.id, m.role, m.status, m.revoked, pc.provider_id, p.status AS p_status, \
+         p.enabled AS p_enabled, pm.role AS pm_role, pm.status AS pm_status, pm.revoked AS pm_revoked \
+         FROM organizations o \
+         LEFT JOIN org_members m ON m.org_id = o.id AND m.user_id = $1 \
+         LEFT JOIN provider_clients pc ON pc.org_id = o.id \
+         LEFT JOIN providers p ON p.id = pc.provider_id \
+         LEFT JOIN provider_members pm ON pm.provider_id = pc.provider_id AND pm.user_id = $1 \
+         WHERE o.id = $2",
     )
     .bind(user.as_str())
     .bind(org.as_str())
     .fetch_optional(db.pool())
     .await?;
-    let member = match row {
+    let Some(row) = row else {
+        return Ok(OrgStanding {
+            org_id: org.clone(),
+            member: None,
+            provider: None,
+        });
+    };
+    let member = match row.try_get::<Option<String>, _>("id")? {
         None => None,
-        Some(row) => Some(Membership {
-            id: MemberId::from_stored(row.try_get("id")?),
+        Some(id) => Some(Membership {
+            id: MemberId::from_stored(id),
             role: role_of(&row.try_get::<String, _>("role")?)?,
             status: status_of(&row.try_get::<String, _>("status")?)?,
             revoked: row.try_get::<i64, _>("revoked")? != 0,
         }),
     };
+    let provider = match row.try_get::<Option<String>, _>("provider_id")? {
+        None => None,
+        Some(id) => {
+            let staff = match row.try_get::<Option<String>, _>("pm_role")? {
+                None => None,
+                Some(role) => Some(Staff {
+                    user_id: user.clone(),
+                    role: super::providers::role_of(&role)?,
+                    status: status_of(&row.try_get::<String, _>("pm_status")?)?,
+                    revoked: row.try_get::<i64, _>("pm_revoked")? != 0,
+                }),
+            };
+            Some(ClientOf {
+                provider_id: ProviderId::from_stored(id),
+                status: super::providers::provider_status_of(
+                    &row.try_get::<String, _>("p_status")?,
+                )?,
+                enabled: row.try_get::<i64, _>("p_enabled")? != 0,
+                staff,
+            })
+        }
+    };
     Ok(OrgStanding {
         org_id: org.clone(),
         member,
+        provider,
     })
 }
 
 /// Locks the organization's row until the transaction ends and returns its seats; `NotFound` if
 /// it is gone.
-async fn lock_org(tx: &mut Transaction<'_, Any>, org: &OrgId) -> Result<u32, AppError> {
+pub(super) async fn lock_org(tx: &mut Transaction<'_, Any>, org: &OrgId) -> Result<u32, AppError> {
     let updated = sqlx::query("UPDATE organizations SET revised_at = revised_at WHERE id = $1")
         .bind(org.as_str())
         .execute(&mut **tx)
@@ -83,22 +122,33 @@ async fn lock_org(tx: &mut Transaction<'_, Any>, org: &OrgId) -> Result<u32, App
     seats_of(&row)
 }
 
-/// Refuses unless the caller is still the confirmed, unrevoked member with the role the
-/// capability was made for (a revocation or demotion in between wins).
+/// Refuses unless the caller still holds the place the capability was made from (a revocation
+/// or demotion in between wins): the confirmed, unrevoked member with the same role; or, for
+/// provider staff, a confirmed, unrevoked member of the active, enabled provider that the
+/// organization is still a client of (an unlink, a disable or a revocation in between wins).
+/// The organization's row is locked first, so an unlink (which locks it too) and this request
+/// are one after the other.
 pub(super) async fn hold_place<A: OrgActionType>(
     tx: &mut Transaction<'_, Any>,
     access: &OrgAccess<A>,
 ) -> Result<u32, AppError> {
     let seats = lock_org(tx, access.org()).await?;
-    let row = sqlx::query(
-        "SELECT id FROM org_members WHERE id = $1 AND org_id = $2 AND role = $3 \
-         AND status = 'confirmed' AND revoked = 0",
-    )
-    .bind(access.member().as_str())
-    .bind(access.org().as_str())
-    .bind(access.role().code())
-    .fetch_optional(&mut **tx)
-    .await?;
+    let row = match access.acting() {
+        Acting::Member(member) => {
+            sqlx::query(
+                "SELECT id FROM org_members WHERE id = $1 AND org_id = $2 AND role = $3 \
+                 AND status = 'confirmed' AND revoked = 0",
+            )
+            .bind(member.as_str())
+            .bind(access.org().as_str())
+            .bind(access.role().code())
+            .fetch_optional(&mut **tx)
+            .await?
+        }
+        Acting::Provider { provider, user } => {
+            super::providers::staff_of_client(tx, provider, user, access.org()).await?
+        }
+    };
     match row {
         Some(_) => Ok(seats),
         None => Err(AppError::Forbidden),
@@ -113,7 +163,10 @@ async fn name_of(tx: &mut Transaction<'_, Any>, org: &OrgId) -> Result<String, A
     Ok(row.try_get("name")?)
 }
 
-async fn seats_taken(tx: &mut Transaction<'_, Any>, org: &OrgId) -> Result<u32, AppError> {
+pub(super) async fn seats_taken(
+    tx: &mut Transaction<'_, Any>,
+    org: &OrgId,
+) -> Result<u32, AppError> {
     let row = sqlx::query(&format!(
         "SELECT COUNT(*) AS n FROM org_members WHERE org_id = $1 AND {SEATED}"
     ))
@@ -128,11 +181,12 @@ fn seats_full(seats: u32) -> AppError {
 }
 
 /// Refuses (rolling back what the transaction did) if the organization has no confirmed,
-/// unrevoked owner left.
+/// unrevoked owner left. The provider of a client organization counts as one.
 async fn keep_an_owner(tx: &mut Transaction<'_, Any>, org: &OrgId) -> Result<(), AppError> {
     let row = sqlx::query(
-        "SELECT COUNT(*) AS n FROM org_members WHERE org_id = $1 AND role = 'owner' \
-         AND status = 'confirmed' AND revoked = 0",
+        "SELECT (SELECT COUNT(*) FROM org_members WHERE org_id = $1 AND role = 'owner' \
+         AND status = 'confirmed' AND revoked = 0) \
+         + (SELECT COUNT(*) FROM provider_clients WHERE org_id = $1) AS n",
     )
     .bind(org.as_str())
     .fetch_one(&mut **tx)
@@ -144,7 +198,7 @@ async fn keep_an_owner(tx: &mut Transaction<'_, Any>, org: &OrgId) -> Result<(),
 }
 
 /// Appends to the event log, in the transaction of the change it records.
-async fn record_event(
+pub(super) async fn record_event(
     tx: &mut Transaction<'_, Any>,
     org: &OrgId,
     actor: Option<&UserId>,
@@ -172,9 +226,9 @@ async fn record_event(
     Ok(())
 }
 
-/// Appends to the event log what the member behind `access` did, naming their account (looked up
-/// in the same statement), in the transaction of the change. Call it before a change that
-/// removes the member's own row.
+/// Appends to the event log what the caller behind `access` did, naming their account (for a
+/// member, looked up in the same statement) and the provider they act through, in the
+/// transaction of the change. Call it before a change that removes the member's own row.
 pub(super) async fn record_by<A: OrgActionType>(
     tx: &mut Transaction<'_, Any>,
     access: &OrgAccess<A>,
@@ -183,21 +237,44 @@ pub(super) async fn record_by<A: OrgActionType>(
     detail: &str,
     client_addr: &str,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO events (id, at, org_id, provider_id, actor_id, kind, target_id, detail, client_addr, \
-         actor_email, target_email) \
-         SELECT $1, $2, org_id, NULL, user_id, $3, $4, $5, $6, email, \
-         (SELECT t.email FROM org_members t WHERE t.id = $4) FROM org_members WHERE id = $7",
-    )
-    .bind(new_id())
-    .bind(now_ms())
-    .bind(kind)
-    .bind(target)
-    .bind(detail)
-    .bind(client_addr)
-    .bind(access.member().as_str())
-    .execute(&mut **tx)
-    .await?;
+    match access.acting() {
+        Acting::Member(member) => {
+            sqlx::query(
+                "INSERT INTO events (id, at, org_id, provider_id, actor_id, kind, target_id, detail, client_addr, \
+                 actor_email, target_email) \
+                 SELECT $1, $2, org_id, NULL, user_id, $3, $4, $5, $6, email, \
+                 (SELECT t.email FROM org_members t WHERE t.id = $4) FROM org_members WHERE id = $7",
+            )
+            .bind(new_id())
+            .bind(now_ms())
+            .bind(kind)
+            .bind(target)
+            .bind(detail)
+            .bind(client_addr)
+            .bind(member.as_str())
+            .execute(&mut **tx)
+            .await?;
+        }
+        Acting::Provider { provider, user } => {
+            sqlx::query(
+                "INSERT INTO events (id, at, org_id, provider_id, actor_id, kind, target_id, detail, client_addr, \
+                 actor_email, target_email) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT email FROM users WHERE id = $5), \
+                 (SELECT t.email FROM org_members t WHERE t.id = $7))",
+            )
+            .bind(new_id())
+            .bind(now_ms())
+            .bind(access.org().as_str())
+            .bind(provider.as_str())
+            .bind(user.as_str())
+            .bind(kind)
+            .bind(target)
+            .bind(detail)
+            .bind(client_addr)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
     Ok(())
 }
 
@@ -508,13 +585,13 @@ fn with_ids<'q>(
     q
 }
 
-fn token_hash(token: &str) -> String {
+pub(super) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(
         format!("keyhaven invitation {token}").as_bytes(),
     ))
 }
 
-async fn new_invitation(
+pub(super) async fn new_invitation(
     tx: &mut Transaction<'_, Any>,
     member: &MemberId,
 ) -> Result<String, AppError> {
@@ -622,7 +699,7 @@ pub async fn invite(
         .bind(&email)
         .bind(&normalized)
         .bind(input.role.code())
-        .bind(access.member().as_str())
+        .bind(access.member().map(MemberId::as_str))
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -982,19 +1059,21 @@ pub async fn leave(
     access: &OrgAccess<LeaveOrg>,
     client_addr: &str,
 ) -> Result<(), AppError> {
+    // Only members leave (`authorize_org` never gives staff `LeaveOrg`).
+    let member = access.member().ok_or(AppError::Forbidden)?;
     let mut tx = db.begin_write().await?;
     lock_org(&mut tx, access.org()).await?;
     record_by(
         &mut tx,
         access,
         "member_left",
-        Some(access.member().as_str()),
+        Some(member.as_str()),
         "",
         client_addr,
     )
     .await?;
     let gone = sqlx::query("DELETE FROM org_members WHERE id = $1 AND org_id = $2 AND revoked = 0")
-        .bind(access.member().as_str())
+        .bind(member.as_str())
         .bind(access.org().as_str())
         .execute(&mut *tx)
         .await?;
@@ -1018,7 +1097,22 @@ pub async fn update_settings(
     let settings = input.cleaned();
     let mut tx = db.begin_write().await?;
     let seats = hold_place(&mut tx, access).await?;
-    if settings.seats > seats_max && settings.seats > seats {
+    let managed = sqlx::query("SELECT org_id FROM provider_clients WHERE org_id = $1")
+        .bind(access.org().as_str())
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some();
+    if managed {
+        // Clients stay on a business plan, and their seats are the provider's to raise: the
+        // client's own owners may only lower them.
+        if let Some(problem) = crate::domain::provider::client_plan_problem(settings.plan) {
+            return Err(AppError::field(Field::Plan, problem));
+        }
+        if access.acting_provider().is_none() && settings.seats > seats {
+            return Err(AppError::field(Field::Seats, Problem::SetByProvider));
+        }
+    } else if settings.seats > seats_max && settings.seats > seats {
+        // An organization someone made for themselves stays within the instance's bound.
         return Err(AppError::field(
             Field::Seats,
             Problem::TooLong { max: seats_max },
@@ -1089,7 +1183,7 @@ pub async fn delete(
     Ok(())
 }
 
-async fn insert_collection(
+pub(super) async fn insert_collection(
     tx: &mut Transaction<'_, Any>,
     org: &OrgId,
     name: &str,
@@ -1130,7 +1224,10 @@ pub async fn create_collection(
     }
     let name = name.trim();
     let id = insert_collection(&mut tx, access.org(), name, now_ms()).await?;
-    assign_creator(&mut tx, &id, access.member()).await?;
+    // Provider staff are no members: they reach it through the console.
+    if let Some(member) = access.member() {
+        assign_creator(&mut tx, &id, member).await?;
+    }
     record_by(
         &mut tx,
         access,

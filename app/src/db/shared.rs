@@ -10,7 +10,7 @@ use super::orgs::{hold_place, record_by};
 use super::{new_id, now_ms, placeholders, Db};
 use crate::domain::authz::{
     authorize_shared, collection_in_scope, reaches_everything, shared_allowed, shared_rights,
-    AccountAccess, CollectionGrants, EditSecrets, EditShared, ManageShared, OrgAccess,
+    AccountAccess, Acting, CollectionGrants, EditSecrets, EditShared, ManageShared, OrgAccess,
     OrgActionType, ReadAllItems, ReadScope, ReadShared, SharedAccess, SharedAction,
     SharedActionType, TargetGrants, UseOrg, WriteOrgItems, WriteVault,
 };
@@ -19,7 +19,7 @@ use crate::domain::shared::{
     MoveIn, ReachedCollection, SharedItemInput, SharedItemRecord, SharedPage,
 };
 use crate::domain::vault::{ItemType, LIST_PAGE_BYTES, LIST_PAGE_ITEMS};
-use crate::domain::{AppError, CollectionId, Field, FolderId, ItemId, MemberId, Problem};
+use crate::domain::{AppError, CollectionId, Field, FolderId, ItemId, Problem};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 use std::collections::{BTreeMap, HashMap};
@@ -28,6 +28,21 @@ use std::collections::{BTreeMap, HashMap};
 /// the items, so a revocation applies to the very next page.
 const MEMBER_STANDS: &str =
     "EXISTS (SELECT 1 FROM org_members m WHERE m.id = $3 AND m.status = 'confirmed' AND m.revoked = 0)";
+
+/// The same for provider staff (the account `$3`): the organization (`$1`) is still a client of
+/// an active, enabled provider in which they are a confirmed, unrevoked member.
+const STAFF_STANDS: &str = "EXISTS (SELECT 1 FROM provider_clients pc \
+     JOIN providers p ON p.id = pc.provider_id AND p.enabled = 1 AND p.status = 'active' \
+     JOIN provider_members pm ON pm.provider_id = pc.provider_id AND pm.user_id = $3 \
+     AND pm.status = 'confirmed' AND pm.revoked = 0 WHERE pc.org_id = $1)";
+
+/// The standing condition for whoever `access` stands for, and the value it binds as `$3`.
+fn stands<W: OrgActionType>(access: &OrgAccess<W>) -> (&'static str, &str) {
+    match access.acting() {
+        Acting::Member(member) => (MEMBER_STANDS, member.as_str()),
+        Acting::Provider { user, .. } => (STAFF_STANDS, user.as_str()),
+    }
+}
 
 /// The member `$2`'s own grant (`cm`) and their groups' grants (`g`) on the collection `{col}`.
 fn grant_joins(col: &str) -> String {
@@ -77,7 +92,7 @@ pub(super) enum Kind {
 async fn grants_of(
     conn: &mut AnyConnection,
     org: &str,
-    member: &MemberId,
+    member: &str,
     kind: Kind,
     ids: &[&str],
 ) -> Result<Vec<(String, TargetGrants)>, AppError> {
@@ -99,7 +114,7 @@ async fn grants_of(
             grant_joins("t.id")
         ),
     };
-    let mut query = sqlx::query(&sql).bind(org).bind(member.as_str());
+    let mut query = sqlx::query(&sql).bind(org).bind(member);
     for id in ids {
         query = query.bind(*id);
     }
@@ -130,7 +145,14 @@ pub(super) async fn decide<A: SharedActionType, W: OrgActionType>(
     kind: Kind,
     ids: &[&str],
 ) -> Result<SharedAccess<A>, AppError> {
-    let grants = grants_of(tx, access.org().as_str(), access.member(), kind, ids).await?;
+    let grants = grants_of(
+        tx,
+        access.org().as_str(),
+        access.grants_subject(),
+        kind,
+        ids,
+    )
+    .await?;
     let targets: Vec<(&str, TargetGrants)> = grants
         .iter()
         .map(|(id, g)| (id.as_str(), g.clone()))
@@ -175,7 +197,7 @@ impl OrgGrants {
         );
         let rows = sqlx::query(&sql)
             .bind(access.org().as_str())
-            .bind(access.member().as_str())
+            .bind(access.grants_subject())
             .fetch_all(&mut *conn)
             .await?;
         let mut names: HashMap<String, String> = rows
@@ -235,7 +257,8 @@ async fn read_items<W: OrgActionType>(
     scope: ReadScope,
 ) -> Result<(Vec<SharedItemRecord>, Option<ItemId>, OrgGrants), AppError> {
     let org = access.org().as_str();
-    let member = access.member().as_str();
+    let member = access.grants_subject();
+    let (standing, stander) = stands(access);
     let everything = scope == ReadScope::Console && reaches_everything(access.role());
     let grants = OrgGrants::load(conn, access, scope).await?;
     let reached: Vec<&str> = grants.reached.keys().map(String::as_str).collect();
@@ -254,7 +277,7 @@ async fn read_items<W: OrgActionType>(
         Pick::One(_) => ("i.id = $2", 1),
     };
     let sql = format!(
-        "SELECT {ITEM_COLUMNS} FROM org_items i WHERE i.org_id = $1 AND {range} AND {MEMBER_STANDS} \
+        "SELECT {ITEM_COLUMNS} FROM org_items i WHERE i.org_id = $1 AND {range} AND {standing} \
          {reach} ORDER BY i.id LIMIT $4"
     );
     let from = match pick {
@@ -263,7 +286,7 @@ async fn read_items<W: OrgActionType>(
     let mut query = sqlx::query(&sql)
         .bind(org)
         .bind(from)
-        .bind(member)
+        .bind(stander)
         .bind(i64::try_from(limit).unwrap_or(i64::MAX));
     if !everything {
         for id in &reached {
@@ -686,20 +709,47 @@ async fn record_each<W: OrgActionType>(
         return Ok(());
     }
     // One event per item, in one statement (as `orgs::record_by` writes one).
+    let first_pair = match access.acting() {
+        Acting::Member(_) => 5,
+        Acting::Provider { .. } => 7,
+    };
     let pairs = (0..targets.len())
-        .map(|n| format!("(${}, ${})", 5 + 2 * n, 6 + 2 * n))
+        .map(|n| format!("(${}, ${})", first_pair + 2 * n, first_pair + 1 + 2 * n))
         .collect::<Vec<_>>()
         .join(", ");
-    let sql = format!(
-        "INSERT INTO events (id, at, org_id, provider_id, actor_id, kind, target_id, detail, client_addr, actor_email) \
-         SELECT v.column1, $2, m.org_id, NULL, m.user_id, $3, v.column2, '', $4, m.email \
-         FROM (VALUES {pairs}) v JOIN org_members m ON m.id = $1"
-    );
-    let query = sqlx::query(&sql)
-        .bind(access.member().as_str())
+    let query = match access.acting() {
+        Acting::Member(member) => {
+            let sql = format!(
+                "INSERT INTO events (id, at, org_id, provider_id, actor_id, kind, target_id, detail, client_addr, actor_email) \
+                 SELECT v.column1, $2, m.org_id, NULL, m.user_id, $3, v.column2, '', $4, m.email \
+                 FROM (VALUES {pairs}) v JOIN org_members m ON m.id = $1"
+            );
+            (sql, member.as_str(), None)
+        }
+        Acting::Provider { provider, user } => {
+            // The actor and their provider are named as given; the organization is the
+            // capability's.
+            let sql = format!(
+                "INSERT INTO events (id, at, org_id, provider_id, actor_id, kind, target_id, detail, client_addr, actor_email) \
+                 SELECT v.column1, $2, $5, $1, $6 , $3, v.column2, '', $4, (SELECT email FROM users WHERE id = $6) \
+                 FROM (VALUES {pairs}) v"
+            );
+            (
+                sql,
+                provider.as_str(),
+                Some((access.org().as_str(), user.as_str())),
+            )
+        }
+    };
+    let (sql, first, staff) = query;
+    let mut query = sqlx::query(&sql)
+        .bind(first)
         .bind(now_ms())
         .bind(kind)
         .bind(client_addr);
+    if let Some((org, user)) = staff {
+        query = query.bind(org).bind(user);
+    }
     targets
         .iter()
         .fold(query, |q, t| q.bind(new_id()).bind(t.as_str()))
@@ -907,7 +957,7 @@ pub async fn set_collections(
     let grants = grants_of(
         &mut tx,
         access.org().as_str(),
-        access.member(),
+        access.grants_subject(),
         Kind::Collections,
         &strs(&current),
     )
@@ -969,6 +1019,9 @@ pub async fn mark(
     favorite: bool,
     folder: Option<&FolderId>,
 ) -> Result<(), AppError> {
+    // Marks are a member's own; provider staff keep none in a client (its items are not in
+    // their vault).
+    let member = access.member().ok_or(AppError::Forbidden)?;
     let mut tx = db.begin_write().await?;
     hold_place(&mut tx, access).await?;
     decide::<ReadShared, _>(&mut tx, access, Kind::Items, &[id.as_str()]).await?;
@@ -978,7 +1031,7 @@ pub async fn mark(
             "SELECT f.id FROM folders f JOIN org_members m ON m.user_id = f.user_id AND m.id = $1 \
              WHERE f.id = $2",
         )
-        .bind(access.member().as_str())
+        .bind(member.as_str())
         .bind(folder.as_str())
         .fetch_optional(&mut *tx)
         .await?;
@@ -994,7 +1047,7 @@ pub async fn mark(
     .bind(id.as_str())
     .bind(i64::from(favorite))
     .bind(folder.map(FolderId::as_str))
-    .bind(access.member().as_str())
+    .bind(member.as_str())
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

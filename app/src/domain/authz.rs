@@ -5,7 +5,8 @@
 //! query that does another (writing it).
 
 use super::org::{collection_rights, item_rights, AccessLevel, MemberStatus, OrgRole, Rights};
-use super::{AppError, MemberId, OrgId, UserId};
+use super::provider::{ProviderRole, ProviderStatus, STAFF_ORG_ROLE};
+use super::{AppError, MemberId, OrgId, ProviderId, ProviderMemberId, UserId};
 use std::marker::PhantomData;
 
 /// Who is calling, as loaded from the session and the database.
@@ -190,11 +191,45 @@ pub fn authorize_account<A: AccountAction>(
 pub struct CapabilityTypes;
 
 /// The caller's standing toward one organization, loaded in one query per request
-/// (`db::orgs::standing`): the organization, and the caller's place in it if any.
+/// (`db::orgs::standing`): the organization, the caller's place in it if any, and, if the
+/// organization is a provider's client, that provider's state and the caller's place in it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OrgStanding {
     pub org_id: OrgId,
     pub member: Option<Membership>,
+    pub provider: Option<ClientOf>,
+}
+
+/// The provider an organization is a client of, as the caller stands toward it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientOf {
+    pub provider_id: ProviderId,
+    pub status: ProviderStatus,
+    pub enabled: bool,
+    /// The caller's place in that provider, if any.
+    pub staff: Option<Staff>,
+}
+
+/// A person's place in a provider, as seen from one of its client organizations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Staff {
+    pub user_id: UserId,
+    pub role: ProviderRole,
+    pub status: MemberStatus,
+    pub revoked: bool,
+}
+
+impl ClientOf {
+    /// The account of the caller if they act in the client as its provider's staff: a
+    /// confirmed, unrevoked member (either role) of an active, enabled provider.
+    pub fn acting_staff(&self) -> Option<&UserId> {
+        let staff = self.staff.as_ref()?;
+        (self.enabled
+            && self.status == ProviderStatus::Active
+            && staff.status == MemberStatus::Confirmed
+            && !staff.revoked)
+            .then_some(&staff.user_id)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -246,12 +281,20 @@ pub fn org_allowed(role: OrgRole, action: OrgAction) -> bool {
     }
 }
 
-/// Proof that the caller may do `A` in the organization `org`, as the member `member` with
-/// `role`. Only [`authorize_org`] makes one.
+/// Who acts through an organization capability: one of its members, or the staff of the
+/// provider the organization is a client of (who have no member id in it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Acting {
+    Member(MemberId),
+    Provider { provider: ProviderId, user: UserId },
+}
+
+/// Proof that the caller may do `A` in the organization `org`, as `acting` with the powers of
+/// `role` (provider staff: an owner's). Only [`authorize_org`] makes one.
 #[derive(Debug)]
 pub struct OrgAccess<A: OrgActionType> {
     org: OrgId,
-    member: MemberId,
+    acting: Acting,
     role: OrgRole,
     action: PhantomData<A>,
 }
@@ -260,8 +303,28 @@ impl<A: OrgActionType> OrgAccess<A> {
     pub fn org(&self) -> &OrgId {
         &self.org
     }
-    pub fn member(&self) -> &MemberId {
-        &self.member
+    pub fn acting(&self) -> &Acting {
+        &self.acting
+    }
+    /// The caller's member id, when they act as a member.
+    pub fn member(&self) -> Option<&MemberId> {
+        match &self.acting {
+            Acting::Member(id) => Some(id),
+            Acting::Provider { .. } => None,
+        }
+    }
+    /// The provider the caller acts through, if any: events written with this capability name it.
+    pub fn acting_provider(&self) -> Option<&ProviderId> {
+        match &self.acting {
+            Acting::Member(_) => None,
+            Acting::Provider { provider, .. } => Some(provider),
+        }
+    }
+    /// Whose collection grants count, as bound in the grant queries: the member's id; for
+    /// provider staff, who hold no grants (they reach everything as owners), a value no member
+    /// id equals.
+    pub fn grants_subject(&self) -> &str {
+        self.member().map_or("", MemberId::as_str)
     }
     pub fn role(&self) -> OrgRole {
         self.role
@@ -271,23 +334,52 @@ impl<A: OrgActionType> OrgAccess<A> {
 /// Asks the organization rule table. Someone with no place in the organization is told it does
 /// not exist (ids are not an oracle); invited and accepted members reach nothing but leaving,
 /// revoked members nothing at all (their place is the admins' to restore or remove); a
-/// confirmed member gets what their role allows.
+/// confirmed member gets what their role allows. Confirmed, unrevoked staff of the active,
+/// enabled provider the organization is a client of get an owner's powers (leaving aside: they
+/// are not members), acting through the provider; a member who is also such staff acts as a
+/// member only when an owner, so the stronger place wins and ties stay the member's own.
 pub fn authorize_org<A: OrgActionType>(standing: &OrgStanding) -> Result<OrgAccess<A>, AppError> {
-    let Some(member) = &standing.member else {
-        return Err(AppError::NotFound);
-    };
-    let usable = member.status == MemberStatus::Confirmed && !member.revoked;
-    let leaving = A::ACTION == OrgAction::LeaveOrg && !member.revoked;
-    if (usable || leaving) && org_allowed(member.role, A::ACTION) {
-        Ok(OrgAccess {
-            org: standing.org_id.clone(),
-            member: member.id.clone(),
-            role: member.role,
-            action: PhantomData,
-        })
-    } else {
-        Err(AppError::Forbidden)
+    let staff = standing
+        .provider
+        .as_ref()
+        .and_then(|p| p.acting_staff().map(|user| (&p.provider_id, user)))
+        .filter(|_| A::ACTION != OrgAction::LeaveOrg);
+    if let Some(member) = &standing.member {
+        let usable = member.status == MemberStatus::Confirmed && !member.revoked;
+        let leaving = A::ACTION == OrgAction::LeaveOrg && !member.revoked;
+        let stronger_elsewhere = staff.is_some() && member.role != OrgRole::Owner;
+        if (usable || leaving) && org_allowed(member.role, A::ACTION) && !stronger_elsewhere {
+            return Ok(OrgAccess {
+                org: standing.org_id.clone(),
+                acting: Acting::Member(member.id.clone()),
+                role: member.role,
+                action: PhantomData,
+            });
+        }
     }
+    if let Some((provider, user)) = staff {
+        if org_allowed(STAFF_ORG_ROLE, A::ACTION) {
+            return Ok(OrgAccess {
+                org: standing.org_id.clone(),
+                acting: Acting::Provider {
+                    provider: provider.clone(),
+                    user: user.clone(),
+                },
+                role: STAFF_ORG_ROLE,
+                action: PhantomData,
+            });
+        }
+    }
+    let known = standing.member.is_some()
+        || standing
+            .provider
+            .as_ref()
+            .is_some_and(|p| p.staff.is_some());
+    Err(if known {
+        AppError::Forbidden
+    } else {
+        AppError::NotFound
+    })
 }
 
 /// What one member's grants say about one target (a shared item, or a collection), as loaded in
@@ -427,6 +519,118 @@ pub fn authorize_shared<A: SharedActionType, W: OrgActionType>(
     })
 }
 
+/// The caller's standing toward one provider, loaded in one query per request
+/// (`db::providers::standing`): the provider's state and the caller's place in it if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderStanding {
+    pub provider_id: ProviderId,
+    pub status: ProviderStatus,
+    pub enabled: bool,
+    pub member: Option<ProviderPlace>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderPlace {
+    pub id: ProviderMemberId,
+    pub role: ProviderRole,
+    pub status: MemberStatus,
+    pub revoked: bool,
+}
+
+/// A [`ProviderAction`] as a type: the `A` of [`ProviderAccess<A>`].
+pub trait ProviderActionType: sealed::Sealed {
+    const ACTION: ProviderAction;
+}
+
+actions!(ProviderActionType, ProviderAction, "ProviderAccess":
+    /// See the provider and its clients (the Clients page, client keys).
+    UseProvider,
+    /// Create a new client organization.
+    CreateClient,
+    /// Rename a client or change its seats.
+    ManageClient,
+    /// Add an organization the caller owns as a client.
+    LinkClient,
+    /// Remove a client from the provider.
+    UnlinkClient,
+    ReadProviderMembers,
+    /// Invite, confirm, re-send, change role, revoke, restore and remove provider members.
+    ManageProviderMembers,
+    ReadProviderEvents,
+    /// Name and billing email.
+    UpdateProviderSettings,
+    DeleteProvider,
+    /// The first provider admin's setup of a pending provider.
+    CompleteSetup,
+);
+
+/// The provider rule table, for a confirmed, unrevoked member of an active, enabled provider:
+/// service users reach the clients only, provider admins everything. Setup is never an active
+/// provider's (`authorize_provider` allows it only while pending).
+pub fn provider_allowed(role: ProviderRole, action: ProviderAction) -> bool {
+    use ProviderAction::*;
+    match (role, action) {
+        (_, CompleteSetup) => false,
+        (ProviderRole::ProviderAdmin, _) => true,
+        (ProviderRole::ServiceUser, UseProvider | CreateClient | ManageClient) => true,
+        (ProviderRole::ServiceUser, _) => false,
+    }
+}
+
+/// Proof that the caller may do `A` in the provider `provider`, as its member `member` with
+/// `role`. Only [`authorize_provider`] makes one.
+#[derive(Debug)]
+pub struct ProviderAccess<A: ProviderActionType> {
+    provider: ProviderId,
+    member: ProviderMemberId,
+    role: ProviderRole,
+    action: PhantomData<A>,
+}
+
+impl<A: ProviderActionType> ProviderAccess<A> {
+    pub fn provider(&self) -> &ProviderId {
+        &self.provider
+    }
+    pub fn member(&self) -> &ProviderMemberId {
+        &self.member
+    }
+    pub fn role(&self) -> ProviderRole {
+        self.role
+    }
+}
+
+/// Asks the provider rule table. Someone with no place in the provider is told it does not
+/// exist; a disabled provider lets nobody do anything; a pending one only its (unrevoked)
+/// provider admin's setup; an active one what the confirmed, unrevoked member's role allows.
+pub fn authorize_provider<A: ProviderActionType>(
+    standing: &ProviderStanding,
+) -> Result<ProviderAccess<A>, AppError> {
+    let Some(member) = &standing.member else {
+        return Err(AppError::NotFound);
+    };
+    let allowed = standing.enabled
+        && !member.revoked
+        && match (standing.status, A::ACTION) {
+            (ProviderStatus::Pending, ProviderAction::CompleteSetup) => {
+                member.role == ProviderRole::ProviderAdmin && member.status != MemberStatus::Invited
+            }
+            (ProviderStatus::Pending, _) => false,
+            (ProviderStatus::Active, action) => {
+                member.status == MemberStatus::Confirmed && provider_allowed(member.role, action)
+            }
+        };
+    if allowed {
+        Ok(ProviderAccess {
+            provider: standing.provider_id.clone(),
+            member: member.id.clone(),
+            role: member.role,
+            action: PhantomData,
+        })
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Proof that the actor is an operator.
 #[derive(Debug)]
 pub struct OperatorAccess(());
@@ -437,6 +641,12 @@ pub fn authorize_operator(actor: &Actor) -> Result<OperatorAccess, AppError> {
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// The server's own command line (`keyhaven provider …`) acts as an operator: whoever runs it on
+/// the host holds the database's credentials already. Never called from a request.
+pub fn authorize_command_line() -> OperatorAccess {
+    OperatorAccess(())
 }
 
 #[cfg(test)]
@@ -602,10 +812,12 @@ mod tests {
                 status,
                 revoked,
             }),
+            provider: None,
         };
         let outsider = OrgStanding {
             org_id: org.clone(),
             member: None,
+            provider: None,
         };
         assert_eq!(
             authorize_org::<UseOrg>(&outsider).unwrap_err(),
@@ -676,6 +888,7 @@ mod tests {
                 status: MemberStatus::Confirmed,
                 revoked: false,
             }),
+            provider: None,
         };
         let grants = |direct: Option<AccessLevel>, groups: Vec<AccessLevel>| TargetGrants {
             exists: true,
@@ -719,6 +932,233 @@ mod tests {
             shared_rights(OrgRole::Admin, &TargetGrants::default()),
             None
         );
+    }
+
+    const PROVIDER_STATES: [(ProviderStatus, bool); 4] = [
+        (ProviderStatus::Pending, true),
+        (ProviderStatus::Active, true),
+        (ProviderStatus::Pending, false),
+        (ProviderStatus::Active, false),
+    ];
+
+    #[test]
+    fn every_provider_role_and_action() {
+        use ProviderAction::*;
+        // One row per action, for a confirmed, unrevoked member of an active, enabled provider:
+        // provider admin, service user.
+        let table: &[(ProviderAction, [bool; 2])] = &[
+            (UseProvider, [true, true]),
+            (CreateClient, [true, true]),
+            (ManageClient, [true, true]),
+            (LinkClient, [true, false]),
+            (UnlinkClient, [true, false]),
+            (ReadProviderMembers, [true, false]),
+            (ManageProviderMembers, [true, false]),
+            (ReadProviderEvents, [true, false]),
+            (UpdateProviderSettings, [true, false]),
+            (DeleteProvider, [true, false]),
+            (CompleteSetup, [false, false]),
+        ];
+        assert_eq!(
+            table.len(),
+            ProviderAction::ALL.len(),
+            "every action has a row"
+        );
+        for (action, expected) in table {
+            for (role, allowed) in ProviderRole::ALL.iter().zip(expected) {
+                assert_eq!(
+                    provider_allowed(*role, *action),
+                    *allowed,
+                    "{role:?} × {action:?}"
+                );
+            }
+        }
+    }
+
+    /// Every (provider role × member status × revoked × provider state × action) cell, through
+    /// each action's marker type.
+    #[test]
+    fn every_provider_standing_and_action() {
+        fn cells<A: ProviderActionType>() -> ProviderAction {
+            for (status, enabled) in PROVIDER_STATES {
+                for role in ProviderRole::ALL {
+                    for member_status in MemberStatus::ALL {
+                        for revoked in [false, true] {
+                            let standing = ProviderStanding {
+                                provider_id: ProviderId::from_stored("p1".into()),
+                                status,
+                                enabled,
+                                member: Some(ProviderPlace {
+                                    id: ProviderMemberId::from_stored("pm1".into()),
+                                    role: *role,
+                                    status: *member_status,
+                                    revoked,
+                                }),
+                            };
+                            let good = enabled && !revoked;
+                            let expected = match (status, A::ACTION) {
+                                (ProviderStatus::Pending, ProviderAction::CompleteSetup) => {
+                                    good && *role == ProviderRole::ProviderAdmin
+                                        && *member_status != MemberStatus::Invited
+                                }
+                                (ProviderStatus::Pending, _) => false,
+                                (ProviderStatus::Active, action) => {
+                                    good && *member_status == MemberStatus::Confirmed
+                                        && provider_allowed(*role, action)
+                                }
+                            };
+                            let got = authorize_provider::<A>(&standing);
+                            assert_eq!(
+                                got.is_ok(),
+                                expected,
+                                "{role:?} {member_status:?} revoked={revoked} {status:?} \
+                                 enabled={enabled} × {:?}",
+                                A::ACTION
+                            );
+                            match got {
+                                Ok(access) => {
+                                    assert_eq!(access.role(), *role);
+                                    assert_eq!(access.provider().as_str(), "p1");
+                                }
+                                Err(e) => assert_eq!(e, AppError::Forbidden),
+                            }
+                        }
+                    }
+                }
+                let outsider = ProviderStanding {
+                    provider_id: ProviderId::from_stored("p1".into()),
+                    status,
+                    enabled,
+                    member: None,
+                };
+                assert_eq!(
+                    authorize_provider::<A>(&outsider).err(),
+                    Some(AppError::NotFound)
+                );
+            }
+            A::ACTION
+        }
+        let marked = [
+            cells::<UseProvider>(),
+            cells::<CreateClient>(),
+            cells::<ManageClient>(),
+            cells::<LinkClient>(),
+            cells::<UnlinkClient>(),
+            cells::<ReadProviderMembers>(),
+            cells::<ManageProviderMembers>(),
+            cells::<ReadProviderEvents>(),
+            cells::<UpdateProviderSettings>(),
+            cells::<DeleteProvider>(),
+            cells::<CompleteSetup>(),
+        ];
+        assert_eq!(marked, ProviderAction::ALL);
+    }
+
+    /// Staff of a client's provider, in every (provider role × member status × revoked ×
+    /// provider state × organization action) cell, with and without a membership of their own.
+    #[test]
+    fn provider_staff_act_as_owners_in_client_organizations() {
+        fn cells<A: OrgActionType>() -> OrgAction {
+            let org = OrgId::from_stored("o1".into());
+            let me = UserId::from_stored("u1".into());
+            for (status, enabled) in PROVIDER_STATES {
+                for role in ProviderRole::ALL {
+                    for member_status in MemberStatus::ALL {
+                        for revoked in [false, true] {
+                            for own in [None, Some(OrgRole::User), Some(OrgRole::Owner)] {
+                                let standing = OrgStanding {
+                                    org_id: org.clone(),
+                                    member: own.map(|role| Membership {
+                                        id: MemberId::from_stored("m1".into()),
+                                        role,
+                                        status: MemberStatus::Confirmed,
+                                        revoked: false,
+                                    }),
+                                    provider: Some(ClientOf {
+                                        provider_id: ProviderId::from_stored("p1".into()),
+                                        status,
+                                        enabled,
+                                        staff: Some(Staff {
+                                            user_id: me.clone(),
+                                            role: *role,
+                                            status: *member_status,
+                                            revoked,
+                                        }),
+                                    }),
+                                };
+                                let staff = enabled
+                                    && status == ProviderStatus::Active
+                                    && *member_status == MemberStatus::Confirmed
+                                    && !revoked
+                                    && A::ACTION != OrgAction::LeaveOrg;
+                                let own_allows = own.is_some_and(|r| org_allowed(r, A::ACTION));
+                                let cell = format!(
+                                    "{role:?} {member_status:?} revoked={revoked} {status:?} \
+                                     enabled={enabled} own={own:?} × {:?}",
+                                    A::ACTION
+                                );
+                                match authorize_org::<A>(&standing) {
+                                    Ok(access) => {
+                                        let as_member = own == Some(OrgRole::Owner) || !staff;
+                                        assert!(staff || own_allows, "{cell}");
+                                        if as_member {
+                                            assert_eq!(access.acting_provider(), None, "{cell}");
+                                            assert!(access.member().is_some(), "{cell}");
+                                        } else {
+                                            assert_eq!(
+                                                access.acting(),
+                                                &Acting::Provider {
+                                                    provider: ProviderId::from_stored("p1".into()),
+                                                    user: me.clone(),
+                                                },
+                                                "{cell}"
+                                            );
+                                            assert_eq!(access.role(), OrgRole::Owner, "{cell}");
+                                            assert_eq!(access.member(), None, "{cell}");
+                                            assert_eq!(access.grants_subject(), "", "{cell}");
+                                        }
+                                    }
+                                    Err(e) => {
+                                        assert!(!staff && !own_allows, "{cell}");
+                                        assert_eq!(e, AppError::Forbidden, "{cell}");
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            // Someone outside the client and its provider is told it does not exist.
+            let outsider = OrgStanding {
+                org_id: org.clone(),
+                member: None,
+                provider: Some(ClientOf {
+                    provider_id: ProviderId::from_stored("p1".into()),
+                    status: ProviderStatus::Active,
+                    enabled: true,
+                    staff: None,
+                }),
+            };
+            assert_eq!(
+                authorize_org::<A>(&outsider).err(),
+                Some(AppError::NotFound)
+            );
+            A::ACTION
+        }
+        let marked = [
+            cells::<UseOrg>(),
+            cells::<WriteOrgItems>(),
+            cells::<LeaveOrg>(),
+            cells::<ReadAllItems>(),
+            cells::<ManageCollections>(),
+            cells::<ManageGroups>(),
+            cells::<ReadMembers>(),
+            cells::<ManageMembers>(),
+            cells::<ReadEvents>(),
+            cells::<UpdateSettings>(),
+            cells::<DeleteOrg>(),
+        ];
+        assert_eq!(marked, OrgAction::ALL);
     }
 
     #[test]

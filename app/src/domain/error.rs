@@ -51,6 +51,15 @@ pub enum Field {
     /// The link mailed to invite someone into an organization.
     InvitationLink,
     EventKind,
+    /// Providers: their settings, their key, their members and their clients.
+    ProviderName,
+    ProviderKey,
+    /// The plan of an organization, where only some plans are allowed (provider clients).
+    Plan,
+    /// The organization a provider adds as a client.
+    ClientOrg,
+    /// The provider itself (deleting one that still has clients).
+    Provider,
 }
 
 /// What is wrong with a field.
@@ -91,6 +100,16 @@ pub enum Problem {
     Yourself,
     /// Invisible or direction-changing characters in a name others read.
     HiddenCharacters,
+    /// No account has this address (a provider's first admin must have one).
+    NoAccount,
+    /// The organization is already a client of a provider (one provider per organization).
+    ManagedByProvider,
+    /// The provider would be left without a confirmed provider admin.
+    LastProviderAdmin,
+    /// The provider still has client organizations.
+    HasClients,
+    /// The organization's provider decides this (a client's own admins cannot raise its seats).
+    SetByProvider,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -265,6 +284,11 @@ mod wire {
         LastOwner,
         Yourself,
         HiddenCharacters,
+        NoAccount,
+        ManagedByProvider,
+        LastProviderAdmin,
+        HasClients,
+        SetByProvider,
     }
 
     /// `limit` is the maximum or minimum the problem names (megabytes for `too_large`).
@@ -296,6 +320,11 @@ mod wire {
                 P::LastOwner => (ProblemKind::LastOwner, None),
                 P::Yourself => (ProblemKind::Yourself, None),
                 P::HiddenCharacters => (ProblemKind::HiddenCharacters, None),
+                P::NoAccount => (ProblemKind::NoAccount, None),
+                P::ManagedByProvider => (ProblemKind::ManagedByProvider, None),
+                P::LastProviderAdmin => (ProblemKind::LastProviderAdmin, None),
+                P::HasClients => (ProblemKind::HasClients, None),
+                P::SetByProvider => (ProblemKind::SetByProvider, None),
             };
             FieldError {
                 field: e.field,
@@ -328,6 +357,11 @@ mod wire {
                 ProblemKind::LastOwner => P::LastOwner,
                 ProblemKind::Yourself => P::Yourself,
                 ProblemKind::HiddenCharacters => P::HiddenCharacters,
+                ProblemKind::NoAccount => P::NoAccount,
+                ProblemKind::ManagedByProvider => P::ManagedByProvider,
+                ProblemKind::LastProviderAdmin => P::LastProviderAdmin,
+                ProblemKind::HasClients => P::HasClients,
+                ProblemKind::SetByProvider => P::SetByProvider,
             };
             Ok(super::FieldError::new(w.field, problem))
         }
@@ -385,6 +419,15 @@ impl From<sqlx::Error> for AppError {
 /// only names `table.column` in its message, so both are listed.
 #[cfg(feature = "ssr")]
 fn unique_violation_field(constraint: Option<&str>, message: &str) -> Option<FieldError> {
+    // One provider per organization: the link's organization column decides it.
+    if constraint == Some("provider_clients_org_unique")
+        || message.contains("provider_clients.org_id")
+    {
+        return Some(FieldError::new(
+            Field::ClientOrg,
+            Problem::ManagedByProvider,
+        ));
+    }
     const MAP: &[(&str, &str, Field)] = &[
         ("users_email_unique", "users.email_normalized", Field::Email),
         (
@@ -410,6 +453,16 @@ fn unique_violation_field(constraint: Option<&str>, message: &str) -> Option<Fie
             "org_groups_name_unique",
             "org_groups.org_id, org_groups.name",
             Field::GroupName,
+        ),
+        (
+            "provider_members_email_unique",
+            "provider_members.provider_id, provider_members.email_normalized",
+            Field::Emails,
+        ),
+        (
+            "provider_members_user_unique",
+            "provider_members.provider_id, provider_members.user_id",
+            Field::Emails,
         ),
     ];
     MAP.iter()

@@ -53,6 +53,11 @@ pub struct EventRecord {
     pub target_email: Option<String>,
     pub detail: String,
     pub client_addr: String,
+    /// The provider the actor acted through, if any (its name while it exists).
+    #[serde(default)]
+    pub provider: Option<super::ProviderId>,
+    #[serde(default)]
+    pub provider_name: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,6 +96,35 @@ pub const ORG_EVENT_KINDS: &[&str] = &[
     "item_moved_in",
     "item_secrets_viewed",
     "items_secrets_read",
+    "client_created",
+    "client_added",
+    "client_renamed",
+    "client_seats_changed",
+    "client_unlinked",
+];
+
+/// Every kind the log records for providers, for the filter (with the organization kinds their
+/// staff cause inside clients).
+pub const PROVIDER_EVENT_KINDS: &[&str] = &[
+    "provider_created",
+    "provider_enabled",
+    "provider_disabled",
+    "provider_deleted",
+    "provider_setup_completed",
+    "provider_updated",
+    "provider_member_invited",
+    "provider_member_reinvited",
+    "provider_member_accepted",
+    "provider_member_confirmed",
+    "provider_member_role_changed",
+    "provider_member_revoked",
+    "provider_member_restored",
+    "provider_member_removed",
+    "client_created",
+    "client_added",
+    "client_renamed",
+    "client_seats_changed",
+    "client_unlinked",
 ];
 
 #[cfg(test)]

@@ -90,6 +90,16 @@ id_type!(
     EventId
 );
 
+id_type!(
+    /// Identifies a provider (an MSP or reseller administering client organizations).
+    ProviderId
+);
+
+id_type!(
+    /// Identifies one person's place in one provider (invited, accepted or confirmed).
+    ProviderMemberId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ pub mod health;
 pub mod ids;
 pub mod item;
 pub mod org;
+pub mod provider;
 pub mod search;
 pub mod shared;
 pub mod throttle;
@@ -18,7 +19,10 @@ pub mod validate;
 pub mod vault;
 
 pub use error::{AppError, Field, FieldError, Problem};
-pub use ids::{CollectionId, EventId, FolderId, GroupId, ItemId, MemberId, OrgId, UserId};
+pub use ids::{
+    CollectionId, EventId, FolderId, GroupId, ItemId, MemberId, OrgId, ProviderId,
+    ProviderMemberId, UserId,
+};
 
 use serde::{Deserialize, Serialize};
 

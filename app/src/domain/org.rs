@@ -63,6 +63,8 @@ macro_rules! coded_enum {
     };
 }
 
+pub(crate) use coded_enum;
+
 coded_enum!(Plan {
     Free => "free",
     Teams => "teams",
@@ -181,7 +183,7 @@ pub enum MemberChange {
 /// Whether `actor` (an owner or admin, by capability) may make `change` to `target`, by role and
 /// person. The rules that count (at least one confirmed owner, seats) are the transaction's.
 pub fn member_change_problem(
-    actor: (&MemberId, OrgRole),
+    actor: (Option<&MemberId>, OrgRole),
     target: (&MemberId, OrgRole),
     change: MemberChange,
 ) -> Option<FieldError> {
@@ -189,7 +191,8 @@ pub fn member_change_problem(
     if actor.1 != OrgRole::Owner && touches_owner {
         return Some(FieldError::new(Field::Role, Problem::OwnersOnly));
     }
-    let own = actor.0 == target.0;
+    // Provider staff (no member id) are never the target.
+    let own = actor.0 == Some(target.0);
     if own && matches!(change, MemberChange::Revoke | MemberChange::Remove) {
         return Some(FieldError::new(Field::Members, Problem::Yourself));
     }
@@ -641,7 +644,7 @@ mod tests {
         for &(actor, target, change, own, expected) in cases {
             let target_id = if own { &me } else { &other };
             assert_eq!(
-                member_change_problem((&me, actor), (target_id, target), change),
+                member_change_problem((Some(&me), actor), (target_id, target), change),
                 expected,
                 "{actor:?} → {target:?} {change:?} own={own}"
             );

@@ -256,6 +256,7 @@ pub fn problem_message(lang: Lang, field: Field, problem: Problem) -> String {
             &[("count", &count.to_string())],
         ),
         (Field::Collections, Problem::Required) => text(lang, Key::ErrChooseCollection).into(),
+        (Field::Plan, Problem::Invalid) => text(lang, Key::ErrClientPlan).into(),
         (_, Problem::Required) => text(lang, Key::ErrRequired).into(),
         (_, Problem::TooLong { max }) => {
             format(lang, Key::ErrTooLong, &[("max", &max.to_string())])
@@ -282,6 +283,11 @@ pub fn problem_message(lang: Lang, field: Field, problem: Problem) -> String {
         (_, Problem::LastOwner) => text(lang, Key::ErrLastOwner).into(),
         (_, Problem::Yourself) => text(lang, Key::ErrYourself).into(),
         (_, Problem::HiddenCharacters) => text(lang, Key::ErrHiddenCharacters).into(),
+        (_, Problem::NoAccount) => text(lang, Key::ErrNoAccount).into(),
+        (_, Problem::ManagedByProvider) => text(lang, Key::ErrManagedByProvider).into(),
+        (_, Problem::LastProviderAdmin) => text(lang, Key::ErrLastProviderAdmin).into(),
+        (_, Problem::HasClients) => text(lang, Key::ErrHasClients).into(),
+        (_, Problem::SetByProvider) => text(lang, Key::ErrSetByProvider).into(),
     }
 }
 
@@ -517,6 +523,9 @@ mod tests {
         // sentence, quoted from its own text).
         let names = [
             "Keyhaven",
+            // Plan names.
+            "Teams",
+            "Enterprise",
             "Bitwarden",
             "JSON",
             "CSV",
