@@ -15,6 +15,14 @@ pub async fn operator_providers(query: ProviderQuery) -> Result<ProviderPage, Ap
 
 /// Creates a pending provider whose first provider admin is the account of `admin_email`, and
 /// mails that admin the setup link. Returns the prerequisites checklist.
+/// The checklist for a provider's nominated admin, shown before the provider is created.
+#[server(prefix = "/api", endpoint = "operator_prerequisites", input = Json, output = Json)]
+pub async fn operator_prerequisites(
+    email: String,
+) -> Result<crate::domain::provider::Prerequisites, AppError> {
+    ssr::answer(ssr::prerequisites(email).await)
+}
+
 #[server(prefix = "/api", endpoint = "operator_provider_create", input = Json, output = Json)]
 pub async fn operator_provider_create(new: NewProvider) -> Result<ProviderCreated, AppError> {
     ssr::answer(ssr::create(new).await)
@@ -67,6 +75,14 @@ pub mod ssr {
         let lang = Lang::from_code(language).unwrap_or_default();
         let (subject, body) = texts::provider_setup(lang, name, &link);
         Mail { to, subject, body }
+    }
+
+    pub async fn prerequisites(
+        email: String,
+    ) -> Result<crate::domain::provider::Prerequisites, AppError> {
+        let (st, _, access) = as_operator().await?;
+        collect([(Field::Email, crate::domain::validate::email_problem(&email))])?;
+        store::prerequisites(&st.db, &access, &email).await
     }
 
     pub async fn create(new: NewProvider) -> Result<ProviderCreated, AppError> {

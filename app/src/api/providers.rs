@@ -109,6 +109,16 @@ pub async fn provider_clients(
 }
 
 /// Creates a client organization and invites the customer's owner by mail.
+/// One client, with its organization key under the provider key (for a staff member's browser
+/// to open its Admin Console).
+#[server(prefix = "/api", endpoint = "provider_client", input = Json, output = Json)]
+pub async fn provider_client(
+    provider: ProviderId,
+    org: OrgId,
+) -> Result<crate::domain::provider::ClientRecord, AppError> {
+    ssr::answer(ssr::client(provider, org).await)
+}
+
 #[server(prefix = "/api", endpoint = "provider_client_create", input = Json, output = Json)]
 pub async fn provider_client_create(
     provider: ProviderId,
@@ -349,6 +359,14 @@ pub mod ssr {
         let (st, _, access) = in_provider::<UseProvider>(&provider).await?;
         collect([(Field::OrgName, query.search_problem())])?;
         store::client_page(&st.db, &access, &query).await
+    }
+
+    pub async fn client(
+        provider: ProviderId,
+        org: OrgId,
+    ) -> Result<crate::domain::provider::ClientRecord, AppError> {
+        let (st, _, access) = in_provider::<UseProvider>(&provider).await?;
+        store::client_one(&st.db, &access, &org).await
     }
 
     pub async fn create_client(provider: ProviderId, new: NewClient) -> Result<OrgId, AppError> {

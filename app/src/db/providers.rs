@@ -23,7 +23,7 @@ use crate::domain::provider::{
     ProviderMemberFilter, ProviderMemberOutcome, ProviderMemberPage, ProviderMemberQuery,
     ProviderMemberRecord, ProviderMembership, ProviderPage, ProviderQuery, ProviderRole,
     ProviderSettings, ProviderSetup, ProviderSort, ProviderStatus, ProviderSummary, ProviderType,
-    PROVIDER_PAGE_ROWS,
+    Prerequisites, PROVIDER_PAGE_ROWS,
 };
 use crate::domain::validate::normalize_email;
 use crate::domain::{
@@ -369,18 +369,7 @@ pub async fn create(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    // The checklist: the admin runs an active Enterprise organization of their own (not a
-    // client of any provider: an MSP's own credentials stay independent).
-    let owns = sqlx::query(
-        "SELECT o.id FROM org_members m JOIN organizations o ON o.id = m.org_id \
-         WHERE m.user_id = $1 AND m.role = 'owner' AND m.status = 'confirmed' AND m.revoked = 0 \
-         AND o.plan = 'enterprise' AND o.enabled = 1 \
-         AND NOT EXISTS (SELECT 1 FROM provider_clients pc WHERE pc.org_id = o.id) LIMIT 1",
-    )
-    .bind(&admin_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .is_some();
+    let owns = owns_enterprise_org(&mut tx, &admin_id).await?;
     record(
         &mut tx,
         &provider,
@@ -401,6 +390,46 @@ pub async fn create(
         admin_email,
         language,
     ))
+}
+
+/// The checklist: the admin runs an active Enterprise organization of their own (not a client of
+/// any provider: an MSP's own credentials stay independent).
+async fn owns_enterprise_org(
+    conn: &mut sqlx::AnyConnection,
+    user: &str,
+) -> Result<bool, AppError> {
+    Ok(sqlx::query(
+        "SELECT o.id FROM org_members m JOIN organizations o ON o.id = m.org_id \
+         WHERE m.user_id = $1 AND m.role = 'owner' AND m.status = 'confirmed' AND m.revoked = 0 \
+         AND o.plan = 'enterprise' AND o.enabled = 1 \
+         AND NOT EXISTS (SELECT 1 FROM provider_clients pc WHERE pc.org_id = o.id) LIMIT 1",
+    )
+    .bind(user)
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some())
+}
+
+/// What the operator's create form shows before anything is created: whether `email` has an
+/// account, and whether it owns an active Enterprise organization of its own.
+pub async fn prerequisites(
+    db: &Db,
+    _access: &OperatorAccess,
+    email: &str,
+) -> Result<Prerequisites, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    let user = sqlx::query("SELECT id FROM users WHERE email_normalized = $1")
+        .bind(normalize_email(email))
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(user) = user else {
+        return Ok(Prerequisites::default());
+    };
+    let id: String = user.try_get("id")?;
+    Ok(Prerequisites {
+        has_account: true,
+        owns_enterprise_org: owns_enterprise_org(&mut conn, &id).await?,
+    })
 }
 
 /// Enables or disables a provider. A disabled provider's members lose the portal and every
@@ -1157,6 +1186,45 @@ const CLIENT_COLUMNS: &str = "o.id, o.name, o.plan, o.seats, pc.linked_at, pc.or
 const NEEDS_ATTENTION: &str =
     "(c.waiting > 0 OR c.used >= c.seats OR c.owner_invited > 0 OR c.owners = 0)";
 
+fn client_of(r: &AnyRow) -> Result<ClientRecord, AppError> {
+    let seats = u32_of(r, "seats")?;
+    let used = u32_of(r, "used")?;
+    Ok(ClientRecord {
+        org: OrgId::from_stored(r.try_get("id")?),
+        name: r.try_get("name")?,
+        plan: plan_of(&r.try_get::<String, _>("plan")?)?,
+        seats,
+        used,
+        linked_at: r.try_get("linked_at")?,
+        org_key: r.try_get("org_key")?,
+        attention: Attention {
+            waiting: count_of(r, "waiting")?,
+            seats_full: used >= seats,
+            owner_invited: count_of(r, "owner_invited")? > 0,
+            no_owner: count_of(r, "owners")? == 0,
+        },
+    })
+}
+
+/// One client of the provider, with its organization key under the provider key: what a staff
+/// member's browser needs to open that client's Admin Console.
+pub async fn client_one(
+    db: &Db,
+    access: &ProviderAccess<UseProvider>,
+    org: &OrgId,
+) -> Result<ClientRecord, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT {CLIENT_COLUMNS} FROM provider_clients pc JOIN organizations o ON o.id = pc.org_id \
+         WHERE pc.provider_id = $1 AND pc.org_id = $2"
+    ))
+    .bind(access.provider().as_str())
+    .bind(org.as_str())
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(AppError::NotFound)?;
+    client_of(&row)
+}
+
 /// One page of the provider's clients (search by name, order, "needs attention"), how many
 /// match, how many there are and how many need attention: three queries whatever the size.
 pub async fn client_page(
@@ -1216,25 +1284,7 @@ pub async fn client_page(
         .await?;
     let clients = rows
         .iter()
-        .map(|r| {
-            let seats = u32_of(r, "seats")?;
-            let used = u32_of(r, "used")?;
-            Ok(ClientRecord {
-                org: OrgId::from_stored(r.try_get("id")?),
-                name: r.try_get("name")?,
-                plan: plan_of(&r.try_get::<String, _>("plan")?)?,
-                seats,
-                used,
-                linked_at: r.try_get("linked_at")?,
-                org_key: r.try_get("org_key")?,
-                attention: Attention {
-                    waiting: count_of(r, "waiting")?,
-                    seats_full: used >= seats,
-                    owner_invited: count_of(r, "owner_invited")? > 0,
-                    no_owner: count_of(r, "owners")? == 0,
-                },
-            })
-        })
+        .map(client_of)
         .collect::<Result<Vec<_>, AppError>>()?;
     Ok(ClientPage {
         clients,

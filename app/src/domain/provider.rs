@@ -113,6 +113,14 @@ pub struct ProviderCreated {
     pub admin_owns_enterprise_org: bool,
 }
 
+/// The operator's checklist before creating a provider, for the nominated admin's address.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prerequisites {
+    pub has_account: bool,
+    /// A confirmed owner of an enabled Enterprise organization that no provider manages.
+    pub owns_enterprise_org: bool,
+}
+
 /// The first provider admin's setup: settings, and the provider key made in the browser and
 /// sealed to their own public key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -22,14 +22,24 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 /// `/org` is one lazy part for everything about organizations (one route costs the main module
 /// less than several): `/org` creates an organization, `/org?invite=<token>` is an invitation link,
 /// and `/org?id=<id>&section=<section>` is that organization's Admin Console.
+///
+/// The Provider Portal (`/provider`) and the operator console (`/operator`) are pages of the same
+/// part: a route of their own costs the main module about 1.2 KB each, which it does not have
+/// (docs/PROVIDERS.md).
 #[component]
 pub fn OrgPages() -> impl IntoView {
     let query = use_query_map();
+    let path = leptos_router::hooks::use_location().pathname;
     let page = move || query.with(|q| (q.get("invite").is_some(), q.get("id").is_some()));
-    move || match page() {
-        (true, _) => view! { <InvitePage /> }.into_any(),
-        (false, true) => view! { <super::admin::AdminPage /> }.into_any(),
-        (false, false) => view! { <NewOrgPage /> }.into_any(),
+    move || match path.with(|p| p.trim_end_matches('/').to_owned()).as_str() {
+        "/provider" if page().0 => view! { <InvitePage kind=Invited::Provider /> }.into_any(),
+        "/provider" => view! { <super::provider::ProviderPages /> }.into_any(),
+        "/operator" => view! { <super::operator::OperatorPage /> }.into_any(),
+        _ => match page() {
+            (true, _) => view! { <InvitePage /> }.into_any(),
+            (false, true) => view! { <super::admin::AdminPage /> }.into_any(),
+            (false, false) => view! { <NewOrgPage /> }.into_any(),
+        },
     }
 }
 
@@ -42,21 +52,39 @@ pub type Consoles = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
 #[lazy]
 pub fn console_links(i18n: I18n) -> Consoles {
     Box::pin(async move {
-        let list: Vec<(String, String)> = orgs_mine()
+        let mut list: Vec<(String, Key, String)> = orgs_mine()
             .await
             .unwrap_or_default()
             .into_iter()
             .filter(|m| {
                 m.role != OrgRole::User && m.status == MemberStatus::Confirmed && !m.revoked
             })
-            .map(|m| (format!("/org?id={}&section=members", m.org_id), m.name))
+            .map(|m| {
+                let href = format!("/org?id={}&section=members", m.org_id);
+                (href, Key::ProductAdminConsole, m.name)
+            })
             .collect();
+        // One Provider Portal per provider the account has a place in (the portal says why it
+        // cannot open yet, if it cannot), and the operator console for operators.
+        let providers = crate::api::providers::providers_mine().await.unwrap_or_default();
+        list.extend(providers.into_iter().filter(|p| !p.revoked).map(|p| {
+            let href = format!("/provider?id={}&section=clients", p.provider);
+            (href, Key::ProductProviderPortal, p.name)
+        }));
+        let operator = crate::api::auth::whoami()
+            .await
+            .ok()
+            .flatten()
+            .is_some_and(|a| a.is_operator);
+        if operator {
+            list.push(("/operator".to_owned(), Key::ProductOperator, String::new()));
+        }
         mount_links(i18n, list);
     })
 }
 
 #[cfg(feature = "hydrate")]
-fn mount_links(i18n: I18n, list: Vec<(String, String)>) {
+fn mount_links(i18n: I18n, list: Vec<(String, Key, String)>) {
     use leptos::wasm_bindgen::JsCast;
     use std::cell::RefCell;
     thread_local! {
@@ -73,8 +101,8 @@ fn mount_links(i18n: I18n, list: Vec<(String, String)>) {
     // Plain links: the router follows them without a page load, as it does every link.
     let handle = leptos::mount::mount_to(menu, move || {
         view! {
-            {list.into_iter().map(|(href, name)| view! {
-                <li><a href=href>{move || i18n.fmt(Key::ProductAdminConsole, &[("org", &name)])}</a></li>
+            {list.into_iter().map(|(href, key, name)| view! {
+                <li><a href=href>{move || i18n.fmt(key, &[("org", &name), ("provider", &name)])}</a></li>
             }).collect_view()}
             <li><a href="/org">{move || i18n.t(Key::NewOrganization)}</a></li>
         }
@@ -83,7 +111,7 @@ fn mount_links(i18n: I18n, list: Vec<(String, String)>) {
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn mount_links(_: I18n, _: Vec<(String, String)>) {}
+fn mount_links(_: I18n, _: Vec<(String, Key, String)>) {}
 
 #[component]
 pub fn NewOrgPage() -> impl IntoView {
@@ -179,29 +207,69 @@ fn NewOrgForm() -> impl IntoView {
     }
 }
 
-/// `/invite/<token>`: who invites whom to what, and the way in: accept with the invited
+/// Into what an invitation link invites: an organization (`/org?invite=`) or a provider
+/// (`/provider?invite=`). One page serves both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Invited {
+    Org,
+    Provider,
+}
+
+impl Invited {
+    /// The page itself, to come back to after signing in.
+    fn path(self) -> &'static str {
+        match self {
+            Invited::Org => "/org",
+            Invited::Provider => "/provider",
+        }
+    }
+}
+
+/// Who is invited (address), into what (name), and whether they have an account.
+async fn invited_to(kind: Invited, token: String) -> Result<(String, String, bool), AppError> {
+    match kind {
+        Invited::Org => invitation_info(token)
+            .await
+            .map(|i| (i.org_name, i.email, i.has_account)),
+        Invited::Provider => crate::api::providers::provider_invitation_info(token)
+            .await
+            .map(|i| (i.provider_name, i.email, i.has_account)),
+    }
+}
+
+/// Accepts, and says where to go next: the vault, or the provider's portal.
+async fn accept_invitation(kind: Invited, token: String) -> Result<String, AppError> {
+    match kind {
+        Invited::Org => invitation_accept(token).await.map(|_| "/vault".to_owned()),
+        Invited::Provider => crate::api::providers::provider_invitation_accept(token)
+            .await
+            .map(|p| format!("/provider?id={p}")),
+    }
+}
+
+/// An invitation link: who invites whom to what, and the way in: accept with the invited
 /// account, or sign in or create that account first (and come back here).
 #[component]
-pub fn InvitePage() -> impl IntoView {
+pub fn InvitePage(#[prop(default = Invited::Org)] kind: Invited) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let toasts = use_toasts();
     let navigate = StoredValue::new(use_navigate());
     let query = use_query_map();
     let token = move || query.with(|q| q.get("invite").unwrap_or_default());
-    let info = Resource::new(token, invitation_info);
+    let info = Resource::new(token, move |t| invited_to(kind, t));
     let pending = RwSignal::new(false);
     let errors = FormErrors::new();
     let accept = move |_| {
         pending.set(true);
         spawn_local(async move {
-            let result = invitation_accept(token()).await;
+            let result = accept_invitation(kind, token()).await;
             pending.set(false);
             match result {
-                Ok(_) => {
+                Ok(to) => {
                     auth.refresh();
                     toasts.success(i18n.t(Key::InvitationAccepted).to_owned());
-                    navigate.with_value(|n| n("/vault", Default::default()));
+                    navigate.with_value(|n| n(&to, Default::default()));
                 }
                 Err(e) => report(errors, &e),
             }
@@ -216,13 +284,12 @@ pub fn InvitePage() -> impl IntoView {
                     let account = auth.account.await;
                     match info.await {
                         Err(e) => view! { <p role="alert">{i18n.error(&e)}</p> }.into_any(),
-                        Ok(invitation) => {
-                            let next = format!("/org?invite={}", token());
+                        Ok((org, email, has_account)) => {
+                            let next = format!("{}?invite={}", kind.path(), token());
                             let login = format!("/login?next={}", urlencode(&next));
-                            let register = format!("/register?email={}&next={}", urlencode(&invitation.email), urlencode(&next));
-                            let same = account.as_ref().is_some_and(|a| a.email.eq_ignore_ascii_case(&invitation.email));
-                            let org = invitation.org_name.clone();
-                            let email = invitation.email.clone();
+                            let register = format!("/register?email={}&next={}", urlencode(&email), urlencode(&next));
+                            let same = account.as_ref().is_some_and(|a| a.email.eq_ignore_ascii_case(&email));
+                            let invited_email = email.clone();
                             view! {
                                 <p>{move || i18n.fmt(Key::InvitedTo, &[("org", &org), ("email", &email)])}</p>
                                 {match (account, same) {
@@ -236,15 +303,15 @@ pub fn InvitePage() -> impl IntoView {
                                         </button>
                                     }.into_any(),
                                     (Some(a), false) => {
-                                        let (mine, theirs) = (a.email.clone(), invitation.email.clone());
+                                        let (mine, theirs) = (a.email.clone(), invited_email.clone());
                                         view! {
                                             <p role="alert">{move || i18n.fmt(Key::InvitationForOther, &[("email", &theirs), ("you", &mine)])}</p>
                                         }.into_any()
                                     }
                                     (None, _) => view! {
-                                        <p class="help">{move || i18n.t(if invitation.has_account { Key::InvitationLogIn } else { Key::InvitationRegister })}</p>
+                                        <p class="help">{move || i18n.t(if has_account { Key::InvitationLogIn } else { Key::InvitationRegister })}</p>
                                         <div class="actions">
-                                            {if invitation.has_account {
+                                            {if has_account {
                                                 view! { <A href=login attr:class="button primary">{move || i18n.t(Key::LogIn)}</A> }.into_any()
                                             } else {
                                                 view! { <A href=register attr:class="button primary">{move || i18n.t(Key::CreateAccount)}</A> }.into_any()

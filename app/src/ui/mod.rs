@@ -10,6 +10,8 @@ pub mod icons;
 pub mod join;
 pub mod memberships;
 pub mod menu;
+pub mod operator;
+pub mod provider;
 pub mod settings;
 pub mod shell;
 pub mod state;

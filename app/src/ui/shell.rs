@@ -102,6 +102,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/vault") view={Lazy::<VaultRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/org") view={Lazy::<OrgRoute>::new()} ssr=SsrMode::Async />
+                    // The portal and the operator console are pages of the `/org` part (a lazy
+                    // route of their own would cost the main module more than it has).
+                    <Route path=path!("/provider") view={Lazy::<OrgRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/operator") view={Lazy::<OrgRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>
             <ToastRegion />
@@ -277,14 +281,13 @@ fn ProductSwitcher() -> impl IntoView {
         spawn_local(async move { super::join::console_links(i18n).await.await });
     });
     let current = move || {
-        let console =
-            location.pathname.get() == "/org" && location.query.with(|q| q.get("id").is_some());
-        i18n.t(if console {
-            Key::AdminConsole
-        } else {
-            Key::ProductPasswordManager
-        })
-        .to_owned()
+        let key = match location.pathname.get().as_str() {
+            "/org" if location.query.with(|q| q.get("id").is_some()) => Key::AdminConsole,
+            "/provider" => Key::ProviderPortal,
+            "/operator" => Key::ProductOperator,
+            _ => Key::ProductPasswordManager,
+        };
+        i18n.t(key).to_owned()
     };
     view! {
         <nav class="menu" aria-label=move || i18n.t(Key::ProductSwitcher)>

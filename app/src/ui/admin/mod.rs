@@ -217,6 +217,55 @@ fn AdminBody(account: AccountInfo) -> impl IntoView {
     }
 }
 
+/// A client's console as its provider's staff open it: they are no members; the organization key
+/// comes from the client link, under the provider key, which is sealed to them. They act as an
+/// owner would (the server decides so too, and names the provider in every event).
+async fn through_provider(
+    org: OrgId,
+    keys: &crate::crypto::UnlockedKeys,
+) -> Result<(OrgMembership, SymmetricKey), AppError> {
+    use crate::api::providers::{org_managed_by, provider_client, providers_mine};
+    use crate::domain::provider::{client_key_purpose, ProviderStatus, STAFF_ORG_ROLE};
+    let managed = org_managed_by(org.clone()).await?.ok_or(AppError::NotFound)?;
+    let place = providers_mine()
+        .await?
+        .into_iter()
+        .find(|p| {
+            p.provider == managed.provider
+                && p.member_status == MemberStatus::Confirmed
+                && !p.revoked
+                && p.enabled
+                && p.status == ProviderStatus::Active
+        })
+        .ok_or(AppError::NotFound)?;
+    let provider_key = place
+        .sealed_provider_key
+        .as_deref()
+        .ok_or(AppError::Crypto)
+        .and_then(|k| open_key(&keys.private_key, k).map_err(|_| AppError::Crypto))?;
+    let client = provider_client(managed.provider.clone(), org.clone()).await?;
+    let key = crate::crypto::EncString::parse(&client.org_key)
+        .and_then(|sealed| {
+            provider_key.decrypt(&sealed, &client_key_purpose(&managed.provider, &org))
+        })
+        .and_then(|bytes| SymmetricKey::from_slice(&bytes))
+        .map_err(|_| AppError::Crypto)?;
+    let membership = OrgMembership {
+        org_id: org,
+        name: client.name,
+        plan: client.plan,
+        seats: client.seats,
+        billing_email: None,
+        // No place of their own in the organization.
+        member_id: crate::domain::MemberId::from_stored(String::new()),
+        role: STAFF_ORG_ROLE,
+        status: MemberStatus::Confirmed,
+        revoked: false,
+        sealed_org_key: None,
+    };
+    Ok((membership, key))
+}
+
 /// Finds the caller's membership, opens the organization key, and shows the console.
 #[component]
 fn ConsoleLoader(account: AccountInfo) -> impl IntoView {
@@ -229,14 +278,17 @@ fn ConsoleLoader(account: AccountInfo) -> impl IntoView {
         let wanted = org_param();
         async move {
             let mine = orgs_mine().await?;
+            let keys = vault.keys().ok_or(AppError::Unauthenticated)?;
             let membership = mine
                 .into_iter()
                 .find(|m| m.org_id.as_str() == wanted)
                 .filter(|m| {
                     m.role != OrgRole::User && m.status == MemberStatus::Confirmed && !m.revoked
-                })
-                .ok_or(AppError::NotFound)?;
-            let keys = vault.keys().ok_or(AppError::Unauthenticated)?;
+                });
+            let Some(membership) = membership else {
+                // Not an owner or admin of it: perhaps its provider's staff.
+                return through_provider(OrgId::from_stored(wanted), &keys).await;
+            };
             let key = membership
                 .sealed_org_key
                 .as_deref()
@@ -288,11 +340,16 @@ fn ConsoleFrame(console: Console) -> impl IntoView {
     };
     let org = console.org();
     let shown = move || Section::ALL.to_vec();
+    // A client of a provider says so to everyone in it.
+    let managed = LocalResource::new(move || crate::api::providers::org_managed_by(console.org()));
     view! {
         <div class="console">
             <header class="console-head">
                 <p class="muted small">{move || i18n.t(Key::AdminConsole)}</p>
                 <h1>{move || console.membership.with(|m| m.name.clone())}</h1>
+                {move || managed.get().and_then(Result::ok).flatten().map(|m| view! {
+                    <p class="badge" id="managed-by">{move || i18n.fmt(Key::ManagedBy, &[("provider", &m.name)])}</p>
+                })}
             </header>
             <nav class="console-nav" aria-label=move || i18n.t(Key::ConsoleSections)>
                 <ul>
