@@ -768,6 +768,31 @@ async fn provider_story(h: &Harness) {
     ] {
         assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
     }
+    // Everyone in the client sees who manages it; those who run it see the staff too.
+    let managed = h
+        .call("org_managed_by", json!({"org": client}), Some(&carl_s))
+        .await;
+    assert_eq!(ok(&managed)["name"], "Acme MSP");
+    let staff_emails: Vec<&str> = managed.body["staff"]
+        .as_array()
+        .expect("staff")
+        .iter()
+        .filter_map(|s| s["email"].as_str())
+        .collect();
+    assert_eq!(
+        staff_emails,
+        [amy.email, sam.email],
+        "confirmed, unrevoked staff"
+    );
+    let managed = h
+        .call("org_managed_by", json!({"org": client}), Some(&cid_s))
+        .await;
+    assert_eq!(ok(&managed)["name"], "Acme MSP");
+    assert_eq!(managed.body["staff"], json!([]));
+    let r = h
+        .call("org_managed_by", json!({"org": client}), Some(&pat_s))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
     // Staff cannot leave what they never joined, nor keep marks there.
     let r = h
         .call("org_leave", json!({"org": client}), Some(&sam_s))

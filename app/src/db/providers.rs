@@ -10,20 +10,20 @@
 use super::orgs::{insert_collection, lock_org, new_invitation, seats_taken, Invited};
 use super::{new_id, now_ms, Db};
 use crate::domain::authz::{
-    AccountAccess, CompleteSetup, CreateClient, DeleteProvider, JoinOrganization, LinkClient,
-    ManageClient, ManageProviderMembers, OperatorAccess, ProviderAccess, ProviderActionType,
-    ProviderPlace, ProviderStanding, ReadProviderMembers, ReadVault, UnlinkClient,
-    UpdateProviderSettings, UseProvider,
+    reaches_everything, AccountAccess, CompleteSetup, CreateClient, DeleteProvider,
+    JoinOrganization, LinkClient, ManageClient, ManageProviderMembers, OperatorAccess, OrgAccess,
+    ProviderAccess, ProviderActionType, ProviderPlace, ProviderStanding, ReadProviderMembers,
+    ReadVault, UnlinkClient, UpdateProviderSettings, UseOrg, UseProvider,
 };
 use crate::domain::org::{MemberStatus, Plan, INVITE_LIFETIME_MS};
 use crate::domain::provider::{
     Attention, ClientPage, ClientQuery, ClientRecord, ClientSort, ClientUpdate,
-    LinkClient as LinkInput, LinkableOrg, NewClient, NewProvider, ProviderConfirmation,
+    LinkClient as LinkInput, LinkableOrg, ManagedBy, NewClient, NewProvider, ProviderConfirmation,
     ProviderCreated, ProviderInvitation, ProviderInviteInput, ProviderMemberChange,
     ProviderMemberFilter, ProviderMemberOutcome, ProviderMemberPage, ProviderMemberQuery,
     ProviderMemberRecord, ProviderMembership, ProviderPage, ProviderQuery, ProviderRole,
     ProviderSettings, ProviderSetup, ProviderSort, ProviderStatus, ProviderSummary, ProviderType,
-    PROVIDER_PAGE_ROWS,
+    StaffRecord, PROVIDER_PAGE_ROWS,
 };
 use crate::domain::validate::normalize_email;
 use crate::domain::{
@@ -645,6 +645,50 @@ pub async fn delete(
     delete_unlinked(&mut tx, access.provider()).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The provider managing the organization of `access`, if it is a client: its name, and for
+/// those who administer the organization its staff. Two queries.
+pub async fn managed_by(
+    db: &Db,
+    access: &OrgAccess<UseOrg>,
+) -> Result<Option<ManagedBy>, AppError> {
+    let row = sqlx::query(
+        "SELECT p.id, p.name FROM provider_clients pc JOIN providers p ON p.id = pc.provider_id \
+         WHERE pc.org_id = $1",
+    )
+    .bind(access.org().as_str())
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let provider: String = row.try_get("id")?;
+    let staff = if reaches_everything(access.role()) {
+        sqlx::query(&format!(
+            "SELECT m.email, m.role, u.name FROM provider_members m \
+             LEFT JOIN users u ON u.id = m.user_id WHERE m.provider_id = $1 \
+             AND m.status = 'confirmed' AND m.revoked = 0 \
+             ORDER BY m.email_normalized, m.id LIMIT {PROVIDER_PAGE_ROWS}"
+        ))
+        .bind(&provider)
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(StaffRecord {
+                email: r.try_get("email")?,
+                name: r.try_get("name")?,
+                role: role_of(&r.try_get::<String, _>("role")?)?,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?
+    } else {
+        Vec::new()
+    };
+    Ok(Some(ManagedBy {
+        provider: ProviderId::from_stored(provider),
+        name: row.try_get("name")?,
+        staff,
+    }))
 }
 
 // ---------------------------------------------------------------------------------------------
