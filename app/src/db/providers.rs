@@ -968,7 +968,8 @@ pub async fn invitation(db: &Db, token: &str) -> Result<Option<ProviderInvitatio
 }
 
 /// Accepts the provider invitation `token` for the caller, whose address must be the invited
-/// one. The link is used up; the member waits for a provider admin's confirmation.
+/// one (and the provider enabled: a disabled provider's links are dead, as its portal is). The
+/// link is used up; the member waits for a provider admin's confirmation.
 pub async fn accept(
     db: &Db,
     access: &AccountAccess<JoinOrganization>,
@@ -981,6 +982,7 @@ pub async fn accept(
     let row = sqlx::query(
         "SELECT m.id, m.provider_id, m.email_normalized FROM provider_invitations i \
          JOIN provider_members m ON m.id = i.member_id \
+         JOIN providers p ON p.id = m.provider_id AND p.enabled = 1 \
          WHERE i.token_hash = $1 AND i.expires_at > $2 AND m.status = 'invited' AND m.revoked = 0",
     )
     .bind(provider_token_hash(token))
