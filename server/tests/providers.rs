@@ -478,6 +478,47 @@ async fn provider_story(h: &Harness) {
         "nobody@orphan.test",
     )
     .await;
+    // The Clients page: what needs attention is counted in SQL, filtered and sorted there.
+    let page = |query: Value| {
+        h.call(
+            "provider_clients",
+            json!({"provider": provider, "query": query}),
+            Some(&sam_s),
+        )
+    };
+    let r = page(
+        json!({"search": "", "sort": "name", "descending": false, "page": 0, "attention": true}),
+    )
+    .await;
+    let body = ok(&r);
+    assert_eq!(
+        (
+            &body["matching"],
+            &body["total"],
+            &body["needing_attention"]
+        ),
+        (&json!(1), &json!(2), &json!(1)),
+        "{}",
+        r.text
+    );
+    assert_eq!(body["clients"][0]["org"], json!(orphan));
+    assert_eq!(body["clients"][0]["attention"]["owner_invited"], true);
+    let r = page(json!({"search": "", "sort": "used", "descending": true, "page": 0})).await;
+    let names: Vec<&str> = ok(&r)["clients"]
+        .as_array()
+        .expect("clients")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Customer Co", "Orphan Co"], "{}", r.text);
+    assert_eq!(r.body["clients"][0]["used"], 2);
+    let r = page(json!({"search": "", "sort": "name", "descending": false, "page": 1})).await;
+    assert_eq!(ok(&r)["clients"], json!([]), "past the last page");
+    assert_eq!(r.body["matching"], 2);
+    let r =
+        page(json!({"search": "x".repeat(201), "sort": "name", "descending": false, "page": 0}))
+            .await;
+    assert_eq!(r.field_error(), ("org_name".into(), "too_long".into()));
 
     // Every provider function, by everyone. An allowed call is sent with input that fails the
     // checks made after authorization (422), or reads (200); a refused one never gets that far.
