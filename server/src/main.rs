@@ -475,7 +475,19 @@ async fn operator(config: Config, action: OperatorAction) -> Result<(), String> 
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::{provider_id, redact};
+
+    #[test]
+    fn a_provider_id_is_checked_before_the_database_is_opened() {
+        let bad = provider_id("acme").err().expect("not an id");
+        assert_eq!(bad.status, 2, "bad input exits with status 2");
+        assert!(
+            bad.message.contains("keyhaven provider list"),
+            "{}",
+            bad.message
+        );
+        assert!(provider_id(" 0b6f3f4e-9a3c-4c7e-8f1a-2d5b6c7d8e9f ").is_ok());
+    }
 
     #[test]
     fn database_credentials_stay_out_of_the_log() {

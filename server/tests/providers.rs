@@ -478,6 +478,47 @@ async fn provider_story(h: &Harness) {
         "nobody@orphan.test",
     )
     .await;
+    // The Clients page: what needs attention is counted in SQL, filtered and sorted there.
+    let page = |query: Value| {
+        h.call(
+            "provider_clients",
+            json!({"provider": provider, "query": query}),
+            Some(&sam_s),
+        )
+    };
+    let r = page(
+        json!({"search": "", "sort": "name", "descending": false, "page": 0, "attention": true}),
+    )
+    .await;
+    let body = ok(&r);
+    assert_eq!(
+        (
+            &body["matching"],
+            &body["total"],
+            &body["needing_attention"]
+        ),
+        (&json!(1), &json!(2), &json!(1)),
+        "{}",
+        r.text
+    );
+    assert_eq!(body["clients"][0]["org"], json!(orphan));
+    assert_eq!(body["clients"][0]["attention"]["owner_invited"], true);
+    let r = page(json!({"search": "", "sort": "used", "descending": true, "page": 0})).await;
+    let names: Vec<&str> = ok(&r)["clients"]
+        .as_array()
+        .expect("clients")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Customer Co", "Orphan Co"], "{}", r.text);
+    assert_eq!(r.body["clients"][0]["used"], 2);
+    let r = page(json!({"search": "", "sort": "name", "descending": false, "page": 1})).await;
+    assert_eq!(ok(&r)["clients"], json!([]), "past the last page");
+    assert_eq!(r.body["matching"], 2);
+    let r =
+        page(json!({"search": "x".repeat(201), "sort": "name", "descending": false, "page": 0}))
+            .await;
+    assert_eq!(r.field_error(), ("org_name".into(), "too_long".into()));
 
     // Every provider function, by everyone. An allowed call is sent with input that fails the
     // checks made after authorization (422), or reads (200); a refused one never gets that far.
@@ -768,6 +809,31 @@ async fn provider_story(h: &Harness) {
     ] {
         assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
     }
+    // Everyone in the client sees who manages it; those who run it see the staff too.
+    let managed = h
+        .call("org_managed_by", json!({"org": client}), Some(&carl_s))
+        .await;
+    assert_eq!(ok(&managed)["name"], "Acme MSP");
+    let staff_emails: Vec<&str> = managed.body["staff"]
+        .as_array()
+        .expect("staff")
+        .iter()
+        .filter_map(|s| s["email"].as_str())
+        .collect();
+    assert_eq!(
+        staff_emails,
+        [amy.email, sam.email],
+        "confirmed, unrevoked staff"
+    );
+    let managed = h
+        .call("org_managed_by", json!({"org": client}), Some(&cid_s))
+        .await;
+    assert_eq!(ok(&managed)["name"], "Acme MSP");
+    assert_eq!(managed.body["staff"], json!([]));
+    let r = h
+        .call("org_managed_by", json!({"org": client}), Some(&pat_s))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
     // Staff cannot leave what they never joined, nor keep marks there.
     let r = h
         .call("org_leave", json!({"org": client}), Some(&sam_s))
@@ -1168,6 +1234,89 @@ async fn last_admin_race_story(h: &Harness) {
     }
 }
 
+/// A staff member's request already in flight when the client is unlinked, the provider
+/// disabled or the staff member revoked: the change commits while the request waits for the
+/// organization's row, and the request, which found its standing good when it began, is stopped
+/// by the check its transaction makes. A change that takes nothing away lets it through.
+async fn in_flight_story(h: &Harness) {
+    use sqlx::Row;
+    let op_s = operator(h, "127.0.6.1", "flight-op@keyhaven.test").await;
+    let amy = person("flight-amy@msp.test", "amy's request is in flight");
+    let amy_s = h.signed_up("127.0.6.2", &amy, "Amy").await;
+    let (provider, key) = provider_for(h, &op_s, "Flight MSP", &amy, &amy_s).await;
+    let (client, _) =
+        new_client(h, &provider, &key, &amy_s, "Flight Co", "owner@flight.test").await;
+    let rounds: [(&str, &str, &str, StatusCode); 4] = [
+        ("nothing", "SELECT 1", "SELECT 1", StatusCode::OK),
+        (
+            "disable",
+            "UPDATE providers SET enabled = 0 WHERE id = $1",
+            "UPDATE providers SET enabled = 1 WHERE id = $1",
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "revoke",
+            "UPDATE provider_members SET revoked = 1 WHERE provider_id = $1",
+            "UPDATE provider_members SET revoked = 0 WHERE provider_id = $1",
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "unlink",
+            "DELETE FROM provider_clients WHERE provider_id = $1",
+            "SELECT 1",
+            StatusCode::FORBIDDEN,
+        ),
+    ];
+    for (i, (what, change, undo, expected)) in rounds.iter().enumerate() {
+        let mut tx = h.db.begin_write().await.expect("begin");
+        sqlx::query("UPDATE organizations SET revised_at = revised_at WHERE id = $1")
+            .bind(&client)
+            .execute(&mut *tx)
+            .await
+            .expect("lock the organization");
+        let mut q = sqlx::query(change);
+        if change.contains("$1") {
+            q = q.bind(&provider);
+        }
+        q.execute(&mut *tx).await.expect("change");
+        let name = format!("Late {i}");
+        let (r, ()) = tokio::join!(
+            h.call(
+                "collection_create",
+                json!({"org": client, "name": name}),
+                Some(&amy_s),
+            ),
+            async {
+                tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+                tx.commit().await.expect("commit");
+            }
+        );
+        assert_eq!(r.status, *expected, "{what}: {}", r.text);
+        let made: i64 = sqlx::query("SELECT COUNT(*) AS n FROM collections WHERE name = $1")
+            .bind(&name)
+            .fetch_one(h.db.pool())
+            .await
+            .expect("count")
+            .get("n");
+        assert_eq!(made, i64::from(*expected == StatusCode::OK), "{what}");
+        let mut q = sqlx::query(undo);
+        if undo.contains("$1") {
+            q = q.bind(&provider);
+        }
+        q.execute(h.db.pool()).await.expect("undo");
+    }
+    let r = h
+        .call("org_collections", json!({"org": client}), Some(&amy_s))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_FOUND,
+        "after the unlink: {}",
+        r.text
+    );
+}
+
 on_both_databases!(provider_story: providers_on_sqlite, providers_on_postgres);
+on_both_databases!(in_flight_story: in_flight_on_sqlite, in_flight_on_postgres);
 on_both_databases!(link_race_story: link_race_on_sqlite, link_race_on_postgres);
 on_both_databases!(last_admin_race_story: last_admin_race_on_sqlite, last_admin_race_on_postgres);

@@ -154,6 +154,15 @@ pub async fn provider_client_update(
     ssr::answer(ssr::update_client(provider, org, update).await)
 }
 
+/// "Managed by …": the provider of a client organization, for everyone in it; its staff for
+/// those who administer it. `None` for an organization no provider manages.
+#[server(prefix = "/api", endpoint = "org_managed_by", input = Json, output = Json)]
+pub async fn org_managed_by(
+    org: OrgId,
+) -> Result<Option<crate::domain::provider::ManagedBy>, AppError> {
+    ssr::answer(ssr::managed_by(org).await)
+}
+
 /// A page of the provider's event log, newest first, narrowed by `filter`.
 #[server(prefix = "/api", endpoint = "provider_events", input = Json, output = Json)]
 pub async fn provider_events(
@@ -406,6 +415,14 @@ pub mod ssr {
         invalid(update.problems())?;
         let client = addr(&st).await;
         store::update_client(&st.db, &access, &org, &update, &client).await
+    }
+
+    pub async fn managed_by(
+        org: OrgId,
+    ) -> Result<Option<crate::domain::provider::ManagedBy>, AppError> {
+        let (st, _, access) =
+            crate::api::orgs::ssr::in_org::<crate::domain::authz::UseOrg>(&org).await?;
+        store::managed_by(&st.db, &access).await
     }
 
     pub async fn events(

@@ -10,20 +10,20 @@
 use super::orgs::{insert_collection, lock_org, new_invitation, seats_taken, Invited};
 use super::{new_id, now_ms, Db};
 use crate::domain::authz::{
-    AccountAccess, CompleteSetup, CreateClient, DeleteProvider, JoinOrganization, LinkClient,
-    ManageClient, ManageProviderMembers, OperatorAccess, ProviderAccess, ProviderActionType,
-    ProviderPlace, ProviderStanding, ReadProviderMembers, ReadVault, UnlinkClient,
-    UpdateProviderSettings, UseProvider,
+    reaches_everything, AccountAccess, CompleteSetup, CreateClient, DeleteProvider,
+    JoinOrganization, LinkClient, ManageClient, ManageProviderMembers, OperatorAccess, OrgAccess,
+    ProviderAccess, ProviderActionType, ProviderPlace, ProviderStanding, ReadProviderMembers,
+    ReadVault, UnlinkClient, UpdateProviderSettings, UseOrg, UseProvider,
 };
 use crate::domain::org::{MemberStatus, Plan, INVITE_LIFETIME_MS};
 use crate::domain::provider::{
     Attention, ClientPage, ClientQuery, ClientRecord, ClientSort, ClientUpdate,
-    LinkClient as LinkInput, LinkableOrg, NewClient, NewProvider, ProviderConfirmation,
+    LinkClient as LinkInput, LinkableOrg, ManagedBy, NewClient, NewProvider, ProviderConfirmation,
     ProviderCreated, ProviderInvitation, ProviderInviteInput, ProviderMemberChange,
     ProviderMemberFilter, ProviderMemberOutcome, ProviderMemberPage, ProviderMemberQuery,
     ProviderMemberRecord, ProviderMembership, ProviderPage, ProviderQuery, ProviderRole,
     ProviderSettings, ProviderSetup, ProviderSort, ProviderStatus, ProviderSummary, ProviderType,
-    Prerequisites, PROVIDER_PAGE_ROWS,
+    Prerequisites, StaffRecord, PROVIDER_PAGE_ROWS,
 };
 use crate::domain::validate::normalize_email;
 use crate::domain::{
@@ -676,6 +676,50 @@ pub async fn delete(
     Ok(())
 }
 
+/// The provider managing the organization of `access`, if it is a client: its name, and for
+/// those who administer the organization its staff. Two queries.
+pub async fn managed_by(
+    db: &Db,
+    access: &OrgAccess<UseOrg>,
+) -> Result<Option<ManagedBy>, AppError> {
+    let row = sqlx::query(
+        "SELECT p.id, p.name FROM provider_clients pc JOIN providers p ON p.id = pc.provider_id \
+         WHERE pc.org_id = $1",
+    )
+    .bind(access.org().as_str())
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let provider: String = row.try_get("id")?;
+    let staff = if reaches_everything(access.role()) {
+        sqlx::query(&format!(
+            "SELECT m.email, m.role, u.name FROM provider_members m \
+             LEFT JOIN users u ON u.id = m.user_id WHERE m.provider_id = $1 \
+             AND m.status = 'confirmed' AND m.revoked = 0 \
+             ORDER BY m.email_normalized, m.id LIMIT {PROVIDER_PAGE_ROWS}"
+        ))
+        .bind(&provider)
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(StaffRecord {
+                email: r.try_get("email")?,
+                name: r.try_get("name")?,
+                role: role_of(&r.try_get::<String, _>("role")?)?,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?
+    } else {
+        Vec::new()
+    };
+    Ok(Some(ManagedBy {
+        provider: ProviderId::from_stored(provider),
+        name: row.try_get("name")?,
+        staff,
+    }))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Members
 
@@ -953,7 +997,8 @@ pub async fn invitation(db: &Db, token: &str) -> Result<Option<ProviderInvitatio
 }
 
 /// Accepts the provider invitation `token` for the caller, whose address must be the invited
-/// one. The link is used up; the member waits for a provider admin's confirmation.
+/// one (and the provider enabled: a disabled provider's links are dead, as its portal is). The
+/// link is used up; the member waits for a provider admin's confirmation.
 pub async fn accept(
     db: &Db,
     access: &AccountAccess<JoinOrganization>,
@@ -966,6 +1011,7 @@ pub async fn accept(
     let row = sqlx::query(
         "SELECT m.id, m.provider_id, m.email_normalized FROM provider_invitations i \
          JOIN provider_members m ON m.id = i.member_id \
+         JOIN providers p ON p.id = m.provider_id AND p.enabled = 1 \
          WHERE i.token_hash = $1 AND i.expires_at > $2 AND m.status = 'invited' AND m.revoked = 0",
     )
     .bind(provider_token_hash(token))

@@ -478,6 +478,24 @@ pub struct ProviderPage {
     pub matching: u64,
 }
 
+/// The provider that manages a client organization, as the client's people see it ("Managed by
+/// …"): its name to everyone in the organization, and its staff, apart from the organization's
+/// own members, to those who administer it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManagedBy {
+    pub provider: ProviderId,
+    pub name: String,
+    /// Confirmed, unrevoked provider members (at most a page), for owners, admins and staff.
+    pub staff: Vec<StaffRecord>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRecord {
+    pub email: String,
+    pub name: Option<String>,
+    pub role: ProviderRole,
+}
+
 /// Staff of a client's provider act in it with the powers of this role.
 pub const STAFF_ORG_ROLE: OrgRole = OrgRole::Owner;
 

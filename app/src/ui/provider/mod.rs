@@ -284,7 +284,8 @@ fn SetupForm(membership: ProviderMembership, on_done: Callback<()>) -> impl Into
         };
         let problems = setup.problems();
         if !problems.is_empty() {
-            return errors.show(&AppError::Invalid(problems));
+            errors.show(&AppError::Invalid(problems));
+            return;
         }
         pending.set(true);
         spawn_local(async move {
