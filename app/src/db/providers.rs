@@ -18,12 +18,12 @@ use crate::domain::authz::{
 use crate::domain::org::{MemberStatus, Plan, INVITE_LIFETIME_MS};
 use crate::domain::provider::{
     Attention, ClientPage, ClientQuery, ClientRecord, ClientSort, ClientUpdate,
-    LinkClient as LinkInput, LinkableOrg, ManagedBy, NewClient, NewProvider, ProviderConfirmation,
-    ProviderCreated, ProviderInvitation, ProviderInviteInput, ProviderMemberChange,
-    ProviderMemberFilter, ProviderMemberOutcome, ProviderMemberPage, ProviderMemberQuery,
-    ProviderMemberRecord, ProviderMembership, ProviderPage, ProviderQuery, ProviderRole,
-    ProviderSettings, ProviderSetup, ProviderSort, ProviderStatus, ProviderSummary, ProviderType,
-    Prerequisites, StaffRecord, PROVIDER_PAGE_ROWS,
+    LinkClient as LinkInput, LinkableOrg, ManagedBy, NewClient, NewProvider, Prerequisites,
+    ProviderConfirmation, ProviderCreated, ProviderInvitation, ProviderInviteInput,
+    ProviderMemberChange, ProviderMemberFilter, ProviderMemberOutcome, ProviderMemberPage,
+    ProviderMemberQuery, ProviderMemberRecord, ProviderMembership, ProviderPage, ProviderQuery,
+    ProviderRole, ProviderSettings, ProviderSetup, ProviderSort, ProviderStatus, ProviderSummary,
+    ProviderType, StaffRecord, PROVIDER_PAGE_ROWS,
 };
 use crate::domain::validate::normalize_email;
 use crate::domain::{
@@ -394,10 +394,7 @@ pub async fn create(
 
 /// The checklist: the admin runs an active Enterprise organization of their own (not a client of
 /// any provider: an MSP's own credentials stay independent).
-async fn owns_enterprise_org(
-    conn: &mut sqlx::AnyConnection,
-    user: &str,
-) -> Result<bool, AppError> {
+async fn owns_enterprise_org(conn: &mut sqlx::AnyConnection, user: &str) -> Result<bool, AppError> {
     Ok(sqlx::query(
         "SELECT o.id FROM org_members m JOIN organizations o ON o.id = m.org_id \
          WHERE m.user_id = $1 AND m.role = 'owner' AND m.status = 'confirmed' AND m.revoked = 0 \

@@ -66,7 +66,9 @@ pub fn console_links(i18n: I18n) -> Consoles {
             .collect();
         // One Provider Portal per provider the account has a place in (the portal says why it
         // cannot open yet, if it cannot), and the operator console for operators.
-        let providers = crate::api::providers::providers_mine().await.unwrap_or_default();
+        let providers = crate::api::providers::providers_mine()
+            .await
+            .unwrap_or_default();
         list.extend(providers.into_iter().filter(|p| !p.revoked).map(|p| {
             let href = format!("/provider?id={}&section=clients", p.provider);
             (href, Key::ProductProviderPortal, p.name)

@@ -226,7 +226,9 @@ async fn through_provider(
 ) -> Result<(OrgMembership, SymmetricKey), AppError> {
     use crate::api::providers::{org_managed_by, provider_client, providers_mine};
     use crate::domain::provider::{client_key_purpose, ProviderStatus, STAFF_ORG_ROLE};
-    let managed = org_managed_by(org.clone()).await?.ok_or(AppError::NotFound)?;
+    let managed = org_managed_by(org.clone())
+        .await?
+        .ok_or(AppError::NotFound)?;
     let place = providers_mine()
         .await?
         .into_iter()

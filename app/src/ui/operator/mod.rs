@@ -272,7 +272,9 @@ fn NewProviderForm(on_created: Callback<()>) -> impl IntoView {
             errors.show(&AppError::Invalid(problems));
             return;
         }
-        let owns = checks.get_untracked().is_some_and(|c| c.owns_enterprise_org);
+        let owns = checks
+            .get_untracked()
+            .is_some_and(|c| c.owns_enterprise_org);
         if !owns || !client_ready.get_untracked() {
             asking_anyway.set(true);
         } else {

@@ -48,11 +48,11 @@ fn status_key(m: &ProviderMemberRecord) -> Key {
 }
 
 /// Says how a call on several members went: all of them, or how many and the first refusal.
-fn say_outcomes(i18n: I18n, outcomes: &[ProviderMemberOutcome]) {
+fn say_outcomes(i18n: I18n, done_keys: (Key, Key), outcomes: &[ProviderMemberOutcome]) {
     let toasts = use_toasts();
     let done = outcomes.iter().filter(|o| o.error.is_none()).count() as u64;
     match outcomes.iter().find_map(|o| o.error.as_ref()) {
-        None => toasts.success(i18n.count(Key::MemberChangedOne, Key::MembersChanged, done)),
+        None => toasts.success(i18n.count(done_keys.0, done_keys.1, done)),
         Some(e) => toasts.error(i18n.fmt(
             Key::BulkPartly,
             &[
@@ -113,7 +113,11 @@ pub fn MembersSection(portal: Portal) -> impl IntoView {
         spawn_local(async move {
             match provider_members_change(portal.id(), change, vec![id]).await {
                 Ok(outcomes) => {
-                    say_outcomes(i18n, &outcomes);
+                    say_outcomes(
+                        i18n,
+                        (Key::MemberChangedOne, Key::MembersChanged),
+                        &outcomes,
+                    );
                     portal.refresh();
                 }
                 Err(e) => toast_error(&e),
@@ -187,7 +191,10 @@ pub fn MembersSection(portal: Portal) -> impl IntoView {
     let filters = [
         (ProviderMemberFilter::All, Key::FilterAll),
         (ProviderMemberFilter::Invited, Key::StatusInvited),
-        (ProviderMemberFilter::NeedsConfirmation, Key::NeedsConfirmation),
+        (
+            ProviderMemberFilter::NeedsConfirmation,
+            Key::NeedsConfirmation,
+        ),
         (ProviderMemberFilter::Revoked, Key::StatusRevoked),
     ];
     let count_of = move |f: ProviderMemberFilter| {
@@ -387,7 +394,11 @@ fn ConfirmDialogFor(portal: Portal, members: RwSignal<Vec<ProviderMemberRecord>>
             pending.set(false);
             match result {
                 Ok(outcomes) => {
-                    say_outcomes(i18n, &outcomes);
+                    say_outcomes(
+                        i18n,
+                        (Key::MemberConfirmedOne, Key::MembersConfirmed),
+                        &outcomes,
+                    );
                     close();
                     portal.refresh();
                 }

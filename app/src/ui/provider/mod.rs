@@ -141,12 +141,15 @@ fn PortalLoader() -> impl IntoView {
             standstill(i18n, Key::ProviderWaitingConfirmation)
         }
         Some(Ok(m)) => {
-            let key = vault.keys().ok_or(AppError::Unauthenticated).and_then(|keys| {
-                m.sealed_provider_key
-                    .as_deref()
-                    .ok_or(AppError::Crypto)
-                    .and_then(|k| open_key(&keys.private_key, k).map_err(|_| AppError::Crypto))
-            });
+            let key = vault
+                .keys()
+                .ok_or(AppError::Unauthenticated)
+                .and_then(|keys| {
+                    m.sealed_provider_key
+                        .as_deref()
+                        .ok_or(AppError::Crypto)
+                        .and_then(|k| open_key(&keys.private_key, k).map_err(|_| AppError::Crypto))
+                });
             match key {
                 Err(e) => view! { <p role="alert">{i18n.error(&e)}</p> }.into_any(),
                 Ok(key) => {
