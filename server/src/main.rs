@@ -479,7 +479,7 @@ mod tests {
 
     #[test]
     fn a_provider_id_is_checked_before_the_database_is_opened() {
-        let bad = provider_id("acme").err().expect("not an id");
+        let bad = provider_id("acme").expect_err("not an id");
         assert_eq!(bad.status, 2, "bad input exits with status 2");
         assert!(
             bad.message.contains("keyhaven provider list"),

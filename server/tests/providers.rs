@@ -1232,6 +1232,101 @@ async fn last_admin_race_story(h: &Harness) {
         );
         assert_eq!(h.count(&admins).await, 2);
     }
+
+    // Settings, a re-sent invitation, a removal, and deleting a provider without clients.
+    ok(&h
+        .call(
+            "provider_update",
+            json!({"provider": provider, "settings": {"name": "Race MSP B.V.", "billing_email": "Billing@Race.test"}}),
+            Some(&bea_s),
+        )
+        .await);
+    assert_eq!(
+        h.count("providers WHERE name = 'Race MSP B.V.' AND billing_email = 'billing@race.test'")
+            .await,
+        1
+    );
+    let r = h
+        .call(
+            "provider_invite",
+            json!({"provider": provider, "invite": {"emails": ["cy@msp.test"], "role": "service_user"}}),
+            Some(&ada_s),
+        )
+        .await;
+    let cy = ok(&r)[0].clone();
+    let mails = h.wait_for_outbox(h.outbox_mails().len()).await.len();
+    let first = {
+        h.wait_for_outbox(mails).await;
+        let mut token = None;
+        for _ in 0..100 {
+            if h.outbox_mails()
+                .iter()
+                .any(|m| m.contains("To: cy@msp.test"))
+            {
+                token = Some(token_for(h, "cy@msp.test", "/provider?invite="));
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        token.expect("cy's invitation")
+    };
+    let before = h.outbox_mails().len();
+    ok(&h
+        .call(
+            "provider_reinvite",
+            json!({"provider": provider, "member": cy}),
+            Some(&ada_s),
+        )
+        .await);
+    h.wait_for_outbox(before + 1).await;
+    let second = token_for(h, "cy@msp.test", "/provider?invite=");
+    assert_ne!(first, second);
+    let dead = h
+        .call("provider_invitation_info", json!({"token": first}), None)
+        .await;
+    assert_eq!(
+        dead.field_error(),
+        ("invitation_link".into(), "invalid".into())
+    );
+    let live = h
+        .call("provider_invitation_info", json!({"token": second}), None)
+        .await;
+    assert_eq!(ok(&live)["provider_name"], "Race MSP B.V.");
+    assert_eq!(live.body["has_account"], false);
+    no_errors(
+        &h.call(
+            "provider_members_change",
+            json!({"provider": provider, "change": "remove", "members": [cy]}),
+            Some(&ada_s),
+        )
+        .await,
+    );
+    let r = h
+        .call("provider_invitation_info", json!({"token": second}), None)
+        .await;
+    assert_eq!(
+        r.field_error(),
+        ("invitation_link".into(), "invalid".into())
+    );
+    let r = h
+        .call(
+            "provider_delete",
+            json!({"provider": provider, "name": "Race MSP"}),
+            Some(&ada_s),
+        )
+        .await;
+    assert_eq!(r.field_error(), ("provider_name".into(), "mismatch".into()));
+    ok(&h
+        .call(
+            "provider_delete",
+            json!({"provider": provider, "name": "Race MSP B.V."}),
+            Some(&ada_s),
+        )
+        .await);
+    assert_eq!(h.count("providers").await, 0);
+    assert_eq!(h.count("provider_members").await, 0);
+    let mine = h.call("providers_mine", json!({}), Some(&ada_s)).await;
+    assert_eq!(ok(&mine), &json!([]));
 }
 
 /// A staff member's request already in flight when the client is unlinked, the provider
