@@ -1415,3 +1415,116 @@ on_both_databases!(provider_story: providers_on_sqlite, providers_on_postgres);
 on_both_databases!(in_flight_story: in_flight_on_sqlite, in_flight_on_postgres);
 on_both_databases!(link_race_story: link_race_on_sqlite, link_race_on_postgres);
 on_both_databases!(last_admin_race_story: last_admin_race_on_sqlite, last_admin_race_on_postgres);
+
+/// From an outside attack: staff may not make themselves members of a client (which would outlast
+/// a revocation or an unlink), clients stay within the instance's seat bound (so linking, raising
+/// and unlinking launders nothing), and a provider makes at most so many clients a day.
+async fn staff_limits_story(h: &Harness) {
+    let op_s = operator(h, "127.0.7.1", "limits-op@keyhaven.test").await;
+    let amy = person("limits-amy@msp.test", "amy administers the provider");
+    let sam = person("limits-sam@msp.test", "sam would like to stay");
+    let amy_s = h.signed_up("127.0.7.2", &amy, "Amy").await;
+    let sam_s = h.signed_up("127.0.7.3", &sam, "Sam").await;
+    let (provider, key) = provider_for(h, &op_s, "Limits MSP", &amy, &amy_s).await;
+    staff(
+        h,
+        &provider,
+        &key,
+        &amy_s,
+        &sam,
+        &sam_s,
+        "service_user",
+        true,
+    )
+    .await;
+    let (client, _) = new_client(h, &provider, &key, &sam_s, "Limits Co", "own@co.test").await;
+
+    // Staff cannot invite themselves or a colleague into the client.
+    for email in [sam.email, amy.email, "LIMITS-SAM@msp.test"] {
+        let r = h
+            .call(
+                "org_invite",
+                json!({"org": client, "invite": {"emails": [email], "role": "owner", "groups": [], "collections": []}}),
+                Some(&sam_s),
+            )
+            .await;
+        assert_eq!(
+            r.field_error(),
+            ("emails".into(), "taken".into()),
+            "{email}"
+        );
+    }
+    let r = h
+        .call(
+            "org_invite",
+            json!({"org": client, "invite": {"emails": ["helper@co.test"], "role": "user", "groups": [], "collections": []}}),
+            Some(&sam_s),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "a customer's person may be invited: {}",
+        r.text
+    );
+
+    // The instance's seat bound (1,000 by default) holds for clients.
+    let org = uuid::Uuid::new_v4().to_string();
+    let org_key = SymmetricKey::generate().expect("key");
+    let r = h
+        .call(
+            "provider_client_create",
+            json!({"provider": provider, "client": {"org": org, "name": "Huge", "billing_email": "b@huge.test",
+                "plan": "enterprise", "seats": 1001, "owner_email": "own@huge.test",
+                "org_key": wrapped(&key, &provider, &org, &org_key), "default_collection": "Default"}}),
+            Some(&sam_s),
+        )
+        .await;
+    assert_eq!(r.field_error(), ("seats".into(), "too_long".into()));
+    for (endpoint, args) in [
+        (
+            "provider_client_update",
+            json!({"provider": provider, "org": client, "update": {"name": "Limits Co", "seats": 100_000}}),
+        ),
+        (
+            "org_update",
+            json!({"org": client, "settings": {"name": "Limits Co", "billing_email": "b@co.test", "plan": "teams", "seats": 1001}}),
+        ),
+    ] {
+        let r = h.call(endpoint, args, Some(&sam_s)).await;
+        assert_eq!(
+            r.field_error(),
+            ("seats".into(), "too_long".into()),
+            "{endpoint}"
+        );
+    }
+
+    // A provider creates at most 100 clients a day (one was made above).
+    for n in 2..=100 {
+        let org = uuid::Uuid::new_v4().to_string();
+        let org_key = SymmetricKey::generate().expect("key");
+        let r = h
+            .call(
+                "provider_client_create",
+                json!({"provider": provider, "client": {"org": org, "name": format!("Client {n}"), "billing_email": "b@c.test",
+                    "plan": "teams", "seats": 2, "owner_email": format!("owner{n}@clients.test"),
+                    "org_key": wrapped(&key, &provider, &org, &org_key), "default_collection": "Default"}}),
+                Some(if n % 2 == 0 { &amy_s } else { &sam_s }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "client {n}: {}", r.text);
+    }
+    let org = uuid::Uuid::new_v4().to_string();
+    let r = h
+        .call(
+            "provider_client_create",
+            json!({"provider": provider, "client": {"org": org, "name": "One too many", "billing_email": "b@c.test",
+                "plan": "teams", "seats": 2, "owner_email": "late@clients.test",
+                "org_key": wrapped(&key, &provider, &org, &org_key), "default_collection": "Default"}}),
+            Some(&amy_s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
+}
+
+on_both_databases!(staff_limits_story: staff_limits_on_sqlite, staff_limits_on_postgres);

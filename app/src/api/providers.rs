@@ -381,6 +381,24 @@ pub mod ssr {
     pub async fn create_client(provider: ProviderId, new: NewClient) -> Result<OrgId, AppError> {
         let (st, caller, access) = in_provider::<CreateClient>(&provider).await?;
         invalid(new.problems())?;
+        if new.seats > st.org_seats_max {
+            return Err(AppError::field(
+                Field::Seats,
+                Problem::TooLong {
+                    max: st.org_seats_max,
+                },
+            ));
+        }
+        // Each client holds quotas of its own: a provider makes at most so many a day.
+        crate::api::throttle::admit(
+            &st.db,
+            &[crate::api::throttle::Check::new(
+                crate::db::throttle::Scope::ClientCreations,
+                provider.as_str(),
+                crate::domain::throttle::Policy::CLIENT_CREATIONS,
+            )],
+        )
+        .await?;
         let client = addr(&st).await;
         limit_invitations(&st, &caller, std::iter::once(new.owner_email.as_str())).await?;
         let invited = store::create_client(&st.db, &access, &new, &client).await?;
@@ -414,7 +432,7 @@ pub mod ssr {
         let (st, _, access) = in_provider::<ManageClient>(&provider).await?;
         invalid(update.problems())?;
         let client = addr(&st).await;
-        store::update_client(&st.db, &access, &org, &update, &client).await
+        store::update_client(&st.db, &access, &org, &update, st.org_seats_max, &client).await
     }
 
     pub async fn managed_by(

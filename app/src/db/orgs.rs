@@ -689,6 +689,13 @@ pub async fn invite(
         if taken.is_some() {
             return Err(AppError::field(Field::Emails, Problem::Taken));
         }
+        // Provider staff reach a client through the provider: they may not make themselves (or
+        // a colleague) members of it, which would outlast a revocation or an unlink.
+        if let Some(provider) = access.acting_provider() {
+            if is_provider_staff(&mut tx, provider, &normalized, None).await? {
+                return Err(AppError::field(Field::Emails, Problem::Taken));
+            }
+        }
         sqlx::query(
             "INSERT INTO org_members (id, org_id, user_id, email, email_normalized, role, status, revoked, \
              sealed_org_key, invited_by, created_at, revised_at) \
@@ -958,6 +965,12 @@ pub async fn confirm(
             if role == OrgRole::Owner && access.role() != OrgRole::Owner {
                 return Err(AppError::field(Field::Role, Problem::OwnersOnly));
             }
+            // Staff confirm no member who is one of their provider (see `invite`).
+            if let Some(provider) = access.acting_provider() {
+                if is_provider_staff(&mut tx, provider, "", Some(member)).await? {
+                    return Err(AppError::Forbidden);
+                }
+            }
             sqlx::query(
                 "UPDATE org_members SET status = 'confirmed', sealed_org_key = $1, revised_at = $2 WHERE id = $3",
             )
@@ -980,6 +993,27 @@ pub async fn confirm(
         }
     })
     .await
+}
+
+/// Whether an address (or the account of an organization member) belongs to a member of
+/// `provider`, in any state.
+async fn is_provider_staff(
+    tx: &mut Transaction<'_, Any>,
+    provider: &crate::domain::ProviderId,
+    email: &str,
+    member: Option<&MemberId>,
+) -> Result<bool, AppError> {
+    let row = sqlx::query(
+        "SELECT 1 FROM provider_members pm LEFT JOIN users u ON u.id = pm.user_id \
+         WHERE pm.provider_id = $1 AND (pm.email_normalized = $2 OR u.email_normalized = $2 \
+         OR pm.user_id IN (SELECT m.user_id FROM org_members m WHERE m.id = $3)) LIMIT 1",
+    )
+    .bind(provider.as_str())
+    .bind(email)
+    .bind(member.map_or("", MemberId::as_str))
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.is_some())
 }
 
 /// Applies `change` to each member, each on its own: role, revoke, restore or remove.
@@ -1111,8 +1145,10 @@ pub async fn update_settings(
         if access.acting_provider().is_none() && settings.seats > seats {
             return Err(AppError::field(Field::Seats, Problem::SetByProvider));
         }
-    } else if settings.seats > seats_max && settings.seats > seats {
-        // An organization someone made for themselves stays within the instance's bound.
+    }
+    // Every organization stays within the instance's bound, clients too (one already above it
+    // keeps what it has).
+    if settings.seats > seats_max && settings.seats > seats {
         return Err(AppError::field(
             Field::Seats,
             Problem::TooLong { max: seats_max },

@@ -1627,10 +1627,19 @@ pub async fn update_client(
     access: &ProviderAccess<ManageClient>,
     org: &OrgId,
     update: &ClientUpdate,
+    seats_max: u32,
     client_addr: &str,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let before = hold_client(&mut tx, access, org).await?;
+    // The instance's bound holds for clients too (an organization linked, raised and unlinked
+    // would otherwise leave it far above); one already above keeps what it has.
+    if update.seats > seats_max && update.seats > before {
+        return Err(AppError::field(
+            Field::Seats,
+            Problem::TooLong { max: seats_max },
+        ));
+    }
     let taken = seats_taken(&mut tx, org).await?;
     if update.seats < taken {
         return Err(AppError::field(

@@ -26,6 +26,8 @@ pub enum Scope {
     InviteRecipient,
     /// Organizations created by an account.
     OrgCreations,
+    /// Client organizations created by a provider.
+    ClientCreations,
 }
 
 impl Scope {
@@ -41,6 +43,7 @@ impl Scope {
             Scope::Invites => "invites",
             Scope::InviteRecipient => "invite_recipient",
             Scope::OrgCreations => "org_creations",
+            Scope::ClientCreations => "client_creations",
         }
     }
 }

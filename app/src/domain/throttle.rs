@@ -131,7 +131,18 @@ impl Policy {
         delay_max_ms: 0,
     };
 
-    pub const ALL: [Policy; 10] = [
+    /// Client organizations one provider creates a day (its staff together): onboarding a
+    /// batch of customers fits, an endless stream of quotas does not.
+    pub const CLIENT_CREATIONS: Policy = Policy {
+        slow_after: NEVER,
+        lock_after: 100,
+        window_ms: 24 * 60 * MINUTE,
+        lock_ms: 24 * 60 * MINUTE,
+        delay_step_ms: 0,
+        delay_max_ms: 0,
+    };
+
+    pub const ALL: [Policy; 11] = [
         Policy::PAIR,
         Policy::ACCOUNT,
         Policy::ADDRESS,
@@ -142,6 +153,7 @@ impl Policy {
         Policy::INVITES,
         Policy::INVITE_RECIPIENT,
         Policy::ORG_CREATIONS,
+        Policy::CLIENT_CREATIONS,
     ];
 }
 

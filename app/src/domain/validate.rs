@@ -65,13 +65,20 @@ pub fn name_problem(name: &str) -> Option<Problem> {
 /// "fdp.exe" would read as "invoiceexe.pdf".
 pub fn is_hidden_char(c: char) -> bool {
     matches!(c,
-        '\u{200B}'..='\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{061C}'
-        | '\u{FEFF}'
-        | '\u{00AD}')
+        // Format characters (Unicode's Cf): soft hyphen, Arabic and Syriac marks, Mongolian
+        // vowel separators, zero-width ones, bidirectional controls, invisible operators, the
+        // byte order mark, interlinear annotations, tags.
+        '\u{00AD}' | '\u{034F}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}'
+        | '\u{08E2}' | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}'
+        // Line and paragraph separators (Zl, Zp) and the embeddings and overrides after them.
+        | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{110BD}' | '\u{110CD}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E007F}'
+        // Letters that draw nothing (Hangul fillers, the blank braille pattern, Khmer inherent
+        // vowels).
+        | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{2800}' | '\u{3164}' | '\u{FFA0}'
+        // Private use (Co): nobody else's font draws them the same.
+        | '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{10FFFF}')
 }
 
 /// A name people other than its author read (organization, group, collection, display name):

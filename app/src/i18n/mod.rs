@@ -549,6 +549,10 @@ mod tests {
             "Keyhaven-account",
             "Items",
             "Nieuw",
+            "Teams-",
+            "Enterprise-organisatie",
+            "MSP",
+            "(MSP)",
         ];
         for &key in Key::ALL {
             let nl = text(Lang::Nl, key);

@@ -308,7 +308,7 @@ fn SetupForm(membership: ProviderMembership, on_done: Callback<()>) -> impl Into
                 <TextField id="provider-name" label=Key::ProviderName value=name error=errors.message(Field::ProviderName) required=true />
                 <TextField id="provider-billing" label=Key::BillingEmail value=billing error=errors.message(Field::BillingEmail) input_type="email" help=Key::BillingEmailHelp required=true />
                 <div class="actions">
-                    <SubmitButton label=Key::CompleteSetup pending=pending.into() />
+                    <SubmitButton label=Key::CompleteSetup pending />
                 </div>
             </form>
         </div>
