@@ -141,6 +141,32 @@ async fn limits_story(h: &Harness) {
         .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
     assert_eq!(h.count("org_members").await, members);
+    // Removing someone keeps their address in the log.
+    let first = h
+        .call(
+            "org_member_page",
+            json!({"org": org, "query": {"search": "p0@invitees.test", "sort": "member", "descending": false, "page": 0}}),
+            Some(&olga_s),
+        )
+        .await;
+    let removed = first.body["members"][0]["id"].clone();
+    let r = h
+        .call(
+            "org_members_change",
+            json!({"org": org, "change": "remove", "members": [removed]}),
+            Some(&olga_s),
+        )
+        .await;
+    assert_eq!(r.body[0]["error"], Value::Null, "{}", r.text);
+    let log = h
+        .call(
+            "org_events",
+            json!({"org": org, "filter": {"kind": "member_removed"}, "before": null}),
+            Some(&olga_s),
+        )
+        .await;
+    assert_eq!(log.body["events"][0]["target_email"], "p0@invitees.test", "{}", log.text);
+    assert_eq!(log.body["events"][0]["actor_email"], "olga@limits.test");
     let mails = h.wait_for_outbox(200).await;
     assert!(mails
         .iter()

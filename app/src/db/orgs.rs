@@ -1064,6 +1064,16 @@ pub async fn change_members(
                 (kind, "")
             }
             MemberChange::Remove => {
+                // Recorded while the row is there, so the event keeps the member's address.
+                record_by(
+                    &mut tx,
+                    access,
+                    "member_removed",
+                    Some(member.as_str()),
+                    "",
+                    client_addr,
+                )
+                .await?;
                 sqlx::query("DELETE FROM org_members WHERE id = $1")
                     .bind(id)
                     .execute(&mut *tx)
@@ -1072,15 +1082,17 @@ pub async fn change_members(
             }
         };
         keep_an_owner(&mut tx, org).await?;
-        record_by(
-            &mut tx,
-            access,
-            kind,
-            Some(member.as_str()),
-            detail,
-            client_addr,
-        )
-        .await?;
+        if kind != "member_removed" {
+            record_by(
+                &mut tx,
+                access,
+                kind,
+                Some(member.as_str()),
+                detail,
+                client_addr,
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     })

@@ -217,8 +217,10 @@ async fn record(
     client_addr: &str,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO events (id, at, org_id, provider_id, actor_id, kind, target_id, detail, client_addr) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO events (id, at, org_id, provider_id, actor_id, kind, target_id, detail, client_addr, \
+         actor_email, target_email) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT email FROM users WHERE id = $5), \
+         (SELECT t.email FROM provider_members t WHERE t.id = $7))",
     )
     .bind(new_id())
     .bind(now_ms())
@@ -245,8 +247,10 @@ async fn record_by<A: ProviderActionType>(
     client_addr: &str,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO events (id, at, org_id, provider_id, actor_id, kind, target_id, detail, client_addr) \
-         SELECT $1, $2, $3, provider_id, user_id, $4, $5, $6, $7 FROM provider_members WHERE id = $8",
+        "INSERT INTO events (id, at, org_id, provider_id, actor_id, kind, target_id, detail, client_addr, \
+         actor_email, target_email) \
+         SELECT $1, $2, $3, provider_id, user_id, $4, $5, $6, $7, email, \
+         (SELECT t.email FROM provider_members t WHERE t.id = $5) FROM provider_members WHERE id = $8",
     )
     .bind(new_id())
     .bind(now_ms())
@@ -524,7 +528,7 @@ pub async fn memberships(
     access: &AccountAccess<ReadVault>,
 ) -> Result<Vec<ProviderMembership>, AppError> {
     let rows = sqlx::query(
-        "SELECT p.id AS provider_id, p.name, p.provider_type, p.status AS p_status, p.enabled, \
+        "SELECT p.id AS provider_id, p.name, p.billing_email, p.provider_type, p.status AS p_status, p.enabled, \
          m.id AS member_id, m.role, m.status, m.revoked, m.sealed_provider_key \
          FROM provider_members m JOIN providers p ON p.id = m.provider_id \
          WHERE m.user_id = $1 ORDER BY p.name, p.id",
@@ -539,6 +543,7 @@ pub async fn memberships(
             Ok(ProviderMembership {
                 provider: ProviderId::from_stored(r.try_get("provider_id")?),
                 name: r.try_get("name")?,
+                billing_email: r.try_get("billing_email")?,
                 provider_type: type_of(&r.try_get::<String, _>("provider_type")?)?,
                 status: provider_status_of(&r.try_get::<String, _>("p_status")?)?,
                 enabled,
@@ -1197,6 +1202,17 @@ pub async fn change_members(
                 (kind, "")
             }
             ProviderMemberChange::Remove => {
+                // Recorded while the row is there, so the event keeps the member's address.
+                record_by(
+                    &mut tx,
+                    access,
+                    None,
+                    "provider_member_removed",
+                    Some(id),
+                    "",
+                    client_addr,
+                )
+                .await?;
                 sqlx::query("DELETE FROM provider_members WHERE id = $1")
                     .bind(id)
                     .execute(&mut *tx)
@@ -1205,7 +1221,9 @@ pub async fn change_members(
             }
         };
         keep_a_provider_admin(&mut tx, provider).await?;
-        record_by(&mut tx, access, None, kind, Some(id), detail, client_addr).await?;
+        if kind != "provider_member_removed" {
+            record_by(&mut tx, access, None, kind, Some(id), detail, client_addr).await?;
+        }
         tx.commit().await?;
         Ok(())
     })

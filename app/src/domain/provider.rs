@@ -366,6 +366,8 @@ pub struct LinkableOrg {
 pub struct ProviderMembership {
     pub provider: ProviderId,
     pub name: String,
+    /// Set at setup; `None` while the provider is pending.
+    pub billing_email: Option<String>,
     pub provider_type: ProviderType,
     pub status: ProviderStatus,
     pub enabled: bool,

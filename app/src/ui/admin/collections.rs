@@ -331,10 +331,31 @@ pub fn ReachList(console: Console, target: ReachTarget) -> impl IntoView {
         });
     };
     load(None);
+    // A client's provider staff reach everything too, as owners would, without being members.
+    let managed = LocalResource::new(move || crate::api::providers::org_managed_by(console.org()));
+    let staff_rows = move || {
+        managed.get().and_then(Result::ok).flatten().map(|m| {
+            let provider = m.name.clone();
+            m.staff
+                .into_iter()
+                .map(|s| {
+                    let who = s.name.clone().filter(|n| !n.is_empty()).map(|n| format!("{n} <{}>", s.email)).unwrap_or(s.email.clone());
+                    let provider = provider.clone();
+                    view! {
+                        <tr class="staff">
+                            <td>{who}</td>
+                            <td>{move || i18n.t(level_label(AccessLevel::Manage))}</td>
+                            <td>{move || i18n.fmt(Key::ViaProvider, &[("provider", &provider)])}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
     view! {
         {move || error.get().map(|e| view! { <p role="alert">{i18n.error(&e)}</p> })}
         {move || total.get().map(|n| view! {
-            <p class="muted small">{i18n.fmt(Key::ReachCount, &[("count", &n.to_string())])}</p>
+            <p class="muted small">{i18n.count(Key::ReachCountOne, Key::ReachCount, u64::from(n))}</p>
         })}
         <table class="reach">
             <thead><tr>
@@ -374,6 +395,7 @@ pub fn ReachList(console: Console, target: ReachTarget) -> impl IntoView {
                         }
                     }
                 </For>
+                {staff_rows}
             </tbody>
         </table>
         {move || loading.get().then(|| view! { <p class="loading">{move || i18n.t(Key::Loading)}</p> })}

@@ -320,7 +320,19 @@ fn NewProviderForm(on_created: Callback<()>) -> impl IntoView {
         <ConfirmDialog
             open=asking_anyway
             title=Signal::derive(move || i18n.t(Key::CreateProvider).to_owned())
-            message=Signal::derive(move || i18n.t(Key::PrereqMissing).to_owned())
+            message=Signal::derive(move || {
+                let c = checks.get().unwrap_or_default();
+                let missing: Vec<&str> = [
+                    (c.has_account, Key::PrereqAccount),
+                    (c.owns_enterprise_org, Key::PrereqEnterpriseOrg),
+                    (client_ready.get(), Key::PrereqClientReady),
+                ]
+                .into_iter()
+                .filter(|(ok, _)| !ok)
+                .map(|(_, k)| i18n.t(k))
+                .collect();
+                format!("{} {}", i18n.t(Key::PrereqMissing), missing.join(" · "))
+            })
             confirm=Signal::derive(move || i18n.t(Key::CreateAnyway).to_owned())
             on_confirm=Callback::new(move |_| { asking_anyway.set(false); create(); })
             on_cancel=Callback::new(move |_| asking_anyway.set(false))

@@ -177,12 +177,13 @@ pub fn ClientsSection(portal: Portal) -> impl IntoView {
     ];
     let totals = move || {
         page.with(|p| {
-            i18n.fmt(
-                Key::ClientTotals,
-                &[
-                    ("total", &p.total.to_string()),
-                    ("attention", &p.needing_attention.to_string()),
-                ],
+            format!(
+                "{} · {}",
+                i18n.count(Key::ClientCountOne, Key::ClientCount, p.total),
+                i18n.fmt(
+                    Key::NeedingAttention,
+                    &[("n", &p.needing_attention.to_string())]
+                )
             )
         })
     };
@@ -211,7 +212,7 @@ pub fn ClientsSection(portal: Portal) -> impl IntoView {
             columns
             haystack=|c: &ClientRecord| c.name.clone()
             row_key=|c: &ClientRecord| format!("{}{}{}{}", c.org, c.name, c.seats, c.used)
-            empty=Key::NoClients
+            empty=if admin { Key::NoClients } else { Key::NoClientsStaff }
             remote
         />
         {move || match open.get() {

@@ -21,7 +21,11 @@ pub fn SettingsSection(portal: Portal) -> impl IntoView {
     let errors = FormErrors::new();
     let pending = RwSignal::new(false);
     let name = RwSignal::new(portal.membership.with_untracked(|m| m.name.clone()));
-    let billing = RwSignal::new(String::new());
+    let billing = RwSignal::new(
+        portal
+            .membership
+            .with_untracked(|m| m.billing_email.clone().unwrap_or_default()),
+    );
     let deleting = RwSignal::new(false);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -41,9 +45,10 @@ pub fn SettingsSection(portal: Portal) -> impl IntoView {
             pending.set(false);
             match result {
                 Ok(()) => {
-                    portal
-                        .membership
-                        .update(|m| m.name = settings.name.trim().to_owned());
+                    portal.membership.update(|m| {
+                        m.name = settings.name.trim().to_owned();
+                        m.billing_email = Some(settings.billing_email.trim().to_owned());
+                    });
                     toasts.success(i18n.t(Key::SettingsSaved).to_owned());
                 }
                 Err(e) => report(errors, &e),

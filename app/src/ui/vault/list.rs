@@ -908,7 +908,11 @@ fn TrashBar(shown: Memo<Vec<Arc<Entry>>>) -> impl IntoView {
                 id="empty-trash-dialog"
                 open=confirming
                 title=text(Key::EmptyTrash)
-                message=text(Key::ConfirmEmptyTrash)
+                message=Signal::derive(move || {
+                    // Shared items go for every member of their organization: say so.
+                    let shared = shown.with(|l| l.iter().any(|e| e.shared.is_some()));
+                    i18n.t(if shared { Key::ConfirmEmptyTrashShared } else { Key::ConfirmEmptyTrash }).to_owned()
+                })
                 confirm=text(Key::EmptyTrash)
                 danger=true
                 on_confirm=empty
