@@ -165,7 +165,11 @@ async fn limits_story(h: &Harness) {
             Some(&olga_s),
         )
         .await;
-    assert_eq!(log.body["events"][0]["target_email"], "p0@invitees.test", "{}", log.text);
+    assert_eq!(
+        log.body["events"][0]["target_email"], "p0@invitees.test",
+        "{}",
+        log.text
+    );
     assert_eq!(log.body["events"][0]["actor_email"], "olga@limits.test");
     let mails = h.wait_for_outbox(200).await;
     assert!(mails
