@@ -28,18 +28,37 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 /// (docs/PROVIDERS.md).
 #[component]
 pub fn OrgPages() -> impl IntoView {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Page {
+        OrgInvite,
+        Console,
+        NewOrg,
+        ProviderInvite,
+        Portal,
+        Operator,
+    }
     let query = use_query_map();
     let path = leptos_router::hooks::use_location().pathname;
-    let page = move || query.with(|q| (q.get("invite").is_some(), q.get("id").is_some()));
-    move || match path.with(|p| p.trim_end_matches('/').to_owned()).as_str() {
-        "/provider" if page().0 => view! { <InvitePage kind=Invited::Provider /> }.into_any(),
-        "/provider" => view! { <super::provider::ProviderPages /> }.into_any(),
-        "/operator" => view! { <super::operator::OperatorPage /> }.into_any(),
-        _ => match page() {
-            (true, _) => view! { <InvitePage /> }.into_any(),
-            (false, true) => view! { <super::admin::AdminPage /> }.into_any(),
-            (false, false) => view! { <NewOrgPage /> }.into_any(),
-        },
+    // Which page, as a memo: moving between a page's sections changes the query, and must not
+    // build the page (and load its keys) again.
+    let page = Memo::new(move |_| {
+        let (invite, id) = query.with(|q| (q.get("invite").is_some(), q.get("id").is_some()));
+        match path.with(|p| p.trim_end_matches('/').to_owned()).as_str() {
+            "/provider" if invite => Page::ProviderInvite,
+            "/provider" => Page::Portal,
+            "/operator" => Page::Operator,
+            _ if invite => Page::OrgInvite,
+            _ if id => Page::Console,
+            _ => Page::NewOrg,
+        }
+    });
+    move || match page.get() {
+        Page::ProviderInvite => view! { <InvitePage kind=Invited::Provider /> }.into_any(),
+        Page::Portal => view! { <super::provider::ProviderPages /> }.into_any(),
+        Page::Operator => view! { <super::operator::OperatorPage /> }.into_any(),
+        Page::OrgInvite => view! { <InvitePage /> }.into_any(),
+        Page::Console => view! { <super::admin::AdminPage /> }.into_any(),
+        Page::NewOrg => view! { <NewOrgPage /> }.into_any(),
     }
 }
 
