@@ -1439,6 +1439,64 @@ async fn staff_limits_story(h: &Harness) {
     .await;
     let (client, _) = new_client(h, &provider, &key, &sam_s, "Limits Co", "own@co.test").await;
 
+    // The operator's checklist: operators only, an address checked, nothing told to others.
+    let prereq = |email: &str| json!({"email": email});
+    let r = h
+        .call("operator_prerequisites", prereq(amy.email), None)
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text);
+    let r = h
+        .call("operator_prerequisites", prereq(amy.email), Some(&amy_s))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    let r = h
+        .call("operator_prerequisites", prereq(amy.email), Some(&op_s))
+        .await;
+    assert_eq!(
+        ok(&r),
+        &json!({"has_account": true, "owns_enterprise_org": false})
+    );
+    let r = h
+        .call(
+            "operator_prerequisites",
+            prereq("nobody@else.test"),
+            Some(&op_s),
+        )
+        .await;
+    assert_eq!(ok(&r)["has_account"], false);
+    let r = h
+        .call(
+            "operator_prerequisites",
+            prereq("not an address\u{0}"),
+            Some(&op_s),
+        )
+        .await;
+    assert_eq!(r.field_error(), ("email".into(), "invalid".into()));
+
+    // Item names for the console's log: staff reach them as owners; outsiders are told nothing,
+    // and a call is bounded.
+    let named = |ids: Value| json!({"org": client, "ids": ids});
+    let ghost = uuid::Uuid::new_v4().to_string();
+    let r = h
+        .call("org_items_named", named(json!([ghost])), Some(&sam_s))
+        .await;
+    assert_eq!(ok(&r), &json!([]), "an unknown id is left out");
+    let r = h
+        .call("org_items_named", named(json!([ghost])), Some(&op_s))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+    let r = h.call("org_items_named", named(json!([ghost])), None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text);
+    let many: Vec<String> = (0..501).map(|_| uuid::Uuid::new_v4().to_string()).collect();
+    let r = h
+        .call("org_items_named", named(json!(many)), Some(&sam_s))
+        .await;
+    assert_eq!(r.field_error().0, "item_ids");
+    let r = h
+        .call("org_items_named", named(json!(["NOT-AN-ID"])), Some(&sam_s))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+
     // Staff cannot invite themselves or a colleague into the client.
     for email in [sam.email, amy.email, "LIMITS-SAM@msp.test"] {
         let r = h
